@@ -1,0 +1,130 @@
+# greenslot - plan batch computing for less carbon.
+#
+#   make            build build/greenslot
+#   make demo       install missing packages, build, run the quickstart pipeline
+#   make check      build and run every test (unit + end to end)
+#   make bench      run the benchmarks (writes build/bench/*.txt)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+# Knobs: SAN=1 (AddressSanitizer + UBSan), V=1 (show commands),
+#        WERROR=1 (warnings are errors; CI sets it), CC=clang.
+
+# The one list of Debian packages that the build, the tests and the demo
+# need.  `make deps` installs what is missing (as root) or says how.
+DEBIAN_PKGS := make gcc pkg-config libc6-dev \
+	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
+	libjansson-dev libglpk-dev libgsl-dev libcmocka-dev \
+	python3 sqlite3 ca-certificates
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BUILD ?= build
+OUT := $(BUILD)
+
+CC ?= cc
+PKGS := sqlite3 libcurl cairo libxml-2.0 jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla -Wundef -Wcast-align \
+	-Wnull-dereference -Wdouble-promotion -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+OPT ?= -O2 -g
+CFLAGS ?= $(OPT)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	$(WARNINGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lm
+
+ifeq ($(SAN),1)
+OUT := $(BUILD)-san
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+MODULES := core ingest forecast solver report
+LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(MODULES))))
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
+MAIN_OBJ := $(OUT)/main.o
+BIN := $(OUT)/greenslot
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/%)
+
+.PHONY: all deps demo check unit e2e bench install clean man print-deps
+.DELETE_ON_ERROR:
+
+all: $(BIN) $(OUT)/greenslot.1
+
+$(BIN): $(MAIN_OBJ) $(LIB_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/tests/test-%: tests/unit/test-%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+$(OUT)/tests/%: tests/tools/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TOOL    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(LIBS)
+
+# The man page is generated from the same table as --help.
+$(OUT)/greenslot.1: $(BIN)
+	$(Q)$(BIN) man > $@.tmp && mv $@.tmp $@
+
+man: $(OUT)/greenslot.1
+
+deps:
+	@sh tests/deps.sh $(DEBIAN_PKGS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/quickstart/run.sh $(BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
+	@sh tests/run.sh $(OUT)
+
+unit: $(UNIT_BIN)
+	@sh tests/run.sh $(OUT) unit
+
+e2e: all $(TOOL_BIN)
+	@sh tests/run.sh $(OUT) e2e
+
+bench: all
+	@if [ -f tests/bench.sh ]; then sh tests/bench.sh $(OUT); \
+	else echo "no benchmarks yet"; fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/greenslot
+	install -m 644 $(OUT)/greenslot.1 $(DESTDIR)$(MANDIR)/man1/greenslot.1
+
+clean:
+	rm -rf build build-san
+
+-include $(wildcard $(OUT)/*.d $(OUT)/*/*.d $(OUT)/tests/*.d)
+
+print-deps:
+	@echo $(DEBIAN_PKGS)

@@ -1,0 +1,814 @@
+/*
+ * store.c - the SQLite history every stage reads and writes.
+ *
+ * Sized for a year of 5-minute data for 100 zones (about 10^8 points):
+ * zone/signal pairs and source names are interned into small tables so a
+ * point row is (series, time, value, source, fetched_at) in a WITHOUT ROWID
+ * table keyed by (series, time); forecasts are grouped into vintages
+ * (series, source, issued) so their rows are (vintage, time, value, bands).
+ * Writers take the write lock up front (BEGIN IMMEDIATE) and wait on a busy
+ * timeout, so concurrent cron runs serialise instead of failing.
+ */
+#include "core/core.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#define SCHEMA_VERSION 1
+#define APPLICATION_ID 0x47534c54 /* "GSLT" */
+#define BUSY_TIMEOUT_MS 60000
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int txn_depth;
+};
+
+/* Schema migrations: migrations[i] takes user_version i to i + 1. */
+static const char *const migrations[] = {
+	"CREATE TABLE series ("
+	"  id INTEGER PRIMARY KEY,"
+	"  zone TEXT NOT NULL,"
+	"  signal TEXT NOT NULL,"
+	"  unit TEXT,"
+	"  UNIQUE (zone, signal));"
+	"CREATE TABLE source ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	/* recorded values: one per series and time */
+	"CREATE TABLE point ("
+	"  series_id INTEGER NOT NULL REFERENCES series(id),"
+	"  time INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  source_id INTEGER NOT NULL REFERENCES source(id),"
+	"  fetched_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (series_id, time)) WITHOUT ROWID;"
+	/* a forecast issued at one time by one source for one series */
+	"CREATE TABLE vintage ("
+	"  id INTEGER PRIMARY KEY,"
+	"  series_id INTEGER NOT NULL REFERENCES series(id),"
+	"  source_id INTEGER NOT NULL REFERENCES source(id),"
+	"  issued INTEGER NOT NULL,"
+	"  fetched_at INTEGER NOT NULL,"
+	"  UNIQUE (series_id, issued, source_id));"
+	"CREATE TABLE forecast ("
+	"  vintage_id INTEGER NOT NULL REFERENCES vintage(id),"
+	"  time INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  lo80 REAL, hi80 REAL, lo95 REAL, hi95 REAL,"
+	"  PRIMARY KEY (vintage_id, time)) WITHOUT ROWID;"
+	"CREATE TABLE ingest_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed TEXT NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  finished INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL,"
+	"  points INTEGER NOT NULL,"
+	"  message TEXT);"
+	"CREATE INDEX ingest_run_feed ON ingest_run (feed, finished);"
+	/* past job runs, for the runtime predictors */
+	"CREATE TABLE job_run ("
+	"  source TEXT NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  user TEXT, executable TEXT, queue TEXT, site TEXT,"
+	"  unit TEXT, quantity REAL,"
+	"  submit INTEGER, start INTEGER, end INTEGER,"
+	"  runtime_s REAL, requested_s REAL,"
+	"  status TEXT, resources TEXT, features TEXT, energy_kwh REAL,"
+	"  PRIMARY KEY (source, id)) WITHOUT ROWID;"
+	"CREATE INDEX job_run_submit ON job_run (submit);"
+	/* trained models: parameters and held-out metrics */
+	"CREATE TABLE model ("
+	"  name TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  trained_at INTEGER NOT NULL,"
+	"  params BLOB,"
+	"  metrics TEXT);",
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+static int db_error(struct store *st, struct errmsg *err, const char *what)
+{
+	return err_set(err, "store '%s': %s: %s", st->path, what,
+		       sqlite3_errmsg(st->db));
+}
+
+static int exec(struct store *st, const char *sql, struct errmsg *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, "store '%s': %s", st->path,
+			msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+		   struct errmsg *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(st, err, "cannot prepare statement");
+	return 0;
+}
+
+static int pragma_int(struct store *st, const char *sql, int *out,
+		      struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, sql, &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return db_error(st, err, "cannot read the schema version");
+	}
+	*out = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/*
+ * Refuses files that are not greenslot stores, or are from a newer
+ * greenslot, before anything is written to them (not even the WAL switch).
+ */
+static int check_identity(struct store *st, bool readonly, int *version,
+			  struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int app, tables;
+
+	/* one statement, so one consistent snapshot against a migrating peer */
+	if (prepare(st,
+		    "SELECT (SELECT user_version FROM pragma_user_version), "
+		    "(SELECT application_id FROM pragma_application_id), "
+		    "(SELECT count(*) FROM sqlite_master)",
+		    &stmt, err) < 0)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		db_error(st, err, "cannot read the schema version");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	*version = sqlite3_column_int(stmt, 0);
+	app = sqlite3_column_int(stmt, 1);
+	tables = sqlite3_column_int(stmt, 2);
+	sqlite3_finalize(stmt);
+	if ((app != 0 && app != APPLICATION_ID) || (app == 0 && tables))
+		return err_set(err, "'%s' is not a greenslot store", st->path);
+	if (*version > SCHEMA_VERSION)
+		return err_set(err, "store '%s' has schema version %d, newer "
+			       "than this greenslot knows (%d); upgrade "
+			       "greenslot", st->path, *version, SCHEMA_VERSION);
+	if (*version < SCHEMA_VERSION && readonly)
+		return err_set(err, "store '%s' is empty or older than this "
+			       "greenslot; run 'greenslot ingest' first",
+			       st->path);
+	return 0;
+}
+
+/* Brings the schema to SCHEMA_VERSION, all migrations in one transaction. */
+static int migrate(struct store *st, struct errmsg *err)
+{
+	char sql[96];
+	int version = 0;
+
+	if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	/* another process may have migrated while we waited for the lock */
+	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0)
+		goto fail;
+	for (int v = version; v < SCHEMA_VERSION; v++)
+		if (exec(st, migrations[v], err) < 0)
+			goto fail;
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA user_version = %d; PRAGMA application_id = %d",
+		 SCHEMA_VERSION, APPLICATION_ID);
+	if (exec(st, sql, err) < 0)
+		goto fail;
+	return exec(st, "COMMIT", err);
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int store_open(const char *path, unsigned flags, struct store **out,
+	       struct errmsg *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	bool ro = flags & STORE_READONLY;
+	int oflags = ro ? SQLITE_OPEN_READONLY
+			: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	struct stat sb;
+	int version;
+
+	*out = NULL;
+	st->path = xstrdup(path);
+	if (ro && stat(path, &sb) < 0) {
+		err_set(err, "no store at '%s'; run 'greenslot ingest' first "
+			"(or give --db)", path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		if (st->db)
+			db_error(st, err, "cannot open");
+		else
+			err_set(err, "cannot open store '%s'", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (check_identity(st, ro, &version, err) < 0)
+		goto fail;
+	if (!ro && exec(st, "PRAGMA journal_mode = WAL", err) < 0)
+		goto fail;
+	if (exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+		 err) < 0)
+		goto fail;
+	if (version < SCHEMA_VERSION && migrate(st, err) < 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_free(st);
+	return -1;
+}
+
+void store_free(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+struct sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+int store_begin(struct store *st, struct errmsg *err)
+{
+	if (st->txn_depth++ > 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", err) < 0) {
+		st->txn_depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int store_commit(struct store *st, struct errmsg *err)
+{
+	if (st->txn_depth <= 0 || --st->txn_depth > 0)
+		return 0;
+	if (exec(st, "COMMIT", err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	st->txn_depth = 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs a statement that returns one integer (or nothing: *out untouched). */
+static int step_int(struct store *st, sqlite3_stmt *stmt, int64_t *out,
+		    bool *found, struct errmsg *err)
+{
+	int rc = sqlite3_step(stmt);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else if (rc != SQLITE_DONE)
+		return db_error(st, err, "query failed");
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* Statements of one store_put_points() call. */
+struct put_ctx {
+	sqlite3_stmt *series_ins, *series_get, *vintage_ins, *vintage_get,
+		*point_put, *forecast_put;
+	int64_t source_id;
+	/* last series and vintage looked up: batches come sorted by them */
+	const char *zone, *signal;
+	int64_t series_id;
+	gs_time issued;
+	int64_t vintage_id;
+};
+
+static int intern_source(struct store *st, const char *name, int64_t *id,
+			 struct errmsg *err)
+{
+	sqlite3_stmt *ins = NULL, *get = NULL;
+	bool found;
+	int ret = -1;
+
+	if (prepare(st, "INSERT INTO source (name) VALUES (?) "
+			"ON CONFLICT (name) DO NOTHING", &ins, err) < 0 ||
+	    prepare(st, "SELECT id FROM source WHERE name = ?", &get, err) < 0)
+		goto out;
+	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(get, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		db_error(st, err, "cannot record source");
+		goto out;
+	}
+	if (step_int(st, get, id, &found, err) < 0)
+		goto out;
+	ret = found ? 0 : db_error(st, err, "source vanished");
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(get);
+	return ret;
+}
+
+static int put_series_id(struct store *st, struct put_ctx *pc,
+			 const struct store_point *p, struct errmsg *err)
+{
+	bool found;
+
+	if (pc->zone && !strcmp(pc->zone, p->zone) &&
+	    !strcmp(pc->signal, p->signal))
+		return 0;
+	sqlite3_bind_text(pc->series_ins, 1, p->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pc->series_ins, 2, p->signal, -1, SQLITE_STATIC);
+	if (p->unit)
+		sqlite3_bind_text(pc->series_ins, 3, p->unit, -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(pc->series_ins, 3);
+	if (sqlite3_step(pc->series_ins) != SQLITE_DONE)
+		return db_error(st, err, "cannot record series");
+	sqlite3_reset(pc->series_ins);
+	sqlite3_bind_text(pc->series_get, 1, p->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pc->series_get, 2, p->signal, -1, SQLITE_STATIC);
+	if (step_int(st, pc->series_get, &pc->series_id, &found, err) < 0)
+		return -1;
+	if (!found)
+		return db_error(st, err, "series vanished");
+	pc->zone = p->zone;
+	pc->signal = p->signal;
+	pc->issued = GS_TIME_NONE;
+	return 0;
+}
+
+static int put_vintage_id(struct store *st, struct put_ctx *pc,
+			  gs_time issued, gs_time fetched, struct errmsg *err)
+{
+	bool found;
+
+	if (pc->issued == issued)
+		return 0;
+	sqlite3_bind_int64(pc->vintage_ins, 1, pc->series_id);
+	sqlite3_bind_int64(pc->vintage_ins, 2, pc->source_id);
+	sqlite3_bind_int64(pc->vintage_ins, 3, issued);
+	sqlite3_bind_int64(pc->vintage_ins, 4, fetched);
+	if (sqlite3_step(pc->vintage_ins) != SQLITE_DONE)
+		return db_error(st, err, "cannot record forecast vintage");
+	sqlite3_reset(pc->vintage_ins);
+	sqlite3_bind_int64(pc->vintage_get, 1, pc->series_id);
+	sqlite3_bind_int64(pc->vintage_get, 2, pc->source_id);
+	sqlite3_bind_int64(pc->vintage_get, 3, issued);
+	if (step_int(st, pc->vintage_get, &pc->vintage_id, &found, err) < 0)
+		return -1;
+	if (!found)
+		return db_error(st, err, "forecast vintage vanished");
+	pc->issued = issued;
+	return 0;
+}
+
+static void bind_real_or_null(sqlite3_stmt *stmt, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static int put_one(struct store *st, struct put_ctx *pc,
+		   const struct store_point *p, gs_time fetched,
+		   size_t *changed, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (!isfinite(p->value))
+		return err_set(err, "refusing to store a non-finite value "
+			       "for %s/%s", p->zone, p->signal);
+	if (put_series_id(st, pc, p, err) < 0)
+		return -1;
+	if (p->issued == GS_TIME_NONE) {
+		stmt = pc->point_put;
+		sqlite3_bind_int64(stmt, 1, pc->series_id);
+		sqlite3_bind_int64(stmt, 2, p->time);
+		sqlite3_bind_double(stmt, 3, p->value);
+		sqlite3_bind_int64(stmt, 4, pc->source_id);
+		sqlite3_bind_int64(stmt, 5, fetched);
+	} else {
+		if (put_vintage_id(st, pc, p->issued, fetched, err) < 0)
+			return -1;
+		stmt = pc->forecast_put;
+		sqlite3_bind_int64(stmt, 1, pc->vintage_id);
+		sqlite3_bind_int64(stmt, 2, p->time);
+		sqlite3_bind_double(stmt, 3, p->value);
+		bind_real_or_null(stmt, 4, p->lo80);
+		bind_real_or_null(stmt, 5, p->hi80);
+		bind_real_or_null(stmt, 6, p->lo95);
+		bind_real_or_null(stmt, 7, p->hi95);
+	}
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return db_error(st, err, "cannot store point");
+	if (changed)
+		*changed += (size_t)sqlite3_changes(st->db);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static void put_ctx_release(struct put_ctx *pc)
+{
+	sqlite3_finalize(pc->series_ins);
+	sqlite3_finalize(pc->series_get);
+	sqlite3_finalize(pc->vintage_ins);
+	sqlite3_finalize(pc->vintage_get);
+	sqlite3_finalize(pc->point_put);
+	sqlite3_finalize(pc->forecast_put);
+}
+
+static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
+			   struct errmsg *err)
+{
+	pc->issued = GS_TIME_NONE;
+	return prepare(st,
+		       "INSERT INTO series (zone, signal, unit) VALUES (?, ?, ?) "
+		       "ON CONFLICT (zone, signal) DO UPDATE SET "
+		       "unit = excluded.unit WHERE series.unit IS NULL",
+		       &pc->series_ins, err) < 0 ||
+	       prepare(st,
+		       "SELECT id FROM series WHERE zone = ? AND signal = ?",
+		       &pc->series_get, err) < 0 ||
+	       prepare(st,
+		       "INSERT INTO vintage (series_id, source_id, issued, "
+		       "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		       &pc->vintage_ins, err) < 0 ||
+	       prepare(st,
+		       "SELECT id FROM vintage WHERE series_id = ? AND "
+		       "source_id = ? AND issued = ?",
+		       &pc->vintage_get, err) < 0 ||
+	       prepare(st,
+		       "INSERT INTO point (series_id, time, value, source_id, "
+		       "fetched_at) VALUES (?, ?, ?, ?, ?) "
+		       "ON CONFLICT (series_id, time) DO UPDATE SET "
+		       "value = excluded.value, source_id = excluded.source_id, "
+		       "fetched_at = excluded.fetched_at "
+		       "WHERE point.value IS NOT excluded.value",
+		       &pc->point_put, err) < 0 ||
+	       prepare(st,
+		       "INSERT INTO forecast (vintage_id, time, value, lo80, "
+		       "hi80, lo95, hi95) VALUES (?, ?, ?, ?, ?, ?, ?) "
+		       "ON CONFLICT (vintage_id, time) DO UPDATE SET "
+		       "value = excluded.value, lo80 = excluded.lo80, "
+		       "hi80 = excluded.hi80, lo95 = excluded.lo95, "
+		       "hi95 = excluded.hi95 "
+		       "WHERE forecast.value IS NOT excluded.value "
+		       "OR forecast.lo80 IS NOT excluded.lo80 "
+		       "OR forecast.hi80 IS NOT excluded.hi80 "
+		       "OR forecast.lo95 IS NOT excluded.lo95 "
+		       "OR forecast.hi95 IS NOT excluded.hi95",
+		       &pc->forecast_put, err) < 0
+		       ? -1
+		       : 0;
+}
+
+int store_put_points(struct store *st, const char *source,
+		     const struct store_point *pts, size_t n, gs_time fetched,
+		     size_t *changed, struct errmsg *err)
+{
+	struct put_ctx pc = {0};
+	size_t count = 0;
+
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (put_ctx_prepare(st, &pc, err) < 0 ||
+	    intern_source(st, source, &pc.source_id, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (put_one(st, &pc, &pts[i], fetched, &count, err) < 0)
+			goto fail;
+	put_ctx_release(&pc);
+	if (store_commit(st, err) < 0)
+		return -1;
+	if (changed)
+		*changed = count;
+	return 0;
+fail:
+	put_ctx_release(&pc);
+	store_rollback(st);
+	return -1;
+}
+
+/* Appends rows (time, value) of a query to a series, sorted by time. */
+static int read_series(struct store *st, sqlite3_stmt *stmt,
+		       struct series *out, struct errmsg *err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (series_push(out, sqlite3_column_int64(stmt, 0),
+				sqlite3_column_double(stmt, 1)) < 0)
+			return err_set(err, "store '%s': points out of order",
+				       st->path);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read points");
+	out->last_hold = series_step(out);
+	return 0;
+}
+
+static void bind_window(sqlite3_stmt *stmt, int i, gs_time from, gs_time to)
+{
+	sqlite3_bind_int64(stmt, i, from == GS_TIME_NONE ? INT64_MIN : from);
+	sqlite3_bind_int64(stmt, i + 1, to == GS_TIME_NONE ? INT64_MAX : to);
+}
+
+int store_get_series(struct store *st, const char *zone, const char *signal,
+		     gs_time from, gs_time to, struct series *out,
+		     struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int ret;
+
+	if (prepare(st,
+		    "SELECT p.time, p.value FROM point p JOIN series s "
+		    "ON s.id = p.series_id WHERE s.zone = ? AND s.signal = ? "
+		    "AND p.time >= ? AND p.time < ? ORDER BY p.time",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, signal, -1, SQLITE_STATIC);
+	bind_window(stmt, 3, from, to);
+	ret = read_series(st, stmt, out, err);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_get_forecast(struct store *st, const char *zone, const char *signal,
+		       const char *source, gs_time issued_by, gs_time from,
+		       gs_time to, struct series *out, gs_time *issued_out,
+		       struct errmsg *err)
+{
+	sqlite3_stmt *pick, *rows = NULL;
+	int64_t vintage = 0;
+	bool found;
+	int ret = -1;
+
+	/* the newest vintage by then that covers the window; ours first */
+	if (prepare(st,
+		    "SELECT v.id, v.issued FROM vintage v "
+		    "JOIN series s ON s.id = v.series_id "
+		    "JOIN source src ON src.id = v.source_id "
+		    "WHERE s.zone = ?1 AND s.signal = ?2 AND v.issued <= ?3 "
+		    "AND (?4 IS NULL OR src.name = ?4) "
+		    "AND EXISTS (SELECT 1 FROM forecast f WHERE "
+		    "f.vintage_id = v.id AND f.time >= ?5 AND f.time < ?6) "
+		    "ORDER BY (?4 IS NULL AND src.name = 'greenslot') DESC, "
+		    "v.issued DESC LIMIT 1",
+		    &pick, err) < 0)
+		return -1;
+	sqlite3_bind_text(pick, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(pick, 2, signal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pick, 3, issued_by == GS_TIME_NONE ? INT64_MAX
+							      : issued_by);
+	if (source)
+		sqlite3_bind_text(pick, 4, source, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(pick, 4);
+	bind_window(pick, 5, from, to);
+	if (issued_out)
+		*issued_out = GS_TIME_NONE;
+	if (sqlite3_step(pick) == SQLITE_ROW) {
+		vintage = sqlite3_column_int64(pick, 0);
+		if (issued_out)
+			*issued_out = sqlite3_column_int64(pick, 1);
+		found = true;
+	} else {
+		found = false;
+		if (sqlite3_errcode(st->db) != SQLITE_DONE &&
+		    sqlite3_errcode(st->db) != SQLITE_OK) {
+			db_error(st, err, "cannot pick a forecast");
+			goto out;
+		}
+	}
+	if (!found) {
+		ret = 0;
+		goto out;
+	}
+	if (prepare(st,
+		    "SELECT time, value FROM forecast WHERE vintage_id = ? "
+		    "AND time >= ? AND time < ? ORDER BY time",
+		    &rows, err) < 0)
+		goto out;
+	sqlite3_bind_int64(rows, 1, vintage);
+	bind_window(rows, 2, from, to);
+	ret = read_series(st, rows, out, err);
+out:
+	sqlite3_finalize(pick);
+	sqlite3_finalize(rows);
+	return ret;
+}
+
+/* Appends " AND col IN (?, ?, ...)" for a non-empty list. */
+static void add_in_list(struct strbuf *sql, const char *col, size_t n)
+{
+	if (!n)
+		return;
+	strbuf_addf(sql, " AND %s IN (", col);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addstr(sql, i ? ", ?" : "?");
+	strbuf_addch(sql, ')');
+}
+
+/* Binds one half of the query from parameter i on; returns the next one. */
+static int bind_query(sqlite3_stmt *stmt, const struct store_query *q, int i)
+{
+	for (size_t k = 0; k < q->nzones; k++)
+		sqlite3_bind_text(stmt, i++, q->zones[k], -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q->nsignals; k++)
+		sqlite3_bind_text(stmt, i++, q->signals[k], -1, SQLITE_STATIC);
+	bind_window(stmt, i, q->from, q->to);
+	return i + 2;
+}
+
+/* Builds the query for store_each_point(); parameters are bound, never
+ * pasted. Recorded rows come first, then forecasts by source and issue. */
+static void each_point_sql(struct strbuf *sql, const struct store_query *q)
+{
+	strbuf_addstr(sql,
+		      "SELECT s.zone, s.signal, s.unit, p.time, p.value, "
+		      "NULL, NULL, NULL, NULL, NULL, src.name, 0 AS kind "
+		      "FROM point p JOIN series s ON s.id = p.series_id "
+		      "JOIN source src ON src.id = p.source_id WHERE 1");
+	add_in_list(sql, "s.zone", q->nzones);
+	add_in_list(sql, "s.signal", q->nsignals);
+	strbuf_addstr(sql, " AND p.time >= ? AND p.time < ?");
+	if (q->forecasts) {
+		strbuf_addstr(sql,
+			      " UNION ALL SELECT s.zone, s.signal, s.unit, "
+			      "f.time, f.value, v.issued, f.lo80, f.hi80, "
+			      "f.lo95, f.hi95, src.name, 1 AS kind "
+			      "FROM forecast f JOIN vintage v ON "
+			      "v.id = f.vintage_id JOIN series s ON "
+			      "s.id = v.series_id JOIN source src ON "
+			      "src.id = v.source_id WHERE 1");
+		add_in_list(sql, "s.zone", q->nzones);
+		add_in_list(sql, "s.signal", q->nsignals);
+		strbuf_addstr(sql, " AND f.time >= ? AND f.time < ?");
+	}
+	strbuf_addstr(sql, " ORDER BY 1, 2, 12, 11, 6, 4");
+}
+
+static double column_real_or_nan(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL
+		       ? (double)NAN
+		       : sqlite3_column_double(stmt, i);
+}
+
+int store_each_point(struct store *st, const struct store_query *q,
+		     store_row_fn fn, void *ctx, struct errmsg *err)
+{
+	struct strbuf sql;
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	strbuf_init(&sql);
+	each_point_sql(&sql, q);
+	rc = prepare(st, sql.buf, &stmt, err);
+	strbuf_release(&sql);
+	if (rc < 0)
+		return -1;
+	rc = bind_query(stmt, q, 1);
+	if (q->forecasts) /* the forecast half repeats the parameters */
+		bind_query(stmt, q, rc);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_point p = {
+			.zone = (const char *)sqlite3_column_text(stmt, 0),
+			.signal = (const char *)sqlite3_column_text(stmt, 1),
+			.unit = (const char *)sqlite3_column_text(stmt, 2),
+			.time = sqlite3_column_int64(stmt, 3),
+			.value = sqlite3_column_double(stmt, 4),
+			.issued = sqlite3_column_type(stmt, 5) == SQLITE_NULL
+					  ? GS_TIME_NONE
+					  : sqlite3_column_int64(stmt, 5),
+			.lo80 = column_real_or_nan(stmt, 6),
+			.hi80 = column_real_or_nan(stmt, 7),
+			.lo95 = column_real_or_nan(stmt, 8),
+			.hi95 = column_real_or_nan(stmt, 9),
+		};
+		const char *src = (const char *)sqlite3_column_text(stmt, 10);
+		if ((ret = fn(&p, src, ctx)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, "cannot read points");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+/* Collects the first text column of every row. */
+static int collect_strings(struct store *st, sqlite3_stmt *stmt, char ***out,
+			   size_t *n, struct errmsg *err)
+{
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] =
+			xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	if (rc != SQLITE_DONE) {
+		strv_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return db_error(st, err, "query failed");
+	}
+	return 0;
+}
+
+int store_zones_with(struct store *st, const char *signal, char ***zones,
+		     size_t *n, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int ret;
+
+	if (prepare(st,
+		    "SELECT s.zone FROM series s WHERE s.signal = ? AND "
+		    "EXISTS (SELECT 1 FROM point p WHERE p.series_id = s.id) "
+		    "ORDER BY s.zone",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, signal, -1, SQLITE_STATIC);
+	ret = collect_strings(st, stmt, zones, n, err);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_forecast_sources(struct store *st, const char *zone,
+			   const char *signal, char ***sources, size_t *n,
+			   struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int ret;
+
+	if (prepare(st,
+		    "SELECT DISTINCT src.name FROM vintage v "
+		    "JOIN series s ON s.id = v.series_id "
+		    "JOIN source src ON src.id = v.source_id "
+		    "WHERE s.zone = ? AND s.signal = ? ORDER BY src.name",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, signal, -1, SQLITE_STATIC);
+	ret = collect_strings(st, stmt, sources, n, err);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_log_ingest(struct store *st, const char *feed, gs_time started,
+		     gs_time finished, bool ok, size_t points,
+		     const char *message, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "INSERT INTO ingest_run (feed, started, finished, ok, "
+		    "points, message) VALUES (?, ?, ?, ?, ?, ?)",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, started);
+	sqlite3_bind_int64(stmt, 3, finished);
+	sqlite3_bind_int(stmt, 4, ok);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)points);
+	if (message)
+		sqlite3_bind_text(stmt, 6, message, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 6);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot log the ingest run");
+	return 0;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The quickstart pipeline on real data: ingest three grid zones and their
+# weather forecasts, forecast carbon intensity for the next 48 hours, plan 20
+# jobs on three sites with each policy, and render the report.
+# Usage: examples/quickstart/run.sh [path/to/greenslot]   (make demo runs it)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+gs=$(cd "$(dirname "${1:-build/greenslot}")" && pwd)/$(basename "${1:-build/greenslot}")
+out=${DEMO_OUT:-$here/../../build/demo}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+export GREENSLOT_DB="$out/greenslot.db"
+rm -f "$GREENSLOT_DB" "$GREENSLOT_DB-wal" "$GREENSLOT_DB-shm"
+at=2021-06-28T00:00:00Z
+
+echo "== ingest: CISO, ERCO and PJM hourly carbon intensity and weather forecasts, June 2021"
+"$gs" ingest --feeds "$here/FEEDS.json"
+
+echo "== forecast: carbon intensity for the 48 hours from $at"
+"$gs" forecast --zone CISO --zone ERCO --zone PJM --signal carbon_intensity \
+	--at $at --horizon PT48H
+
+echo "== solve: 20 jobs on 3 sites, planned on that forecast"
+for policy in milp greedy fifo; do
+	"$gs" solve --sites "$here/SITES.json" --start $at --horizon PT48H \
+		--policy $policy -o "$out/plan-$policy.json" "$here/JOBS.json"
+done
+"$gs" solve --sites "$here/SITES.json" --start $at --horizon PT48H \
+	--oracle -o "$out/plan-oracle.json" "$here/JOBS.json"
+
+echo "== report"
+"$gs" report --sites "$here/SITES.json" -o "$out/report.html" \
+	"$out/plan-milp.json" "$out/plan-greedy.json" "$out/plan-fifo.json" \
+	"$out/plan-oracle.json"
+
+python3 - "$out/plan-milp.json" "$out/plan-fifo.json" <<'PY'
+import json, sys
+milp, fifo = (json.load(open(p))["totals"]["emissions_kg"] for p in sys.argv[1:3])
+print("milp plan: %.1f kg CO2eq; fifo: %.1f kg CO2eq; saved %.1f kg (%.1f%%) against fifo"
+      % (milp, fifo, fifo - milp, 100 * (fifo - milp) / fifo if fifo else 0))
+PY
+echo "report: $out/report.html"

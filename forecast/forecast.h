@@ -1,0 +1,217 @@
+/*
+ * forecast.h - forecasting stored series and backtesting the forecasts.
+ *
+ * Two layers:
+ *
+ *  - Models (model.c) are pure: they get a series and an issue time and
+ *    never touch the store.  A model only ever sees the values recorded
+ *    strictly before the issue time; later points in the series it is
+ *    handed are ignored, so a caller may pass the whole history.  Every
+ *    forecast carries 80% and 95% prediction intervals calibrated on the
+ *    same model's own past errors (split-conformal style, see
+ *    forecast_model()).
+ *
+ *  - The backtest (backtest.c) replays history: at every issue time it
+ *    refits the models on what was known then, takes the provider
+ *    forecasts stored in the store that were issued by then, and scores
+ *    all of them against the recorded values on the same points.
+ *
+ * Models are named in a small table (enum fc_model) so that better ones can
+ * be added without touching the callers: FC_GREENSLOT is the best model
+ * greenslot has (for now the seasonal naive one), FC_SEASONAL_NAIVE is the
+ * reference it is measured against.
+ *
+ * Call order: fc_result_init(), forecast_model() (any number of times, each
+ * call replaces the result), fc_result_release().  Likewise
+ * backtest_init(), backtest_run(), backtest_to_json(), backtest_release().
+ */
+#ifndef GREENSLOT_FORECAST_H
+#define GREENSLOT_FORECAST_H
+
+#include "core/core.h"
+
+extern const struct cmd_doc cmd_forecast_doc;
+int cmd_forecast(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+enum fc_model {
+	FC_GREENSLOT,      /* greenslot's best model (seasonal naive for now) */
+	FC_SEASONAL_NAIVE, /* reference: the same time a whole day earlier */
+	FC_NMODELS,
+};
+
+/* Name used in backtest output and as a store source: "greenslot", ... */
+const char *fc_model_name(enum fc_model m);
+
+/*
+ * A forecast.  From forecast_model() the points are on a regular grid:
+ * t[i] = t[0] + i * step_s, the first one the first multiple of step_s
+ * (since the epoch) at or after `issued`, the last one before
+ * issued + horizon.  v[] is never NaN.  lo80..hi95 hold
+ * the interval bounds when has_intervals, else NAN ("absent", as in struct
+ * store_point).  When present, lo95 <= lo80 <= v <= hi80 <= hi95.
+ */
+struct fc_result {
+	gs_time issued;
+	int64_t step_s;
+	gs_time *t;
+	double *v, *lo80, *hi80, *lo95, *hi95;
+	size_t n, alloc;
+	const char *method;  /* used: "seasonal naive" or "persistence" */
+	bool has_intervals;
+	size_t ncalib;       /* past errors the intervals were calibrated on */
+	struct strbuf warning; /* empty, or notes for the user joined by "; " */
+};
+
+void fc_result_init(struct fc_result *r);
+void fc_result_release(struct fc_result *r);
+/*
+ * Replaces r with the finite points of s (someone else's forecast, e.g. a
+ * provider's), without intervals; step_s becomes series_step(s), so the
+ * points need not be on a regular grid.
+ */
+void fc_result_from_series(struct fc_result *r, const struct series *s,
+			   gs_time issued);
+/* Index of the point in force at t (t[i] <= t < t[i] + step_s), or -1. */
+long fc_result_at(const struct fc_result *r, gs_time t);
+
+/*
+ * Forecasts `history` from `issued` over [issued, issued + horizon_s) with
+ * model m, on step_s (0: the series' own step, series_step() of the values
+ * known at `issued`).
+ *
+ * Seasonal naive: the value at t is the recorded value at t - k * 24h for
+ * the smallest k >= 1 such that t - k * 24h < issued and a value is known
+ * there (a point p with p <= t - k * 24h < p + step).  Where no whole number
+ * of days back has a value, the last known value is used and a warning says
+ * so.  With less than a day of history the model is persistence (the last
+ * known value everywhere), with a warning; with none it is an error.
+ *
+ * Intervals: the model is re-issued at the same time of day on each of the
+ * 28 days before `issued` (persistence: at every step of its short history)
+ * using only the values known at that earlier time, and its errors
+ * (actual - forecast) on values known before `issued` are collected per
+ * lead hour (fc_lead_hours()).  The 80% and 95% bounds are the forecast
+ * plus the empirical alpha/2 and 1 - alpha/2 quantiles of those errors (the
+ * floor((n+1)alpha/2)-th and ceil((n+1)(1-alpha/2))-th smallest, clamped to
+ * 1..n).  A lead hour with fewer than 20 errors uses the errors of all lead
+ * hours pooled, and the warning says so.  A series never seen below zero
+ * gets no lower bound below zero.
+ */
+int forecast_model(enum fc_model m, const struct series *history,
+		   gs_time issued, int64_t horizon_s, int64_t step_s,
+		   struct fc_result *out, struct errmsg *err);
+
+/* The seasonal naive reference: forecast_model(FC_SEASONAL_NAIVE, ...). */
+int forecast_snaive(const struct series *history, gs_time issued,
+		    int64_t horizon_s, int64_t step_s, struct fc_result *out,
+		    struct errmsg *err);
+
+/* Lead time of a point at t issued at `issued`, in whole hours, 1-based:
+ * floor((t - issued) / 3600) + 1, so issued+0h..issued+59m59s is lead 1. */
+int64_t fc_lead_hours(gs_time issued, gs_time t);
+
+/*
+ * Empirical interval of `level` (80 or 95 percent; alpha = 1 - level/100)
+ * from n >= 1 sorted errors: the floor((n+1)alpha/2)-th and the
+ * ceil((n+1)(1-alpha/2))-th smallest (1-based, clamped to 1..n).
+ */
+void fc_quantile_interval(const double *sorted, size_t n, int level,
+			  double *lo, double *hi);
+
+/* ------------------------------------------------------------------ */
+/* Backtest                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Lead-time buckets of the backtest, by fc_lead_hours(): "1-6h" (leads
+ * 1..6), "7-24h", "25-48h", "49-96h".  Longer leads count in the totals
+ * only.
+ */
+#define BT_NBUCKETS 4
+/* Index of the bucket of lead hours `lead`, or -1 outside every bucket. */
+int bt_bucket(int64_t lead);
+const char *bt_bucket_name(int bucket);
+
+/* Error sums of one model over a set of points. */
+struct bt_stats {
+	size_t n;        /* points scored */
+	size_t mape_n;   /* of which in MAPE: |actual| >= 1e-9 */
+	size_t nint;     /* of which with intervals, for the coverage */
+	size_t in80, in95;
+	double abs_sum;  /* sum |forecast - actual| */
+	double ape_sum;  /* sum |forecast - actual| / |actual| * 100 */
+	double err_sum;  /* sum forecast - actual */
+};
+
+/*
+ * Adds one point.  lo80..hi95 may be NAN (no interval for it).  An actual
+ * inside [lo, hi] (bounds included) counts as covered.
+ */
+void bt_stats_add(struct bt_stats *s, double forecast, double actual,
+		  double lo80, double hi80, double lo95, double hi95);
+/* Mean absolute error, MAPE (percent), bias; -1 when there is no point. */
+int bt_stats_mae(const struct bt_stats *s, double *out);
+int bt_stats_mape(const struct bt_stats *s, double *out);
+int bt_stats_bias(const struct bt_stats *s, double *out);
+/* Fraction of the actuals with an interval that fall in it; -1 if none. */
+int bt_stats_coverage(const struct bt_stats *s, int level, double *out);
+
+struct bt_model {
+	char *name;         /* "greenslot", "seasonal_naive" or a source */
+	bool has_intervals; /* greenslot's models; providers' come without */
+	struct bt_stats all;
+	struct bt_stats bucket[BT_NBUCKETS];
+};
+
+/*
+ * One backtest.  Fill zone, signal, from, to (GS_TIME_NONE: defaults),
+ * horizon_s and step_s after backtest_init(); backtest_run() fills the
+ * rest (the defaults resolved, issues, models).
+ */
+struct backtest {
+	const char *zone, *signal;
+	gs_time from, to;
+	int64_t horizon_s, step_s;
+	size_t issues;      /* issue times that scored at least one point */
+	struct bt_model *models;
+	size_t nmodels, alloc_models;
+};
+
+void backtest_init(struct backtest *bt);
+void backtest_release(struct backtest *bt);
+
+/*
+ * Replays the recorded zone/signal: issue times every step_s aligned to
+ * 00:00 UTC in [from, to) (defaults: the first recorded time + 7 days
+ * rounded up to 00:00 UTC; the last recorded time).  At each, greenslot's
+ * model and seasonal naive are fitted on the values recorded before it,
+ * and each provider forecast source (store_forecast_sources() less
+ * "greenslot") gives its vintage issued last at or before it.  Every
+ * recorded point in [issue, issue + horizon) where all of them have a value
+ * is scored for all of them.  Reads the store; never greenslot's stored
+ * forecasts.
+ */
+int backtest_run(struct store *st, struct backtest *bt, struct errmsg *err);
+
+/*
+ * Scores one issue time: `actual` holds the recorded values, fc[nmodels]
+ * the forecasts (in bt->models order) as fc_results.  Adds the points in
+ * [issue, issue + horizon) where every forecast has a value.  Returns the
+ * number of points scored.  Pure: backtest_run() calls it per issue.
+ */
+size_t backtest_score(struct backtest *bt, gs_time issue,
+		      const struct series *actual,
+		      const struct fc_result *const *fc);
+
+/* Appends a model (name copied); returns it. */
+struct bt_model *backtest_add_model(struct backtest *bt, const char *name,
+				    bool has_intervals);
+
+/* The backtest as indented JSON text, ending in a newline; caller frees. */
+char *backtest_to_json(const struct backtest *bt);
+
+#endif

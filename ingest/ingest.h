@@ -1,0 +1,321 @@
+/*
+ * ingest.h - pulling feeds into the store.
+ *
+ * A run of `greenslot ingest` goes through these steps, each its own
+ * object so that it can be tested without the others:
+ *
+ *   feeds_load()          FEEDS.json -> struct feed_config (strict: unknown
+ *                         keys, bad names, unknown kinds are errors)
+ *   feed_request_prepare() one feed + the window -> URLs and headers with
+ *                         every {from}/{to}/{env:NAME} expanded; the
+ *                         expanded strings are secret (never printed), and
+ *                         messages name the feed and its url template
+ *   fetch_url()           libcurl (or a plain read for plain paths)
+ *   kind->parse()         the body -> a struct point_batch
+ *   ingest_feed()         all of the above for one feed, then ONE
+ *                         store_put_points() (all or nothing) and
+ *                         store_log_ingest()
+ *
+ * Adding a feed kind is one new file with its parse function (declared
+ * below) and one entry in the table in ingest/kinds.c.  A parse function
+ * gets the body and the window and appends points; it never fetches.
+ *
+ * Ownership: a point_batch owns its points and the strings they point to
+ * (interned, so zone/signal/unit pointers compare equal when equal).  A
+ * feed_config owns its feeds; a feed_request borrows its feed.
+ */
+#ifndef GREENSLOT_INGEST_H
+#define GREENSLOT_INGEST_H
+
+#include "core/core.h"
+
+extern const struct cmd_doc cmd_ingest_doc;
+int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx);
+extern const struct cmd_doc cmd_series_doc;
+int cmd_series(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Points as parsed from one feed                                     */
+/* ------------------------------------------------------------------ */
+
+struct point_batch {
+	struct store_point *pts;
+	size_t n, alloc;
+	char **strs;        /* interned strings the points point to */
+	size_t nstrs, alloc_strs;
+};
+
+void point_batch_init(struct point_batch *pb);
+void point_batch_release(struct point_batch *pb);
+/* A string equal to s[0..len) owned by the batch (the same pointer each time). */
+const char *point_batch_intern(struct point_batch *pb, const char *s,
+			       size_t len);
+/* Appends a point: a recorded value (issued GS_TIME_NONE), bands NAN. */
+struct store_point *point_batch_add(struct point_batch *pb);
+/*
+ * Sorts by zone, signal, issued, time and keeps, of points with the same
+ * key, the one added last.  Returns how many were dropped.
+ */
+size_t point_batch_dedup(struct point_batch *pb);
+/* Drops points with time outside [from, to) (GS_TIME_NONE: open end). */
+size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to);
+
+/* ------------------------------------------------------------------ */
+/* Signals and units                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * carbon_intensity, price, temperature, dewpoint, wind_speed,
+ * solar_radiation, precipitation, load, generation_<fuel>,
+ * busy_<resource> (fuel and resource: [a-z0-9_]+).
+ */
+bool signal_valid(const char *signal);
+/* The unit a signal is stored in, or NULL (price: per feed; busy: count). */
+const char *signal_unit(const char *signal);
+
+/* stored value = (value + offset) * mul / div, stored with `unit`. */
+struct unit_conv {
+	double offset, mul, div;
+	struct strbuf unit;  /* empty: no unit (a price of unknown currency) */
+};
+void unit_conv_init(struct unit_conv *uc);
+void unit_conv_release(struct unit_conv *uc);
+double unit_conv_apply(const struct unit_conv *uc, double v);
+/*
+ * How a value of `signal` given in `unit` is converted to the signal's
+ * stored unit ("lb/MWh" -> x0.45359237 "gCO2eq/kWh", "EUR/kWh" -> x1000
+ * "EUR/MWh").  An empty unit means the stored unit.  -1 (and a message
+ * without position) for a unit that does not fit the signal.
+ */
+int unit_conversion(const char *signal, const char *unit,
+		    struct unit_conv *uc, struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* CSV (RFC 4180)                                                     */
+/* ------------------------------------------------------------------ */
+
+struct csv_field {
+	const char *s;     /* unquoted, NUL-terminated, valid until next read */
+	size_t len;
+	int line, col;     /* where it starts (col counts characters) */
+};
+
+/*
+ * Reads records from a buffer: quoted fields with "" escapes and line
+ * breaks, LF or CRLF line ends, a leading UTF-8 BOM skipped, blank lines
+ * skipped.  `display` names the input in messages.
+ */
+struct csv_reader {
+	const char *p, *end;
+	const char *display;
+	int line;           /* line of p, 1-based */
+	const char *bol;    /* start of that line */
+	struct strbuf data; /* the current record's fields, NUL-separated */
+	struct csv_field *fields;
+	size_t nfields, alloc;
+	bool eol;           /* the current record ended with a line end */
+};
+
+void csv_reader_init(struct csv_reader *r, const char *display,
+		     const char *buf, size_t len);
+void csv_reader_release(struct csv_reader *r);
+/* 1: a record in r->fields; 0: end of input; -1: malformed. */
+int csv_read_record(struct csv_reader *r, struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* FEEDS.json                                                         */
+/* ------------------------------------------------------------------ */
+
+struct feed;
+struct feed_response;
+
+/*
+ * Parses a response body into points.  Errors carry the position in the
+ * body ("DISPLAY:LINE:COL: ...") and mean the content is invalid.
+ */
+typedef int (*feed_parse_fn)(const struct feed_response *r,
+			     struct point_batch *out, struct errmsg *err);
+
+enum feed_kind_flags {
+	FEED_NEEDS_ZONE = 1 << 0, /* FEEDS.json must give "zone" */
+};
+
+struct feed_kind {
+	const char *name;
+	feed_parse_fn parse;  /* NULL: not implemented yet */
+	int64_t max_window;   /* longest window one request may ask, 0: any */
+	unsigned flags;
+};
+
+/* The kinds table (ingest/kinds.c); NULL if there is no such kind. */
+const struct feed_kind *feed_kind_find(const char *name);
+/* Appends "csv, uk-carbon-intensity, ..." for messages. */
+void feed_kind_names(struct strbuf *sb);
+
+struct feed_header {
+	char *name;
+	char *value;  /* a template like the url */
+};
+
+struct feed {
+	char *name;
+	const struct feed_kind *kind;
+	char *url;          /* template: never print its expansion */
+	char *zone;         /* NULL when absent */
+	struct feed_header *headers;
+	size_t nheaders;
+	int64_t timeout_s;  /* per request, all retries excluded */
+	int retries;        /* extra attempts on 5xx, 429 and timeouts */
+	int line, col;      /* where the feed is in FEEDS.json */
+	int kind_line, kind_col;
+};
+
+struct feed_config {
+	struct feed *feeds;
+	size_t nfeeds;
+	char *path;   /* FEEDS.json as given */
+	char *dir;    /* its directory, "" for the working directory */
+};
+
+/*
+ * {"feeds": [{"name", "kind", "url", "zone"?, "headers"?: {NAME: VALUE},
+ * "timeout"?: "PT30S", "retries"?: 0..10}]}.  Names are unique and match
+ * [A-Za-z0-9_.-]+; url templates are checked for syntax (environment
+ * variables only when expanded).
+ */
+int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err);
+void feeds_release(struct feed_config *fc);
+/* The feed with that name, or NULL. */
+const struct feed *feeds_find(const struct feed_config *fc, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Templates and secrets                                              */
+/* ------------------------------------------------------------------ */
+
+/* Strings that must never appear in a message (expanded {env:NAME}). */
+struct secrets {
+	char **v;
+	size_t n, alloc;
+};
+void secrets_init(struct secrets *s);
+void secrets_release(struct secrets *s);
+void secrets_add(struct secrets *s, const char *value);
+/* Replaces every secret in msg with "***". */
+void secrets_scrub(const struct secrets *s, struct errmsg *msg);
+
+/*
+ * Expands {from}, {to} (RFC 3339), {from:FMT}, {to:FMT} (time_strftime)
+ * and {env:NAME}; "{{" is a literal "{".  Values of {env:NAME} are added
+ * to `secrets` (may be NULL).  Messages never hold the expansion.
+ */
+int template_expand(const char *tmpl, gs_time from, gs_time to,
+		    struct strbuf *out, struct secrets *secrets,
+		    struct errmsg *err);
+/* Syntax only: every placeholder known and closed, formats valid. */
+int template_check(const char *tmpl, struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* Fetching                                                           */
+/* ------------------------------------------------------------------ */
+
+struct fetch_opts {
+	long connect_timeout_ms;
+	long timeout_ms;      /* whole transfer, per attempt */
+	size_t max_bytes;     /* body size cap */
+	int retries;          /* extra attempts on 5xx, 429, timeouts */
+	long backoff_ms;      /* wait before the first retry; doubles */
+};
+#define FETCH_MAX_BYTES ((size_t)512 << 20)
+void fetch_opts_init(struct fetch_opts *o);
+
+/*
+ * GETs url (http, https or file) into body with libcurl: redirects only to
+ * http(s), status >= 400 is an error.  Messages never contain the url (it
+ * may hold a token): the caller says which feed and template.  Call
+ * curl_global_init() before the first fetch.
+ */
+int fetch_url(const char *url, const char *const *headers, size_t nheaders,
+	      const struct fetch_opts *o, struct strbuf *body,
+	      struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* Ingesting one feed                                                 */
+/* ------------------------------------------------------------------ */
+
+/* What one request returned, as a parse function sees it. */
+struct feed_response {
+	const struct feed *feed;
+	const char *display;  /* names the body in messages (not the url) */
+	const char *body;     /* NUL-terminated */
+	size_t len;
+	gs_time from, to;     /* the window this request asked for */
+	gs_time fetched;
+};
+
+struct feed_chunk {
+	gs_time from, to;
+	char *url;            /* expanded: secret */
+	char *path;           /* a plain path to read instead, or NULL */
+	char **headers;       /* "Name: value", expanded: secret */
+	size_t nheaders;
+};
+
+/* One feed ready to fetch: every template expanded for its window. */
+struct feed_request {
+	const struct feed *feed;
+	char *display;
+	struct feed_chunk *chunks;  /* the window split by kind->max_window */
+	size_t nchunks;
+	struct secrets secrets;
+};
+
+struct ingest_window {
+	gs_time from, to;
+	bool clip_from, clip_to;  /* drop rows outside (given explicitly) */
+};
+
+/* from = now - PT24H floored to the hour, to = now + PT48H, no clipping. */
+void ingest_window_default(struct ingest_window *w, gs_time now);
+
+/*
+ * Expands one feed's templates.  Fails (a configuration error) when the
+ * kind is not implemented or an environment variable is missing.
+ */
+int feed_request_prepare(struct feed_request *rq,
+			 const struct feed_config *fc, const struct feed *f,
+			 const struct ingest_window *w, struct errmsg *err);
+void feed_request_release(struct feed_request *rq);
+
+enum ingest_status {
+	INGEST_OK = 0,
+	INGEST_FETCH_FAILED,   /* the feed could not be fetched */
+	INGEST_INVALID,        /* its content is invalid: nothing stored */
+	INGEST_STORE_FAILED,   /* the store refused */
+};
+
+struct ingest_result {
+	enum ingest_status status;
+	size_t points;      /* stored (after dedup and clipping) */
+	size_t changed;     /* of those, new or changed */
+	size_t duplicates;  /* rows overridden by a later row */
+	size_t clipped;     /* rows outside an explicit window */
+};
+
+/*
+ * Fetches, parses and stores one feed in one transaction, then logs the
+ * run.  `fetch` gives the defaults that the feed's own timeout and
+ * retries override.  Returns 0, or -1 with res->status saying which step.
+ */
+int ingest_feed(struct store *st, const struct feed_request *rq,
+		const struct ingest_window *w, const struct fetch_opts *fetch,
+		struct ingest_result *res, struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* Feed kinds                                                         */
+/* ------------------------------------------------------------------ */
+
+/* kind "csv": the generic series CSV, long or wide form. */
+int csv_feed_parse(const struct feed_response *r, struct point_batch *out,
+		   struct errmsg *err);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * solver.h - placing jobs in time and sites.
+ *
+ * A solve runs in four steps, each with its own object:
+ *
+ *   1. struct solver_grid: the slots [start + i*slot_s, ...), i < nslots.
+ *   2. struct solver_signals: per site and slot, what the plan assumes -
+ *      carbon intensity, temperature, price and the units other work keeps
+ *      busy.  solver_signals_load() reads them from the store
+ *      (forecasts first, or only recorded values with `oracle`); tests
+ *      fill them by hand.
+ *   3. struct instance: instance_build() turns a catalog, a job set and
+ *      the signals into every feasible placement ("option": job, profile,
+ *      site, start slot) with its energy, emissions and cost.  It is pure:
+ *      no store, no clock.  Jobs without options carry the reason.
+ *   4. struct assignment: a policy (solver_run()) picks at most one option
+ *      per job; solver_fill_plan() turns it into the plan document.
+ *
+ * Emissions, energy and cost of a placement are computed by one function,
+ * solver_account(), for the options, the baseline and the plan alike.
+ *
+ * Lifecycle: x_init()/x_release() for signals, instance and assignment.
+ * The instance keeps pointers to the catalog, job set and signals: they
+ * must outlive it.  Nothing here prints; warnings are collected in
+ * instance.warnings (and signals.warnings) for the command to print.
+ */
+#ifndef GREENSLOT_SOLVER_H
+#define GREENSLOT_SOLVER_H
+
+#include "core/core.h"
+
+extern const struct cmd_doc cmd_solve_doc;
+int cmd_solve(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Slots and signals                                                   */
+/* ------------------------------------------------------------------ */
+
+struct solver_grid {
+	gs_time start;  /* start of slot 0 */
+	int64_t slot_s; /* > 0 */
+	size_t nslots;  /* > 0 */
+};
+
+/* The start of slot i. */
+gs_time solver_grid_time(const struct solver_grid *g, size_t i);
+
+/* Warnings gathered by library code, printed by the command. */
+struct solver_msgs {
+	char **v;
+	size_t n, alloc;
+};
+void solver_msgs_add(struct solver_msgs *l, const char *fmt, ...)
+	GS_PRINTF(2, 3);
+void solver_msgs_release(struct solver_msgs *l);
+
+/*
+ * Per site (catalog order) and slot; index [site * nslots + slot] and, for
+ * busy, [(site * nresources + resource) * nslots + slot].  NAN means the
+ * value is unknown (busy: 0).
+ */
+struct solver_signals {
+	struct solver_grid grid;
+	size_t nsites, nresources;
+	double *ci;    /* gCO2eq/kWh, mean over the slot */
+	double *temp;  /* degC, only loaded for sites with a PUE object */
+	double *price; /* currency/MWh */
+	double *busy;  /* units in use by other work */
+	char *source;  /* what was assumed, for plan.signal_source */
+	struct solver_msgs warnings;
+};
+
+/* Allocates every array, all unknown (NAN; busy 0). */
+void solver_signals_init(struct solver_signals *sg,
+			 const struct solver_grid *g, size_t nsites,
+			 size_t nresources);
+void solver_signals_release(struct solver_signals *sg);
+
+/*
+ * Fills sg (already solver_signals_init()ed for cat) from the store: for
+ * each slot the forecast issued last at or before grid.start (any source,
+ * greenslot's own first), else the recorded values; with `oracle` only
+ * the recorded values.
+ */
+int solver_signals_load(struct solver_signals *sg, struct store *st,
+			const struct catalog *cat, bool oracle,
+			struct errmsg *err);
+
+/* ------------------------------------------------------------------ */
+/* Instance                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Hook for the runtime predictor: gives the runtime at speed 1.0 of a
+ * profile without a duration.  Returns 1 and sets *duration_s when it
+ * knows, 0 when it does not, -1 on error (err filled).
+ */
+struct runtime_hook {
+	int (*predict)(void *ctx, const struct job *job, size_t profile,
+		       int64_t *duration_s, struct errmsg *err);
+	void *ctx;
+};
+
+/* One feasible placement of a job: a profile, a site and a start slot. */
+struct solver_option {
+	uint32_t job, profile, site;
+	uint32_t start;   /* first slot */
+	uint32_t runtime; /* slots occupied */
+	double energy_kwh, emissions_kg, cost;
+};
+
+struct instance_job {
+	size_t first_opt, nopts; /* its options in instance.opts */
+	size_t win_first;        /* first slot it may start in */
+	size_t win_end;          /* slot bound it must end by */
+	char *reason;            /* why it has no option (NULL if it has) */
+	int64_t *duration_s;     /* [nprofiles], -1 unknown */
+	bool predicted;          /* a duration came from the runtime hook */
+	/* baseline: earliest start at the first allowed site, 1st profile */
+	bool has_baseline;
+	uint32_t base_site, base_start, base_runtime;
+};
+
+struct instance {
+	const struct catalog *cat;
+	const struct jobset *js;
+	const struct solver_signals *sg;
+	struct solver_grid grid;
+	double *avail;  /* [(site * nres + r) * nslots + t]: capacity - busy */
+	struct instance_job *jobs; /* [js->njobs] */
+	size_t *topo;   /* job indices, every job after its predecessors */
+	struct solver_option *opts;
+	size_t nopts, alloc_opts;
+	struct solver_msgs warnings;
+};
+
+/* One placement to account for (an option, or the baseline). */
+struct solver_placement {
+	size_t job, profile, site, start, runtime;
+};
+
+/* What a placement uses and emits. */
+struct solver_cost {
+	double energy_kwh, emissions_kg, cost;
+	size_t missing_ci; /* slots without carbon intensity (counted 0) */
+};
+
+/*
+ * THE accounting of the contract: for each slot the job occupies,
+ * energy = P_W / 1000 x PUE(site, slot) x slot hours, emissions = energy x
+ * CI / 1000, cost = energy x price / 1000 + resource-hours x cost_per_hour.
+ * Slots past the grid or without CI emit nothing and count in missing_ci.
+ */
+void solver_account(const struct instance *in,
+		    const struct solver_placement *pl, struct solver_cost *out);
+
+/* P_W of a job's profile at a site: power_w, else resources x power_w. */
+double solver_power_w(const struct instance *in, size_t job, size_t profile,
+		      size_t site);
+/* PUE of a site in a slot (base PUE when the temperature is unknown). */
+double solver_pue(const struct instance *in, size_t site, size_t slot);
+
+/* Runtime in slots of duration_s at a site's speed (0 if unknown). */
+size_t solver_runtime_slots(const struct instance *in, int64_t duration_s,
+			    size_t site);
+
+void instance_init(struct instance *in);
+/*
+ * Builds every feasible option.  hook may be NULL (no predictor): jobs
+ * without a duration are then unplaced.  Fails only on a hook error.
+ */
+int instance_build(struct instance *in, const struct catalog *cat,
+		   const struct jobset *js, const struct solver_signals *sg,
+		   const struct runtime_hook *hook, struct errmsg *err);
+void instance_release(struct instance *in);
+
+/* ------------------------------------------------------------------ */
+/* Policies and their result                                           */
+/* ------------------------------------------------------------------ */
+
+enum solver_objective {
+	OBJ_CARBON,   /* kg CO2eq */
+	OBJ_COST,     /* currency */
+	OBJ_WEIGHTED, /* w_carbon x kg + w_cost x currency (raw, not scaled) */
+	OBJ_MAKESPAN, /* not implemented yet */
+};
+
+struct solver_opts {
+	const char *policy;     /* milp, greedy, fifo, round-robin, random */
+	enum solver_objective objective;
+	double w_carbon, w_cost; /* for OBJ_WEIGHTED */
+	double time_limit_s;     /* milp only */
+	uint64_t seed;           /* random only */
+	bool verbose;            /* let GLPK talk */
+	bool presolve;           /* milp: GLPK's presolver (no warm start) */
+};
+void solver_opts_init(struct solver_opts *o);
+
+/* The objective coefficient of an option. */
+double solver_objective_of(const struct solver_opts *o,
+			   const struct solver_option *opt);
+
+struct assignment {
+	long *opt;       /* [njobs]: index into instance.opts, -1 unplaced */
+	char **reason;   /* [njobs]: why unplaced (owned), NULL if placed */
+	size_t njobs;
+	const char *status; /* "optimal", "feasible", "infeasible" */
+	double objective_value, bound, gap, solve_seconds;
+	struct solver_msgs notes; /* e.g. "time limit hit before ..." */
+};
+
+void assignment_init(struct assignment *a, size_t njobs);
+void assignment_release(struct assignment *a);
+
+/* Known policy names; "not implemented" ones are not listed. */
+bool solver_policy_known(const char *name);
+
+/*
+ * Runs the policy named in o->policy.  Returns 0, or -1 with err filled
+ * on a solver failure.
+ */
+int solver_run(const struct instance *in, const struct solver_opts *o,
+	       struct assignment *a, struct errmsg *err);
+
+/* The individual policies (solver_run() dispatches to them). */
+int solve_greedy(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a);
+int solve_fifo(const struct instance *in, const struct solver_opts *o,
+	       struct assignment *a);
+int solve_round_robin(const struct instance *in, const struct solver_opts *o,
+		      struct assignment *a);
+int solve_random(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a);
+int solve_milp(const struct instance *in, const struct solver_opts *o,
+	       struct assignment *a, struct errmsg *err);
+
+/*
+ * Checks an assignment against the instance: options belong to their
+ * jobs, capacity holds in every site, resource and slot, successors start
+ * after their predecessors end and are unplaced when one of them is.
+ */
+int solver_check(const struct instance *in, const struct assignment *a,
+		 struct errmsg *err);
+
+/* Sum of the objective over placed jobs. */
+double solver_assignment_objective(const struct instance *in,
+				   const struct solver_opts *o,
+				   const struct assignment *a);
+
+/*
+ * Fills the plan document (plan_init()ed by the caller): header, one entry
+ * per placed job, unplaced jobs with their reasons, totals and the
+ * baseline.  signal_source is copied.
+ */
+void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
+		      const struct assignment *a, struct plan *p);
+
+/* "milp: 20 jobs placed, 0 unplaced; 812.4 kg CO2eq against ..." */
+void solver_summary(const struct plan *p, struct strbuf *out);
+
+#endif

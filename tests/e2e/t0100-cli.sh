@@ -1,0 +1,77 @@
+#!/bin/sh
+# The command table: --help on every command, the man page from the same
+# source, exit codes for misuse and for commands not implemented yet.
+. "$(dirname "$0")/../lib.sh"
+
+commands="ingest series forecast train predict solve report"
+
+test_expect_success 'greenslot --help lists every command and exits 0' '
+	expect_code 0 $GS --help &&
+	for c in $commands; do test_grep "^  $c " out; done
+'
+
+test_expect_success 'no command is a usage error (exit 2)' '
+	expect_code 2 $GS &&
+	test_grep "^usage: greenslot" err
+'
+
+test_expect_success 'an unknown command says so and exits 2' '
+	expect_code 2 $GS frobnicate &&
+	echo "greenslot: unknown command '\''frobnicate'\''; see '\''greenslot --help'\''" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'every command has --help on stdout with exit 0' '
+	for c in $commands; do
+		expect_code 0 $GS $c --help &&
+		test_grep "^usage: greenslot $c" out &&
+		test_grep "^  --help" out || return 1
+	done
+'
+
+test_expect_success 'the man page documents every option that --help shows' '
+	expect_code 0 $GS man && mv out man.1 &&
+	test_grep "^\.TH GREENSLOT 1" man.1 &&
+	for c in $commands; do
+		test_grep "^\.SS $c\$" man.1 &&
+		$GS $c --help | sed -n "s/^  \(--[a-z-]*\).*/\1/p" | grep -v "^--help$" >opts &&
+		while read -r o; do
+			roff=$(printf "%s" "$o" | sed "s/-/\\\\\\\\-/g")
+			grep -q -e "^\.B $roff" man.1 || { echo "man page lacks $o of $c"; exit 1; }
+		done <opts || return 1
+	done
+'
+
+test_expect_success 'commands not implemented yet say so and exit 2' '
+	expect_code 2 $GS train history.csv &&
+	test_grep "'\''train'\'' is not implemented yet" err &&
+	expect_code 2 $GS predict --runs history.csv &&
+	test_grep "'\''predict'\'' is not implemented yet" err
+'
+
+test_expect_success 'an option without its value is a usage error' '
+	expect_code 2 $GS series --db &&
+	test_grep "option '\''--db'\'' needs a value" err
+'
+
+test_expect_success 'a read-only command on a missing store says what to do (exit 1)' '
+	expect_code 1 $GS series --db missing.db &&
+	test_grep "no store at '\''missing.db'\''; run '\''greenslot ingest'\'' first" err &&
+	test ! -e missing.db
+'
+
+test_expect_success 'a store from a newer greenslot is refused' '
+	python3 -c "import sqlite3; c=sqlite3.connect(\"new.db\"); c.execute(\"PRAGMA application_id=1196641364\"); c.execute(\"PRAGMA user_version=99\"); c.commit()" &&
+	expect_code 1 $GS series --db new.db &&
+	test_grep "schema version 99, newer than this greenslot knows" err
+'
+
+test_expect_success 'a file that is not a greenslot store is refused, untouched' '
+	python3 -c "import sqlite3; c=sqlite3.connect(\"other.db\"); c.execute(\"CREATE TABLE t(x)\"); c.commit()" &&
+	cp other.db other.orig &&
+	expect_code 1 $GS ingest --db other.db --feeds none.json &&
+	test_grep "'\''other.db'\'' is not a greenslot store" err &&
+	cmp other.db other.orig
+'
+
+test_done

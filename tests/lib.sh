@@ -1,0 +1,66 @@
+# tests/lib.sh - sourced by every end-to-end script tests/e2e/tNNNN-*.sh.
+#
+# Each script runs in a fresh temp dir (removed afterwards) with:
+#   $GS      the built greenslot binary (absolute path)
+#   $TOP     the repository root;  $FIX  tests/fixtures
+#   $BUILD   the build dir (test tools are in $BUILD/tests/)
+# and these helpers, after git's t/test-lib.sh:
+#   test_expect_success 'what it checks' 'shell code'
+#   expect_code N CMD...   run CMD, stdout to ./out, stderr to ./err; fail
+#                          (return 1) unless it exits with status N
+#   test_cmp EXPECTED ACTUAL   diff -u, fails on any difference
+#   test_grep PATTERN FILE     fails (showing FILE) unless grep -E matches
+#   test_done                  last line of every script
+# Output is TAP: "ok N - what" / "not ok N - what".
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${GS_BUILD:-$TOP/build}
+GS=$BUILD/greenslot
+FIX=$TOP/tests/fixtures
+export GREENSLOT_DB=greenslot.db
+export TZ=UTC LC_ALL=C
+unset ENTSOE_TOKEN
+test_count=0
+test_failed=0
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/greenslot-test.XXXXXX")
+trap 'cd /; rm -rf "$TEST_DIR"' EXIT
+cd "$TEST_DIR" || exit 1
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$TEST_DIR/.log" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TEST_DIR/.log"
+	fi
+}
+
+expect_code() {
+	want=$1; shift
+	"$@" >out 2>err
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "expected exit $want, got $got from: $*"
+		echo "--- stderr:"; cat err
+		return 1
+	fi
+	return 0
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+test_grep() {
+	if ! grep -E -q -e "$1" "$2"; then
+		echo "no match for '$1' in $2:"
+		cat "$2"
+		return 1
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}

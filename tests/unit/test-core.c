@@ -1,0 +1,337 @@
+/*
+ * test-core.c - unit tests of the shared pieces: time and duration parsing,
+ * series means, strbuf, atomic writes and the store.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include <sqlite3.h>
+
+static gs_time T(const char *s)
+{
+	gs_time t;
+	assert_int_equal(time_parse(s, &t), 0);
+	return t;
+}
+
+static void test_time_parse_valid(void **state)
+{
+	char buf[GS_TIME_BUFSZ];
+	(void)state;
+	assert_int_equal(T("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(T("2026-11-25T18:00:00Z"), 1795629600);
+	/* the same instant written with offsets, as on a DST day */
+	assert_int_equal(T("2021-03-28T03:00:00+02:00"),
+			 T("2021-03-28T01:00:00Z"));
+	assert_int_equal(T("2021-10-31T02:30:00+01:00"),
+			 T("2021-10-31T01:30:00Z"));
+	assert_int_equal(T("2021-06-01T12:00:00.750-05:00"),
+			 T("2021-06-01T17:00:00Z"));
+	assert_int_equal(T("2020-02-29 10:00Z"), T("2020-02-29T10:00:00Z"));
+	assert_string_equal(time_format(T("2024-02-29T23:59:59+00:00"), buf),
+			    "2024-02-29T23:59:59Z");
+	assert_string_equal(time_format(-1, buf), "1969-12-31T23:59:59Z");
+}
+
+static void test_time_parse_invalid(void **state)
+{
+	static const char *bad[] = {
+		"", "2026-11-25", "2026-11-25T18:00:00", /* no offset */
+		"2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
+		"2026-11-25T25:00:00Z", "2026-11-25T18:00:00Zjunk",
+		"2026-11-25T18:00:00+1", " 2026-11-25T18:00:00Z",
+		"2026/11/25T18:00:00Z", "2026-11-25T18:60:00Z",
+	};
+	gs_time t;
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(time_parse(bad[i], &t), -1);
+}
+
+static void test_time_tm_and_strftime(void **state)
+{
+	struct gs_tm tm;
+	struct strbuf sb;
+	(void)state;
+	time_to_tm(T("2024-12-31T13:14:15Z"), &tm);
+	assert_int_equal(tm.year, 2024);
+	assert_int_equal(tm.yday, 365);
+	assert_int_equal(tm.wday, 2); /* a Tuesday */
+	strbuf_init(&sb);
+	assert_int_equal(time_strftime(T("2026-01-05T07:08:00Z"),
+				       "%Y%m%d%H%M", &sb), 0);
+	assert_string_equal(sb.buf, "202601050708");
+	strbuf_reset(&sb);
+	assert_int_equal(time_strftime(0, "%Q", &sb), -1);
+	strbuf_release(&sb);
+	assert_int_equal(time_floor(T("2021-06-01T10:47:00Z"), 1800),
+			 T("2021-06-01T10:30:00Z"));
+	assert_int_equal(time_ceil(T("2021-06-01T10:47:00Z"), 1800),
+			 T("2021-06-01T11:00:00Z"));
+	assert_int_equal(time_ceil(T("2021-06-01T11:00:00Z"), 1800),
+			 T("2021-06-01T11:00:00Z"));
+	assert_int_equal(time_floor(-1, 3600), -3600);
+}
+
+static void test_duration(void **state)
+{
+	int64_t s;
+	char buf[32];
+	static const char *bad[] = {"", "P", "PT", "T1H", "P1Y", "P1M",
+				    "PT1.5H30M", "PT-1H", "PT1H2H", "PT1S1M",
+				    "P1H", "PT1D", "PT1e3S", "PT 1H"};
+	(void)state;
+	assert_int_equal(duration_parse("PT30M", &s), 0);
+	assert_int_equal(s, 1800);
+	assert_int_equal(duration_parse("P1DT2H", &s), 0);
+	assert_int_equal(s, 93600);
+	assert_int_equal(duration_parse("P2W", &s), 0);
+	assert_int_equal(s, 1209600);
+	assert_int_equal(duration_parse("PT1.5H", &s), 0);
+	assert_int_equal(s, 5400);
+	assert_int_equal(duration_parse("PT0S", &s), 0);
+	assert_int_equal(s, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(duration_parse(bad[i], &s), -1);
+	assert_string_equal(duration_format(1800, buf, sizeof(buf)), "PT30M");
+	assert_string_equal(duration_format(93600, buf, sizeof(buf)), "P1DT2H");
+	assert_string_equal(duration_format(86400, buf, sizeof(buf)), "P1D");
+	assert_string_equal(duration_format(0, buf, sizeof(buf)), "PT0S");
+	assert_string_equal(duration_format(3661, buf, sizeof(buf)),
+			    "PT1H1M1S");
+}
+
+static void test_series_mean(void **state)
+{
+	struct series s;
+	double m;
+	(void)state;
+	series_init(&s);
+	/* hourly points 100, 200, 400 from t=0 */
+	assert_int_equal(series_push(&s, 0, 100), 0);
+	assert_int_equal(series_push(&s, 3600, 200), 0);
+	assert_int_equal(series_push(&s, 7200, 400), 0);
+	assert_int_equal(series_push(&s, 7200, 1), -1); /* not increasing */
+	s.last_hold = series_step(&s);
+	assert_int_equal(s.last_hold, 3600);
+	assert_int_equal(series_mean(&s, 0, 1800, &m), 0);
+	assert_true(m == 100);
+	/* half an hour each side of a step: time-weighted */
+	assert_int_equal(series_mean(&s, 1800, 5400, &m), 0);
+	assert_true(m == 150);
+	assert_int_equal(series_mean(&s, 3600, 10800, &m), 0);
+	assert_true(m == 300);
+	/* uncovered parts are left out of the mean */
+	assert_int_equal(series_mean(&s, -3600, 1800, &m), 0);
+	assert_true(m == 100);
+	assert_int_equal(series_mean(&s, 7200, 14400, &m), 0);
+	assert_true(m == 400);
+	assert_int_equal(series_mean(&s, 10800, 14400, &m), -1);
+	assert_int_equal(series_index_at(&s, 3599), 0);
+	assert_int_equal(series_index_at(&s, 10799), 2);
+	assert_int_equal(series_index_at(&s, 10800), -1);
+	assert_int_equal(series_index_at(&s, -1), -1);
+	series_release(&s);
+	assert_int_equal(series_mean(&s, 0, 10, &m), -1);
+}
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb;
+	char *p;
+	(void)state;
+	strbuf_init(&sb);
+	assert_string_equal(sb.buf, "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.len, strlen(sb.buf));
+	assert_memory_equal(sb.buf + sb.len - 4, "999,", 4);
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "a");
+	strbuf_addch(&sb, 'b');
+	p = strbuf_detach(&sb);
+	assert_string_equal(p, "ab");
+	assert_int_equal(sb.len, 0);
+	free(p);
+	strbuf_release(&sb);
+}
+
+static void test_file_write_atomic(void **state)
+{
+	char dir[] = "/tmp/gs-core-XXXXXX";
+	struct strbuf path, got;
+	struct errmsg err;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&path);
+	strbuf_init(&got);
+	strbuf_addf(&path, "%s/out.json", dir);
+	assert_int_equal(file_write_atomic(path.buf, "old", 3, &err), 0);
+	assert_int_equal(file_write_atomic(path.buf, "new!", 4, &err), 0);
+	assert_int_equal(strbuf_read_file(&got, path.buf, 100), 0);
+	assert_string_equal(got.buf, "new!");
+	unlink(path.buf);
+	/* a missing directory is an error naming the path */
+	strbuf_addstr(&path, ".d/x");
+	assert_int_equal(file_write_atomic(path.buf, "x", 1, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot create"));
+	rmdir(dir);
+	strbuf_release(&path);
+	strbuf_release(&got);
+}
+
+/* ---- store ---- */
+
+struct collected {
+	int rows, forecasts;
+	double sum;
+};
+
+static int collect(const struct store_point *p, const char *source, void *ctx)
+{
+	struct collected *c = ctx;
+	(void)source;
+	c->rows++;
+	c->forecasts += p->issued != GS_TIME_NONE;
+	c->sum += p->value;
+	return 0;
+}
+
+static void test_store_roundtrip(void **state)
+{
+	char dir[] = "/tmp/gs-store-XXXXXX";
+	struct strbuf db, cmd;
+	struct store *st;
+	struct errmsg err;
+	struct series s;
+	size_t changed;
+	gs_time issued;
+	struct store_point pts[4] = {
+		{"CISO", "carbon_intensity", NULL, 0, 100, GS_TIME_NONE,
+		 NAN, NAN, NAN, NAN},
+		{"CISO", "carbon_intensity", NULL, 3600, 200, GS_TIME_NONE,
+		 NAN, NAN, NAN, NAN},
+		{"CISO", "carbon_intensity", NULL, 7200, 300, 3600,
+		 250, 350, 200, 400},
+		{"CISO", "carbon_intensity", NULL, 10800, 310, 3600,
+		 NAN, NAN, NAN, NAN},
+	};
+	struct store_query q = {.from = GS_TIME_NONE, .to = GS_TIME_NONE};
+	struct collected c = {0};
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&db);
+	strbuf_addf(&db, "%s/gs.db", dir);
+	/* read-only open of a missing store says what to do */
+	assert_int_equal(store_open(db.buf, STORE_READONLY, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "greenslot ingest"));
+
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(store_put_points(st, "feed-a", pts, 4, 42, &changed,
+					  &err), 0);
+	assert_int_equal(changed, 4);
+	/* the same again changes nothing */
+	assert_int_equal(store_put_points(st, "feed-a", pts, 4, 43, &changed,
+					  &err), 0);
+	assert_int_equal(changed, 0);
+	pts[1].value = 250;
+	assert_int_equal(store_put_points(st, "feed-a", pts, 2, 44, &changed,
+					  &err), 0);
+	assert_int_equal(changed, 1);
+
+	series_init(&s);
+	assert_int_equal(store_get_series(st, "CISO", "carbon_intensity",
+					  GS_TIME_NONE, GS_TIME_NONE, &s,
+					  &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(s.v[1] == 250);
+	series_release(&s);
+
+	assert_int_equal(store_get_forecast(st, "CISO", "carbon_intensity",
+					    NULL, 3600, 0, 20000, &s,
+					    &issued, &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(issued, 3600);
+	series_release(&s);
+	/* a forecast issued after the cut-off is not visible */
+	assert_int_equal(store_get_forecast(st, "CISO", "carbon_intensity",
+					    NULL, 3599, 0, 20000, &s,
+					    &issued, &err), 0);
+	assert_int_equal(s.n, 0);
+	assert_true(issued == GS_TIME_NONE);
+	series_release(&s);
+
+	q.forecasts = true;
+	assert_int_equal(store_each_point(st, &q, collect, &c, &err), 0);
+	assert_int_equal(c.rows, 4);
+	assert_int_equal(c.forecasts, 2);
+
+	/* a NaN never reaches the store, and the batch is all or nothing */
+	pts[0].value = NAN;
+	pts[0].time = 99999;
+	assert_int_equal(store_put_points(st, "feed-a", pts, 2, 45, &changed,
+					  &err), -1);
+	assert_int_equal(store_log_ingest(st, "feed-a", 1, 2, true, 4, NULL,
+					  &err), 0);
+	store_free(st);
+
+	assert_int_equal(store_open(db.buf, STORE_READONLY, &st, &err), 0);
+	memset(&c, 0, sizeof(c));
+	q.forecasts = false;
+	assert_int_equal(store_each_point(st, &q, collect, &c, &err), 0);
+	assert_int_equal(c.rows, 2);
+	store_free(st);
+
+	strbuf_init(&cmd);
+	strbuf_addf(&cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_release(&cmd);
+	strbuf_release(&db);
+}
+
+static void test_store_refuses_newer_schema(void **state)
+{
+	char dir[] = "/tmp/gs-newer-XXXXXX";
+	struct strbuf db, cmd;
+	struct store *st;
+	struct errmsg err;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&db);
+	strbuf_init(&cmd);
+	strbuf_addf(&db, "%s/gs.db", dir);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(sqlite3_exec(store_db(st),
+				      "PRAGMA user_version = 99", NULL, NULL,
+				      NULL), 0);
+	store_free(st);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "newer"));
+	strbuf_addf(&cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_release(&db);
+	strbuf_release(&cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_parse_valid),
+		cmocka_unit_test(test_time_parse_invalid),
+		cmocka_unit_test(test_time_tm_and_strftime),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_series_mean),
+		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_file_write_atomic),
+		cmocka_unit_test(test_store_roundtrip),
+		cmocka_unit_test(test_store_refuses_newer_schema),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

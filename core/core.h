@@ -43,6 +43,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Returns a*b, aborting on overflow. */
 size_t st_mult(size_t a, size_t b);
 
@@ -255,6 +257,23 @@ int store_get_forecast(struct store *st, const char *zone, const char *signal,
 		       const char *source, gs_time issued_by, gs_time from,
 		       gs_time to, struct series *out, gs_time *issued_out,
 		       struct errmsg *err);
+
+/*
+ * One forecast vintage with its bands, as store_get_vintage() finds it by
+ * the same rule as store_get_forecast().  Bands hold the points that have
+ * them (empty when the source gave none).  Release with
+ * store_vintage_release().
+ */
+struct store_vintage {
+	char *source;  /* NULL when none was found */
+	gs_time issued;
+	struct series value, lo80, hi80, lo95, hi95;
+};
+int store_get_vintage(struct store *st, const char *zone, const char *signal,
+		      const char *source, gs_time issued_by, gs_time from,
+		      gs_time to, struct store_vintage *out,
+		      struct errmsg *err);
+void store_vintage_release(struct store_vintage *v);
 
 /* Iterates stored rows for `series` output; filters NULL/empty mean all. */
 struct store_query {

@@ -560,19 +560,22 @@ int store_get_series(struct store *st, const char *zone, const char *signal,
 	return ret;
 }
 
-int store_get_forecast(struct store *st, const char *zone, const char *signal,
-		       const char *source, gs_time issued_by, gs_time from,
-		       gs_time to, struct series *out, gs_time *issued_out,
-		       struct errmsg *err)
+/*
+ * Picks the vintage of zone/signal issued last at or before issued_by that
+ * has points in [from, to); greenslot's own forecasts first unless a
+ * source is named.  *vintage is 0 when there is none.
+ */
+static int pick_vintage(struct store *st, const char *zone,
+			const char *signal, const char *source,
+			gs_time issued_by, gs_time from, gs_time to,
+			int64_t *vintage, struct store_vintage *out,
+			struct errmsg *err)
 {
-	sqlite3_stmt *pick, *rows = NULL;
-	int64_t vintage = 0;
-	bool found;
-	int ret = -1;
+	sqlite3_stmt *pick;
+	int rc;
 
-	/* the newest vintage by then that covers the window; ours first */
 	if (prepare(st,
-		    "SELECT v.id, v.issued FROM vintage v "
+		    "SELECT v.id, v.issued, src.name FROM vintage v "
 		    "JOIN series s ON s.id = v.series_id "
 		    "JOIN source src ON src.id = v.source_id "
 		    "WHERE s.zone = ?1 AND s.signal = ?2 AND v.issued <= ?3 "
@@ -592,37 +595,123 @@ int store_get_forecast(struct store *st, const char *zone, const char *signal,
 	else
 		sqlite3_bind_null(pick, 4);
 	bind_window(pick, 5, from, to);
-	if (issued_out)
-		*issued_out = GS_TIME_NONE;
-	if (sqlite3_step(pick) == SQLITE_ROW) {
-		vintage = sqlite3_column_int64(pick, 0);
-		if (issued_out)
-			*issued_out = sqlite3_column_int64(pick, 1);
-		found = true;
-	} else {
-		found = false;
-		if (sqlite3_errcode(st->db) != SQLITE_DONE &&
-		    sqlite3_errcode(st->db) != SQLITE_OK) {
-			db_error(st, err, "cannot pick a forecast");
-			goto out;
-		}
+	*vintage = 0;
+	rc = sqlite3_step(pick);
+	if (rc == SQLITE_ROW) {
+		*vintage = sqlite3_column_int64(pick, 0);
+		out->issued = sqlite3_column_int64(pick, 1);
+		out->source =
+			xstrdup((const char *)sqlite3_column_text(pick, 2));
 	}
-	if (!found) {
-		ret = 0;
-		goto out;
-	}
+	sqlite3_finalize(pick);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot pick a forecast");
+	return 0;
+}
+
+static void vintage_init(struct store_vintage *v)
+{
+	v->source = NULL;
+	v->issued = GS_TIME_NONE;
+	series_init(&v->value);
+	series_init(&v->lo80);
+	series_init(&v->hi80);
+	series_init(&v->lo95);
+	series_init(&v->hi95);
+}
+
+void store_vintage_release(struct store_vintage *v)
+{
+	free(v->source);
+	series_release(&v->value);
+	series_release(&v->lo80);
+	series_release(&v->hi80);
+	series_release(&v->lo95);
+	series_release(&v->hi95);
+	vintage_init(v);
+}
+
+static void push_band(struct series *s, sqlite3_stmt *stmt, int col)
+{
+	if (sqlite3_column_type(stmt, col) != SQLITE_NULL)
+		series_push(s, sqlite3_column_int64(stmt, 0),
+			    sqlite3_column_double(stmt, col));
+}
+
+static int read_vintage(struct store *st, int64_t vintage, gs_time from,
+			gs_time to, struct store_vintage *out,
+			struct errmsg *err)
+{
+	sqlite3_stmt *rows;
+	int rc;
+
 	if (prepare(st,
-		    "SELECT time, value FROM forecast WHERE vintage_id = ? "
-		    "AND time >= ? AND time < ? ORDER BY time",
+		    "SELECT time, value, lo80, hi80, lo95, hi95 FROM forecast "
+		    "WHERE vintage_id = ? AND time >= ? AND time < ? "
+		    "ORDER BY time",
 		    &rows, err) < 0)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(rows, 1, vintage);
 	bind_window(rows, 2, from, to);
-	ret = read_series(st, rows, out, err);
-out:
-	sqlite3_finalize(pick);
+	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+		series_push(&out->value, sqlite3_column_int64(rows, 0),
+			    sqlite3_column_double(rows, 1));
+		push_band(&out->lo80, rows, 2);
+		push_band(&out->hi80, rows, 3);
+		push_band(&out->lo95, rows, 4);
+		push_band(&out->hi95, rows, 5);
+	}
 	sqlite3_finalize(rows);
-	return ret;
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read forecast points");
+	out->value.last_hold = series_step(&out->value);
+	out->lo80.last_hold = out->hi80.last_hold = out->value.last_hold;
+	out->lo95.last_hold = out->hi95.last_hold = out->value.last_hold;
+	return 0;
+}
+
+int store_get_vintage(struct store *st, const char *zone, const char *signal,
+		      const char *source, gs_time issued_by, gs_time from,
+		      gs_time to, struct store_vintage *out,
+		      struct errmsg *err)
+{
+	int64_t vintage;
+
+	vintage_init(out);
+	if (pick_vintage(st, zone, signal, source, issued_by, from, to,
+			 &vintage, out, err) < 0)
+		return -1;
+	if (!vintage)
+		return 0;
+	if (read_vintage(st, vintage, from, to, out, err) < 0) {
+		store_vintage_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int store_get_forecast(struct store *st, const char *zone, const char *signal,
+		       const char *source, gs_time issued_by, gs_time from,
+		       gs_time to, struct series *out, gs_time *issued_out,
+		       struct errmsg *err)
+{
+	struct store_vintage v;
+
+	if (store_get_vintage(st, zone, signal, source, issued_by, from, to,
+			      &v, err) < 0)
+		return -1;
+	if (issued_out)
+		*issued_out = v.issued;
+	/* hand over the values, appended to what out holds */
+	for (size_t i = 0; i < v.value.n; i++)
+		if (series_push(out, v.value.t[i], v.value.v[i]) < 0) {
+			store_vintage_release(&v);
+			return err_set(err, "forecast points out of order");
+		}
+	if (v.value.n)
+		out->last_hold = v.value.last_hold;
+	store_vintage_release(&v);
+	return 0;
 }
 
 /* Appends " AND col IN (?, ?, ...)" for a non-empty list. */

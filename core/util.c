@@ -295,8 +295,7 @@ int file_write_atomic(const char *path, const void *data, size_t len,
 	strbuf_addf(&tmp, "%s.tmp.XXXXXX", path);
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
-		err_set(err, "cannot create '%s': %s", tmp.buf,
-			strerror(errno));
+		err_set(err, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {

@@ -110,6 +110,8 @@ struct csv_reader {
 	const char *display;
 	int line;           /* line of p, 1-based */
 	const char *bol;    /* start of that line */
+	const char *colp;   /* a point on that line whose column is coln */
+	int coln;
 	struct strbuf data; /* the current record's fields, NUL-separated */
 	struct csv_field *fields;
 	size_t nfields, alloc;
@@ -174,7 +176,7 @@ struct feed_config {
 	struct feed *feeds;
 	size_t nfeeds;
 	char *path;   /* FEEDS.json as given */
-	char *dir;    /* its directory, "" for the working directory */
+	char *dir;    /* its directory with a final '/', or "" */
 };
 
 /*

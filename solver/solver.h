@@ -118,7 +118,7 @@ struct instance_job {
 	bool predicted;          /* a duration came from the runtime hook */
 	/* baseline: earliest start at the first allowed site, 1st profile */
 	bool has_baseline;
-	uint32_t base_site, base_start, base_runtime;
+	uint32_t base_profile, base_site, base_start, base_runtime;
 };
 
 struct instance {
@@ -241,6 +241,12 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
  */
 int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
+
+/*
+ * Sets the reason of every unplaced job: the instance's when it had no
+ * option, else an unplaced predecessor or the capacity others took.
+ */
+void solver_explain_unplaced(const struct instance *in, struct assignment *a);
 
 /* Sum of the objective over placed jobs. */
 double solver_assignment_objective(const struct instance *in,

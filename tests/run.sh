@@ -7,6 +7,8 @@ which=${2:-all}
 pattern=${3:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
+# fontconfig's process-lifetime caches are not leaks (SAN=1 builds)
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

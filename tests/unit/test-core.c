@@ -180,7 +180,7 @@ static void test_file_write_atomic(void **state)
 	/* a missing directory is an error naming the path */
 	strbuf_addstr(&path, ".d/x");
 	assert_int_equal(file_write_atomic(path.buf, "x", 1, &err), -1);
-	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_non_null(strstr(err.msg, "cannot write"));
 	rmdir(dir);
 	strbuf_release(&path);
 	strbuf_release(&got);

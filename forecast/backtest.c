@@ -1,0 +1,404 @@
+/*
+ * backtest.c - replaying history to score forecasts fairly.
+ *
+ * A forecast is only worth what it would have scored when it was made, so
+ * the backtest re-issues greenslot's models at past times on what was known
+ * then, and compares them with the provider forecasts of the same vintage
+ * on exactly the same points: a point counts only where every model and
+ * the recorded value exist, so no model is flattered by skipping hard hours.
+ */
+#include "forecast/forecast.h"
+
+#include <jansson.h>
+#include <math.h>
+
+#define DAY 86400
+
+/*
+ * Lead-time buckets over fc_lead_hours() = floor((t - issued)/3600) + 1:
+ * a point at issue+0h..issue+5h59m is in "1-6h", issue+6h..23h59m in
+ * "7-24h", and so on.
+ */
+static const struct {
+	const char *name;
+	int64_t first, last; /* lead hours, inclusive */
+} buckets[BT_NBUCKETS] = {
+	{"1-6h", 1, 6},
+	{"7-24h", 7, 24},
+	{"25-48h", 25, 48},
+	{"49-96h", 49, 96},
+};
+
+int bt_bucket(int64_t lead)
+{
+	for (int i = 0; i < BT_NBUCKETS; i++)
+		if (lead >= buckets[i].first && lead <= buckets[i].last)
+			return i;
+	return -1;
+}
+
+const char *bt_bucket_name(int bucket)
+{
+	return bucket >= 0 && bucket < BT_NBUCKETS ? buckets[bucket].name
+						   : "";
+}
+
+void bt_stats_add(struct bt_stats *s, double forecast, double actual,
+		  double lo80, double hi80, double lo95, double hi95)
+{
+	double e = forecast - actual;
+
+	s->n++;
+	s->abs_sum += fabs(e);
+	s->err_sum += e;
+	if (fabs(actual) >= 1e-9) {
+		s->mape_n++;
+		s->ape_sum += fabs(e) / fabs(actual) * 100;
+	}
+	if (isnan(lo80) || isnan(hi80) || isnan(lo95) || isnan(hi95))
+		return;
+	s->nint++;
+	s->in80 += actual >= lo80 && actual <= hi80;
+	s->in95 += actual >= lo95 && actual <= hi95;
+}
+
+int bt_stats_mae(const struct bt_stats *s, double *out)
+{
+	if (!s->n)
+		return -1;
+	*out = s->abs_sum / (double)s->n;
+	return 0;
+}
+
+int bt_stats_mape(const struct bt_stats *s, double *out)
+{
+	if (!s->mape_n)
+		return -1;
+	*out = s->ape_sum / (double)s->mape_n;
+	return 0;
+}
+
+int bt_stats_bias(const struct bt_stats *s, double *out)
+{
+	if (!s->n)
+		return -1;
+	*out = s->err_sum / (double)s->n;
+	return 0;
+}
+
+int bt_stats_coverage(const struct bt_stats *s, int level, double *out)
+{
+	if (!s->nint)
+		return -1;
+	*out = (double)(level == 95 ? s->in95 : s->in80) / (double)s->nint;
+	return 0;
+}
+
+void backtest_init(struct backtest *bt)
+{
+	memset(bt, 0, sizeof(*bt));
+	bt->from = bt->to = GS_TIME_NONE;
+	bt->horizon_s = DAY;
+	bt->step_s = DAY;
+}
+
+void backtest_release(struct backtest *bt)
+{
+	for (size_t i = 0; i < bt->nmodels; i++)
+		free(bt->models[i].name);
+	free(bt->models);
+	bt->models = NULL;
+	bt->nmodels = bt->alloc_models = 0;
+}
+
+struct bt_model *backtest_add_model(struct backtest *bt, const char *name,
+				    bool has_intervals)
+{
+	struct bt_model *m;
+
+	ALLOC_GROW(bt->models, bt->nmodels + 1, bt->alloc_models);
+	m = &bt->models[bt->nmodels++];
+	memset(m, 0, sizeof(*m));
+	m->name = xstrdup(name);
+	m->has_intervals = has_intervals;
+	return m;
+}
+
+/* First recorded point at or after t. */
+static size_t first_at_or_after(const struct series *s, gs_time t)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->t[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Every forecast's point at t, or false if one of them has none. */
+static bool all_have(const struct fc_result *const *fc, size_t n, gs_time t,
+		     long *ix)
+{
+	for (size_t j = 0; j < n; j++) {
+		ix[j] = fc_result_at(fc[j], t);
+		if (ix[j] < 0)
+			return false;
+	}
+	return true;
+}
+
+size_t backtest_score(struct backtest *bt, gs_time issue,
+		      const struct series *actual,
+		      const struct fc_result *const *fc)
+{
+	long *ix = xcalloc(bt->nmodels ? bt->nmodels : 1, sizeof(*ix));
+	size_t scored = 0;
+
+	for (size_t i = first_at_or_after(actual, issue);
+	     i < actual->n && actual->t[i] < issue + bt->horizon_s; i++) {
+		gs_time t = actual->t[i];
+		int b = bt_bucket(fc_lead_hours(issue, t));
+
+		if (!isfinite(actual->v[i]) ||
+		    !all_have(fc, bt->nmodels, t, ix))
+			continue;
+		for (size_t j = 0; j < bt->nmodels; j++) {
+			const struct fc_result *r = fc[j];
+			size_t k = (size_t)ix[j];
+			struct bt_model *m = &bt->models[j];
+			bt_stats_add(&m->all, r->v[k], actual->v[i], r->lo80[k],
+				     r->hi80[k], r->lo95[k], r->hi95[k]);
+			if (b >= 0)
+				bt_stats_add(&m->bucket[b], r->v[k],
+					     actual->v[i], r->lo80[k],
+					     r->hi80[k], r->lo95[k],
+					     r->hi95[k]);
+		}
+		scored++;
+	}
+	free(ix);
+	return scored;
+}
+
+/* The models of a backtest: greenslot's two, then every provider source. */
+static int add_models(struct store *st, struct backtest *bt,
+		      struct errmsg *err)
+{
+	char **src;
+	size_t nsrc;
+
+	backtest_add_model(bt, fc_model_name(FC_GREENSLOT), true);
+	backtest_add_model(bt, fc_model_name(FC_SEASONAL_NAIVE), true);
+	if (store_forecast_sources(st, bt->zone, bt->signal, &src, &nsrc,
+				   err) < 0)
+		return -1;
+	for (size_t i = 0; i < nsrc; i++)
+		if (strcmp(src[i], "greenslot") &&
+		    strcmp(src[i], fc_model_name(FC_SEASONAL_NAIVE)))
+			backtest_add_model(bt, src[i], false);
+	strv_free(src, nsrc);
+	return 0;
+}
+
+/* Fills fc[] for one issue time; 1 when a model has nothing to offer. */
+static int issue_forecasts(struct store *st, struct backtest *bt,
+			   const struct series *actual, gs_time issue,
+			   struct fc_result *fc, struct errmsg *err)
+{
+	const enum fc_model own[2] = {FC_GREENSLOT, FC_SEASONAL_NAIVE};
+	struct errmsg ignored;
+
+	for (size_t j = 0; j < 2; j++)
+		if (forecast_model(own[j], actual, issue, bt->horizon_s, 0,
+				   &fc[j], &ignored) < 0)
+			return 1; /* nothing known before this issue time */
+	for (size_t j = 2; j < bt->nmodels; j++) {
+		struct series ps;
+		series_init(&ps);
+		if (store_get_forecast(st, bt->zone, bt->signal,
+				       bt->models[j].name, issue, issue,
+				       issue + bt->horizon_s, &ps, NULL,
+				       err) < 0) {
+			series_release(&ps);
+			return -1;
+		}
+		fc_result_from_series(&fc[j], &ps, issue);
+		series_release(&ps);
+		if (!fc[j].n)
+			return 1;
+	}
+	return 0;
+}
+
+static void resolve_defaults(struct backtest *bt, const struct series *a)
+{
+	if (bt->from == GS_TIME_NONE)
+		bt->from = time_ceil(a->t[0] + 7 * DAY, DAY);
+	if (bt->to == GS_TIME_NONE)
+		bt->to = a->t[a->n - 1];
+}
+
+/* The first issue time: on the step grid that starts at 00:00 UTC. */
+static gs_time first_issue(const struct backtest *bt)
+{
+	gs_time day = time_floor(bt->from, DAY);
+	int64_t k = (bt->from - day + bt->step_s - 1) / bt->step_s;
+	return day + k * bt->step_s;
+}
+
+static int replay(struct store *st, struct backtest *bt,
+		  const struct series *actual, struct errmsg *err)
+{
+	struct fc_result *fc = xcalloc(bt->nmodels, sizeof(*fc));
+	const struct fc_result **pfc = xcalloc(bt->nmodels, sizeof(*pfc));
+	int ret = 0;
+
+	for (size_t j = 0; j < bt->nmodels; j++) {
+		fc_result_init(&fc[j]);
+		pfc[j] = &fc[j];
+	}
+	for (gs_time issue = first_issue(bt); issue < bt->to;
+	     issue += bt->step_s) {
+		ret = issue_forecasts(st, bt, actual, issue, fc, err);
+		if (ret < 0)
+			break;
+		if (!ret && backtest_score(bt, issue, actual, pfc))
+			bt->issues++;
+		ret = 0;
+	}
+	for (size_t j = 0; j < bt->nmodels; j++)
+		fc_result_release(&fc[j]);
+	free(fc);
+	free(pfc);
+	return ret;
+}
+
+int backtest_run(struct store *st, struct backtest *bt, struct errmsg *err)
+{
+	struct series actual;
+	int ret = -1;
+
+	if (bt->horizon_s <= 0 || bt->step_s <= 0)
+		return err_set(err, "backtest horizon and step must be "
+				    "positive");
+	series_init(&actual);
+	if (store_get_series(st, bt->zone, bt->signal, GS_TIME_NONE,
+			     GS_TIME_NONE, &actual, err) < 0)
+		goto out;
+	if (!actual.n) {
+		err_set(err, "no recorded values of '%s' in zone '%s'",
+			bt->signal, bt->zone);
+		goto out;
+	}
+	resolve_defaults(bt, &actual);
+	if (bt->from >= bt->to) {
+		char a[GS_TIME_BUFSZ], b[GS_TIME_BUFSZ];
+		err_set(err, "nothing to backtest between '%s' and '%s'",
+			time_format(bt->from, a), time_format(bt->to, b));
+		goto out;
+	}
+	if (add_models(st, bt, err) < 0)
+		goto out;
+	ret = replay(st, bt, &actual, err);
+out:
+	series_release(&actual);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef int (*stat_fn)(const struct bt_stats *s, double *out);
+
+/* A statistic, or null when undefined: the output never holds NaN. */
+static json_t *stat_json(const struct bt_stats *s, stat_fn fn)
+{
+	double x;
+
+	if (fn(s, &x) < 0 || !isfinite(x))
+		return json_null();
+	return json_real(x);
+}
+
+static json_t *coverage_json(const struct bt_stats *s, bool intervals,
+			     int level)
+{
+	double x;
+
+	if (!intervals || bt_stats_coverage(s, level, &x) < 0)
+		return json_null();
+	return json_real(x);
+}
+
+static json_t *stats_json(const struct bt_stats *s, bool intervals)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "mae", stat_json(s, bt_stats_mae));
+	json_object_set_new(o, "mape", stat_json(s, bt_stats_mape));
+	json_object_set_new(o, "mape_n", json_integer((json_int_t)s->mape_n));
+	json_object_set_new(o, "bias", stat_json(s, bt_stats_bias));
+	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "coverage80", coverage_json(s, intervals, 80));
+	json_object_set_new(o, "coverage95", coverage_json(s, intervals, 95));
+	return o;
+}
+
+static json_t *model_json(const struct bt_model *m)
+{
+	json_t *o = stats_json(&m->all, m->has_intervals);
+	json_t *bh = json_object();
+
+	for (int b = 0; b < BT_NBUCKETS; b++)
+		json_object_set_new(bh, bt_bucket_name(b),
+				    stats_json(&m->bucket[b],
+					       m->has_intervals));
+	json_object_set_new(o, "by_horizon", bh);
+	return o;
+}
+
+/* Whole hours as "PT24H" (the way the options say it), else ISO 8601. */
+static json_t *duration_json(int64_t seconds)
+{
+	char buf[64];
+
+	if (seconds % 3600 == 0)
+		snprintf(buf, sizeof(buf), "PT%lldH",
+			 (long long)(seconds / 3600));
+	else
+		duration_format(seconds, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+char *backtest_to_json(const struct backtest *bt)
+{
+	json_t *o = json_object(), *models = json_object();
+	char tb[GS_TIME_BUFSZ];
+	struct strbuf sb;
+	char *text;
+
+	json_object_set_new(o, "zone", json_string(bt->zone));
+	json_object_set_new(o, "signal", json_string(bt->signal));
+	json_object_set_new(o, "from", json_string(time_format(bt->from, tb)));
+	json_object_set_new(o, "to", json_string(time_format(bt->to, tb)));
+	json_object_set_new(o, "horizon", duration_json(bt->horizon_s));
+	json_object_set_new(o, "step", duration_json(bt->step_s));
+	json_object_set_new(o, "issues", json_integer((json_int_t)bt->issues));
+	for (size_t i = 0; i < bt->nmodels; i++)
+		json_object_set_new(models, bt->models[i].name,
+				    model_json(&bt->models[i]));
+	json_object_set_new(o, "models", models);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				     JSON_REAL_PRECISION(10));
+	json_decref(o);
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, text ? text : "{}");
+	strbuf_addch(&sb, '\n');
+	free(text);
+	return strbuf_detach(&sb);
+}

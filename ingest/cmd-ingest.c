@@ -1,0 +1,226 @@
+/*
+ * cmd-ingest.c - `greenslot ingest`: fetch feeds into the store.
+ *
+ * Everything that is wrong with the command line or FEEDS.json stops the
+ * run before anything is fetched (exit 2).  Then every selected feed is
+ * tried, each stored whole or not at all; the exit code says the worst
+ * that happened: 1 if a feed could not be fetched (or stored), else 2 if
+ * one sent invalid content, else 0.
+ */
+#include "ingest/ingest.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+
+static const struct cmd_opt ingest_opts[] = {
+	{"--feeds FEEDS.json", "feed configuration (required)"},
+	{"--feed NAME", "ingest only this feed (repeatable)"},
+	{"--from T", "start of the window to fetch (default: 24 hours ago, "
+		     "on the hour); when given, earlier rows are dropped"},
+	{"--to T", "end of the window to fetch (default: 48 hours ahead); "
+		   "when given, rows from it on are dropped"},
+	{"-q, --quiet", "print nothing but errors"},
+	{"--db PATH", "store to write to"},
+	{NULL, NULL},
+};
+
+const struct cmd_doc cmd_ingest_doc = {
+	"ingest --feeds FEEDS.json [--feed NAME]... [--from T] [--to T]",
+	"fetch carbon intensity, prices and weather into the store",
+	"Fetches each feed of FEEDS.json (kinds csv, uk-carbon-intensity, "
+	"entsoe, electricitymaps, watttime, open-meteo) for the window and "
+	"stores its points; a feed is stored whole or not at all, and "
+	"fetching the same data again changes nothing.  url templates may "
+	"hold {from}, {to}, {from:%Y%m%d%H%M} and {env:NAME}; expanded urls "
+	"are never printed.  Besides name, kind, url and zone a feed may "
+	"have \"headers\" (an object; values are templates like the url), "
+	"\"timeout\" (ISO 8601, default PT60S) and \"retries\" (on 5xx and "
+	"timeouts, default 2).  Prints one line per feed: NAME: N points, M "
+	"new or changed.  Exit 1 if a feed could not be fetched, 2 if one "
+	"sent invalid data.",
+	ingest_opts,
+};
+
+struct ingest_args {
+	const char *feeds_path;
+	const char **names;
+	size_t nnames, alloc;
+	struct ingest_window w;
+	bool quiet;
+};
+
+static int parse_args(int argc, char **argv, struct ingest_args *a)
+{
+	static const struct option longopts[] = {
+		{"feeds", required_argument, NULL, 'F'},
+		{"feed", required_argument, NULL, 'f'},
+		{"from", required_argument, NULL, 'a'},
+		{"to", required_argument, NULL, 'b'},
+		{"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			a->feeds_path = optarg;
+			break;
+		case 'f':
+			ALLOC_GROW(a->names, a->nnames + 1, a->alloc);
+			a->names[a->nnames++] = optarg;
+			break;
+		case 'a':
+			if (opt_time("--from", optarg, &a->w.from) < 0)
+				return -1;
+			a->w.clip_from = true;
+			break;
+		case 'b':
+			if (opt_time("--to", optarg, &a->w.to) < 0)
+				return -1;
+			a->w.clip_to = true;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc)
+		return error("unexpected argument '%s'", argv[optind]);
+	if (!a->feeds_path)
+		return error("ingest needs --feeds FEEDS.json");
+	return 0;
+}
+
+static void apply_defaults(struct ingest_window *w)
+{
+	struct ingest_window d;
+
+	ingest_window_default(&d, time_now());
+	if (!w->clip_from)
+		w->from = d.from;
+	if (!w->clip_to)
+		w->to = d.to;
+}
+
+/* The feeds to run, in FEEDS.json order; each once. */
+static int select_feeds(const struct feed_config *fc,
+			const struct ingest_args *a, bool *selected)
+{
+	for (size_t i = 0; i < fc->nfeeds; i++)
+		selected[i] = a->nnames == 0;
+	for (size_t i = 0; i < a->nnames; i++) {
+		const struct feed *f = feeds_find(fc, a->names[i]);
+		if (!f)
+			return error("unknown feed '%s' in '%s'", a->names[i],
+				     fc->path);
+		selected[f - fc->feeds] = true;
+	}
+	return 0;
+}
+
+static int prepare_all(const struct feed_config *fc, const bool *selected,
+		       const struct ingest_window *w,
+		       struct feed_request *rqs)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < fc->nfeeds; i++) {
+		struct errmsg err;
+		if (!selected[i])
+			continue;
+		if (feed_request_prepare(&rqs[i], fc, &fc->feeds[i], w,
+					 &err) < 0)
+			ret = error("%s", err.msg);
+	}
+	return ret;
+}
+
+static int run_one(struct store *st, const struct feed_request *rq,
+		   const struct ingest_args *a, const struct fetch_opts *o)
+{
+	struct ingest_result res;
+	struct errmsg err;
+
+	if (ingest_feed(st, rq, &a->w, o, &res, &err) < 0) {
+		error("%s", err.msg);
+		return res.status == INGEST_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	if (res.duplicates)
+		warning("feed '%s': %zu duplicate rows; the later ones were "
+			"kept", rq->feed->name, res.duplicates);
+	if (!a->quiet)
+		printf("%s: %zu points, %zu new or changed\n", rq->feed->name,
+		       res.points, res.changed);
+	return EXIT_OK;
+}
+
+static int run_all(struct store *st, const struct feed_config *fc,
+		   const bool *selected, const struct feed_request *rqs,
+		   const struct ingest_args *a)
+{
+	struct fetch_opts o;
+	bool fetch_failed = false, invalid = false;
+
+	fetch_opts_init(&o);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		error("cannot initialize libcurl");
+		return EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < fc->nfeeds; i++) {
+		int code;
+		if (!selected[i])
+			continue;
+		code = run_one(st, &rqs[i], a, &o);
+		fetch_failed |= code == EXIT_RUNTIME;
+		invalid |= code == EXIT_USAGE;
+		fflush(stdout);
+	}
+	curl_global_cleanup();
+	if (fetch_failed)
+		return EXIT_RUNTIME;
+	return invalid ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct ingest_args a = {0};
+	struct feed_config fc;
+	struct feed_request *rqs = NULL;
+	bool *selected = NULL;
+	struct errmsg err;
+	int ret = EXIT_USAGE;
+
+	if (parse_args(argc, argv, &a) < 0) {
+		free(a.names);
+		return EXIT_USAGE;
+	}
+	apply_defaults(&a.w);
+	if (a.w.from >= a.w.to) {
+		free(a.names);
+		error("--from must be before --to");
+		return EXIT_USAGE;
+	}
+	if (feeds_load(&fc, a.feeds_path, &err) < 0) {
+		error("%s", err.msg);
+		goto out;
+	}
+	selected = xcalloc(fc.nfeeds + 1, sizeof(*selected));
+	rqs = xcalloc(fc.nfeeds + 1, sizeof(*rqs));
+	if (select_feeds(&fc, &a, selected) < 0 ||
+	    prepare_all(&fc, selected, &a.w, rqs) < 0)
+		goto out;
+	ret = run_all(ctx->store, &fc, selected, rqs, &a);
+out:
+	for (size_t i = 0; rqs && i < fc.nfeeds; i++)
+		feed_request_release(&rqs[i]);
+	free(rqs);
+	free(selected);
+	feeds_release(&fc);
+	free(a.names);
+	return ret;
+}

@@ -1,0 +1,270 @@
+/*
+ * ingest.c - one feed from configuration to the store.
+ *
+ * The steps are split so that everything that can be wrong with the
+ * configuration (an unimplemented kind, a missing environment variable)
+ * shows up in feed_request_prepare(), before anything is fetched; and so
+ * that a feed is stored whole or not at all: all of its points go to the
+ * store in one store_put_points() call, after every chunk has been
+ * fetched and parsed.
+ */
+#include "ingest/ingest.h"
+
+#include <errno.h>
+
+void ingest_window_default(struct ingest_window *w, gs_time now)
+{
+	w->from = time_floor(now - 24 * 3600, 3600);
+	w->to = now + 48 * 3600;
+	w->clip_from = w->clip_to = false;
+}
+
+static bool has_scheme(const char *s, const char *scheme)
+{
+	size_t n = strlen(scheme);
+	return !strncmp(s, scheme, n) && !strncmp(s + n, "://", 3);
+}
+
+static bool is_url(const char *s)
+{
+	return has_scheme(s, "http") || has_scheme(s, "https") ||
+	       has_scheme(s, "file");
+}
+
+/* Plain paths are relative to the directory of FEEDS.json. */
+static int chunk_target(struct feed_request *rq, const struct feed_config *fc,
+			struct feed_chunk *c, struct errmsg *err)
+{
+	const struct feed *f = rq->feed;
+	struct strbuf sb;
+	struct errmsg sub;
+
+	strbuf_init(&sb);
+	if (template_expand(f->url, c->from, c->to, &sb, &rq->secrets,
+			    &sub) < 0) {
+		strbuf_release(&sb);
+		return err_set(err, "feed '%s': url '%s': %s", f->name,
+			       f->url, sub.msg);
+	}
+	if (is_url(sb.buf)) {
+		c->url = strbuf_detach(&sb);
+		return 0;
+	}
+	if (strstr(sb.buf, "://")) {
+		strbuf_release(&sb);
+		return err_set(err, "feed '%s': url '%s': unsupported scheme "
+			       "(want http://, https://, file:// or a path)",
+			       f->name, f->url);
+	}
+	if (sb.buf[0] != '/' && *fc->dir) {
+		struct strbuf joined;
+		strbuf_init(&joined);
+		strbuf_addf(&joined, "%s%s", fc->dir, sb.buf);
+		strbuf_release(&sb);
+		sb = joined;
+	}
+	c->path = strbuf_detach(&sb);
+	return 0;
+}
+
+static int chunk_headers(struct feed_request *rq, struct feed_chunk *c,
+			 struct errmsg *err)
+{
+	const struct feed *f = rq->feed;
+	struct errmsg sub;
+
+	c->headers = xcalloc(f->nheaders + 1, sizeof(*c->headers));
+	for (size_t i = 0; i < f->nheaders; i++) {
+		struct strbuf sb;
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "%s: ", f->headers[i].name);
+		if (template_expand(f->headers[i].value, c->from, c->to, &sb,
+				    &rq->secrets, &sub) < 0) {
+			strbuf_release(&sb);
+			return err_set(err, "feed '%s': header '%s': %s",
+				       f->name, f->headers[i].name, sub.msg);
+		}
+		c->headers[c->nheaders++] = strbuf_detach(&sb);
+	}
+	return 0;
+}
+
+/* Messages name the file when it is a plain path, else the template. */
+static char *display_name(const struct feed *f, const struct feed_chunk *c)
+{
+	if (c->path && !strchr(f->url, '{'))
+		return xstrdup(c->path);
+	return xstrdup(f->url);
+}
+
+static void split_window(struct feed_request *rq, const struct feed_kind *k,
+			 const struct ingest_window *w)
+{
+	int64_t step = k->max_window > 0 ? k->max_window : w->to - w->from;
+	size_t n = 1, alloc = 0;
+
+	if (step <= 0)
+		step = 1;
+	if (w->to > w->from)
+		n = (size_t)((w->to - w->from + step - 1) / step);
+	ALLOC_GROW(rq->chunks, n, alloc);
+	memset(rq->chunks, 0, st_mult(n, sizeof(*rq->chunks)));
+	for (size_t i = 0; i < n; i++) {
+		struct feed_chunk *c = &rq->chunks[i];
+		c->from = w->from + (gs_time)i * step;
+		c->to = c->from + step < w->to ? c->from + step : w->to;
+	}
+	if (w->to <= w->from) {
+		rq->chunks[0].from = w->from;
+		rq->chunks[0].to = w->to;
+	}
+	rq->nchunks = n;
+}
+
+int feed_request_prepare(struct feed_request *rq,
+			 const struct feed_config *fc, const struct feed *f,
+			 const struct ingest_window *w, struct errmsg *err)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->feed = f;
+	secrets_init(&rq->secrets);
+	if (!f->kind->parse)
+		return err_at(err, fc->path, f->kind_line, f->kind_col,
+			      "feed kind '%s' is not implemented yet",
+			      f->kind->name);
+	split_window(rq, f->kind, w);
+	for (size_t i = 0; i < rq->nchunks; i++) {
+		if (chunk_target(rq, fc, &rq->chunks[i], err) < 0 ||
+		    chunk_headers(rq, &rq->chunks[i], err) < 0)
+			return -1;
+	}
+	rq->display = display_name(f, &rq->chunks[0]);
+	return 0;
+}
+
+void feed_request_release(struct feed_request *rq)
+{
+	for (size_t i = 0; i < rq->nchunks; i++) {
+		struct feed_chunk *c = &rq->chunks[i];
+		free(c->url);
+		free(c->path);
+		strv_free(c->headers, c->nheaders);
+	}
+	free(rq->chunks);
+	free(rq->display);
+	secrets_release(&rq->secrets);
+	memset(rq, 0, sizeof(*rq));
+}
+
+static int fetch_chunk(const struct feed_request *rq,
+		       const struct feed_chunk *c, const struct fetch_opts *o,
+		       struct strbuf *body, struct errmsg *err)
+{
+	const struct feed *f = rq->feed;
+	struct errmsg sub;
+
+	if (c->path) {
+		if (strbuf_read_file(body, c->path, o->max_bytes) == 0)
+			return 0;
+		if (errno == EFBIG)
+			return err_set(err, "feed '%s': '%s' is larger than "
+				       "%zu bytes", f->name, rq->display,
+				       o->max_bytes);
+		return err_set(err, "feed '%s': cannot read '%s': %s",
+			       f->name, rq->display, strerror(errno));
+	}
+	if (fetch_url(c->url, (const char *const *)c->headers, c->nheaders,
+		      o, body, &sub) == 0)
+		return 0;
+	return err_set(err, "feed '%s': cannot fetch '%s': %s", f->name,
+		       f->url, sub.msg);
+}
+
+/* Fetches and parses every chunk into pb; sets res->status on failure. */
+static int fetch_and_parse(const struct feed_request *rq,
+			   const struct fetch_opts *o, struct point_batch *pb,
+			   struct ingest_result *res, struct errmsg *err)
+{
+	struct strbuf body;
+	int ret = 0;
+
+	strbuf_init(&body);
+	for (size_t i = 0; i < rq->nchunks && !ret; i++) {
+		const struct feed_chunk *c = &rq->chunks[i];
+		struct feed_response r = {rq->feed, rq->display, NULL, 0,
+					  c->from, c->to, 0};
+
+		strbuf_reset(&body);
+		if (fetch_chunk(rq, c, o, &body, err) < 0) {
+			res->status = INGEST_FETCH_FAILED;
+			ret = -1;
+			break;
+		}
+		r.body = body.buf;
+		r.len = body.len;
+		r.fetched = time_now();
+		if (rq->feed->kind->parse(&r, pb, err) < 0) {
+			res->status = INGEST_INVALID;
+			ret = -1;
+		}
+	}
+	strbuf_release(&body);
+	return ret;
+}
+
+static int store_batch(struct store *st, const struct feed_request *rq,
+		       struct point_batch *pb, gs_time fetched,
+		       struct ingest_result *res, struct errmsg *err)
+{
+	if (store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
+			     &res->changed, err) < 0) {
+		res->status = INGEST_STORE_FAILED;
+		return -1;
+	}
+	res->points = pb->n;
+	return 0;
+}
+
+int ingest_feed(struct store *st, const struct feed_request *rq,
+		const struct ingest_window *w, const struct fetch_opts *fetch,
+		struct ingest_result *res, struct errmsg *err)
+{
+	const struct feed *f = rq->feed;
+	struct fetch_opts o = *fetch;
+	struct point_batch pb;
+	struct strbuf summary;
+	struct errmsg logerr;
+	gs_time started = time_now();
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	o.timeout_ms = (long)(f->timeout_s * 1000);
+	o.retries = f->retries;
+	point_batch_init(&pb);
+	ret = fetch_and_parse(rq, &o, &pb, res, err);
+	if (!ret) {
+		res->duplicates = point_batch_dedup(&pb);
+		res->clipped = point_batch_clip(&pb,
+			w->clip_from ? w->from : GS_TIME_NONE,
+			w->clip_to ? w->to : GS_TIME_NONE);
+		ret = store_batch(st, rq, &pb, time_now(), res, err);
+	}
+	point_batch_release(&pb);
+	if (ret < 0)
+		secrets_scrub(&rq->secrets, err);
+
+	strbuf_init(&summary);
+	if (!ret)
+		strbuf_addf(&summary, "%zu points, %zu new or changed",
+			    res->points, res->changed);
+	else
+		strbuf_addstr(&summary, err->msg);
+	if (store_log_ingest(st, f->name, started, time_now(), ret == 0,
+			     res->points, summary.buf, &logerr) < 0 && !ret) {
+		*err = logerr;
+		res->status = INGEST_STORE_FAILED;
+		ret = -1;
+	}
+	strbuf_release(&summary);
+	return ret;
+}

@@ -1,0 +1,103 @@
+/*
+ * html.c - making input strings safe to put in the report.
+ *
+ * Job ids, site ids, reasons and file names come from files the user (or
+ * someone else) wrote, so they may hold markup, quotes, control characters
+ * or broken UTF-8.  Everything that goes into the HTML or into cairo's
+ * text functions passes through here first.
+ */
+#include "report/report.h"
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (1-4), or 0 when it is
+ * ill-formed: overlong forms, surrogates and code points above U+10FFFF
+ * are refused, as RFC 3629 asks.
+ */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void add_replacement(struct strbuf *out)
+{
+	strbuf_addstr(out, "\xef\xbf\xbd"); /* U+FFFD */
+}
+
+void utf8_sanitize(struct strbuf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s)
+		return;
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		if (!n) {
+			add_replacement(out);
+			p++;
+			continue;
+		}
+		strbuf_add(out, p, n);
+		p += n;
+	}
+}
+
+/* U+2400 + c for C0 controls, U+2421 for DEL: visible, and never markup. */
+static void add_control_picture(struct strbuf *out, unsigned char c)
+{
+	strbuf_addch(out, (char)0xe2);
+	strbuf_addch(out, (char)0x90);
+	strbuf_addch(out, (char)(c == 0x7f ? 0xa1 : 0x80 + c));
+}
+
+void html_escape(struct strbuf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s)
+		return;
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		switch (n ? *p : 0x80) {
+		case '&': strbuf_addstr(out, "&amp;"); break;
+		case '<': strbuf_addstr(out, "&lt;"); break;
+		case '>': strbuf_addstr(out, "&gt;"); break;
+		case '"': strbuf_addstr(out, "&quot;"); break;
+		case '\'': strbuf_addstr(out, "&#39;"); break;
+		default:
+			if (!n)
+				add_replacement(out);
+			else if (*p < 0x20 || *p == 0x7f)
+				add_control_picture(out, *p);
+			else
+				strbuf_add(out, p, n);
+		}
+		p += n ? n : 1;
+	}
+}

@@ -1,0 +1,101 @@
+/*
+ * account.c - the contract's accounting, in one place.
+ *
+ * Every number a plan reports about a job (energy, emissions, cost) and
+ * every objective coefficient a policy optimizes comes from
+ * solver_account(), so the options the solver compares, the baseline and
+ * the plan document cannot disagree on how emissions are counted.
+ */
+#include "solver/solver.h"
+
+#include <math.h>
+
+double solver_power_w(const struct instance *in, size_t job, size_t profile,
+		      size_t site)
+{
+	const struct profile *p = &in->js->jobs[job].profiles[profile];
+	const struct site *s = &in->cat->sites[site];
+	double w = 0;
+
+	if (!isnan(p->power_w))
+		return p->power_w;
+	for (size_t r = 0; r < in->cat->nresources; r++)
+		w += p->resources[r] * s->power_w[r];
+	return w;
+}
+
+double solver_pue(const struct instance *in, size_t site, size_t slot)
+{
+	const struct site *s = &in->cat->sites[site];
+	double t;
+
+	if (s->pue_per_c == 0 || slot >= in->grid.nslots)
+		return s->pue_base;
+	t = in->sg->temp[site * in->grid.nslots + slot];
+	if (isnan(t))
+		return s->pue_base; /* warned about when loading */
+	return s->pue_base + s->pue_per_c * fmax(0, t - s->pue_above_c);
+}
+
+size_t solver_runtime_slots(const struct instance *in, int64_t duration_s,
+			    size_t site)
+{
+	double speed = in->cat->sites[site].speed;
+	double slots;
+
+	if (duration_s < 0)
+		return 0;
+	if (!(speed > 0))
+		speed = 1;
+	slots = ceil((double)duration_s / speed / (double)in->grid.slot_s -
+		     1e-9);
+	return slots < 1 ? 1 : (size_t)slots;
+}
+
+void solver_account(const struct instance *in,
+		    const struct solver_placement *pl, struct solver_cost *out)
+{
+	const struct site *s = &in->cat->sites[pl->site];
+	const struct profile *p = &in->js->jobs[pl->job].profiles[pl->profile];
+	size_t ns = in->grid.nslots;
+	double hours = (double)in->grid.slot_s / 3600.0;
+	double kw = solver_power_w(in, pl->job, pl->profile, pl->site) / 1000;
+	double unit_cost = 0; /* currency per slot for the resources */
+
+	memset(out, 0, sizeof(*out));
+	for (size_t r = 0; r < in->cat->nresources; r++)
+		unit_cost += p->resources[r] * s->cost_per_hour[r] * hours;
+	for (size_t t = pl->start; t < pl->start + pl->runtime; t++) {
+		double e = kw * solver_pue(in, pl->site, t) * hours;
+		double ci = (double)NAN, price = (double)NAN;
+
+		if (t < ns) {
+			ci = in->sg->ci[pl->site * ns + t];
+			price = in->sg->price[pl->site * ns + t];
+		}
+
+		out->energy_kwh += e;
+		out->cost += unit_cost;
+		if (!isnan(price))
+			out->cost += e * price / 1000;
+		if (isnan(ci))
+			out->missing_ci++;
+		else
+			out->emissions_kg += e * ci / 1000;
+	}
+}
+
+double solver_objective_of(const struct solver_opts *o,
+			   const struct solver_option *opt)
+{
+	switch (o->objective) {
+	case OBJ_COST:
+		return opt->cost;
+	case OBJ_WEIGHTED:
+		return o->w_carbon * opt->emissions_kg + o->w_cost * opt->cost;
+	case OBJ_CARBON:
+	case OBJ_MAKESPAN:
+	default:
+		return opt->emissions_kg;
+	}
+}

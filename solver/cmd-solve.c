@@ -1,0 +1,361 @@
+/*
+ * cmd-solve.c - `greenslot solve`: read jobs, read what the store knows
+ * about the grid, place the jobs and write the plan.
+ *
+ * The only file of the solver that talks to the user: it parses options,
+ * prints warnings and the one-line summary, and maps failures to the
+ * contract's exit codes.
+ */
+#include "solver/solver.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+
+static const struct cmd_opt solve_opts[] = {
+	{"--sites SITES.json", "site catalog (required)"},
+	{"--db PATH", "store holding the signals"},
+	{"--start T", "start of the first slot (default: the earliest "
+		      "earliest_start of the jobs, floored to a multiple of "
+		      "the slot since 1970-01-01T00:00:00Z)"},
+	{"--horizon D", "length planned (default PT48H)"},
+	{"--slot D", "slot length (default PT30M)"},
+	{"--policy P", "milp (default), greedy, fifo, round-robin or random"},
+	{"--objective O", "carbon (default, kg CO2eq) or cost; makespan is "
+			  "not implemented yet"},
+	{"--weights W", "carbon=1,cost=0.2: minimize the weighted sum of the "
+			"raw terms (kg and currency, not normalized)"},
+	{"--oracle", "plan on the recorded values instead of forecasts"},
+	{"--time-limit S", "seconds the milp may search (default 60)"},
+	{"--seed N", "seed of the random policy (default 1)"},
+	{"--presolve", "milp: use GLPK's presolver (then no warm start from "
+		       "the greedy plan)"},
+	{"-o PLAN.json", "where to write the plan (default stdout)"},
+	{"-v, --verbose", "let GLPK report its progress"},
+	{NULL, NULL},
+};
+
+const struct cmd_doc cmd_solve_doc = {
+	"solve --sites SITES.json [--start T] [--horizon PT48H] "
+	"[--slot PT30M] [--policy milp|greedy|fifo|round-robin|random] "
+	"[--objective carbon|cost|makespan] [--weights carbon=1,cost=0.2] "
+	"[--oracle] [--time-limit SECONDS] [-o PLAN.json] JOBS.json...",
+	"place jobs in the slots and sites where they emit least",
+	"Plans the jobs of JOBS.json over the slots [start, start + horizon) "
+	"at the sites of SITES.json.  Each slot's carbon intensity, price, "
+	"temperature (for a PUE object) and busy units come from the "
+	"forecast issued last at or before --start (greenslot's own first), "
+	"else from the recorded values; with --oracle only from the recorded "
+	"values.  A slot without carbon intensity at a site is not used "
+	"there.  milp solves a time-indexed integer program with GLPK and "
+	"places as many jobs as possible, then minimizes the objective; "
+	"greedy takes jobs by least slack and gives each its cheapest "
+	"placement; fifo takes them by earliest_start and starts each as "
+	"early as possible (first profile, then first site, on ties); "
+	"round-robin is fifo with the sites taken in turn; random gives "
+	"each a random placement that fits.  The baseline is each placed "
+	"job at its earliest start at its first allowed site (catalog "
+	"order) with its first profile, capacity ignored.  For the "
+	"heuristics, `bound` is each placed job at its best placement with "
+	"the others ignored.  Jobs without a duration are unplaced (no "
+	"runtime predictor yet); interruptible jobs run in one piece.  "
+	"A summary line goes to stderr.  Exit status 3 when a job is "
+	"unplaced (the plan is still written).",
+	solve_opts,
+};
+
+struct solve_args {
+	gs_time start;
+	int64_t horizon_s, slot_s;
+	struct solver_opts so;
+	bool objective_given, weights_given;
+	bool oracle;
+	const char *out;
+};
+
+static int parse_weights(const char *arg, struct solver_opts *so)
+{
+	const char *p = arg;
+
+	so->w_carbon = so->w_cost = 0;
+	while (*p) {
+		const char *eq = strchr(p, '='), *comma;
+		char *end;
+		double v;
+		if (!eq)
+			return error("invalid --weights '%s' (want "
+				     "carbon=W,cost=W)", arg);
+		v = strtod(eq + 1, &end);
+		if (end == eq + 1 || (*end && *end != ',') || !isfinite(v) ||
+		    v < 0)
+			return error("invalid weight in --weights '%s'", arg);
+		if (eq - p == 6 && !strncmp(p, "carbon", 6))
+			so->w_carbon = v;
+		else if (eq - p == 4 && !strncmp(p, "cost", 4))
+			so->w_cost = v;
+		else
+			return error("unknown weight '%.*s' in --weights "
+				     "(want carbon or cost)", (int)(eq - p), p);
+		comma = end;
+		p = *comma ? comma + 1 : comma;
+	}
+	so->objective = OBJ_WEIGHTED;
+	return 0;
+}
+
+static int parse_objective(const char *arg, struct solver_opts *so)
+{
+	if (!strcmp(arg, "carbon"))
+		so->objective = OBJ_CARBON;
+	else if (!strcmp(arg, "cost"))
+		so->objective = OBJ_COST;
+	else if (!strcmp(arg, "makespan"))
+		so->objective = OBJ_MAKESPAN;
+	else
+		return error("unknown objective '%s' (want carbon, cost or "
+			     "makespan)", arg);
+	return 0;
+}
+
+static int parse_seed(const char *arg, uint64_t *seed)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!*arg || *end || errno || *arg == '-')
+		return error("invalid --seed '%s'", arg);
+	*seed = v;
+	return 0;
+}
+
+enum {
+	OPT_START = 256,
+	OPT_HORIZON,
+	OPT_SLOT,
+	OPT_POLICY,
+	OPT_OBJECTIVE,
+	OPT_WEIGHTS,
+	OPT_ORACLE,
+	OPT_TIME_LIMIT,
+	OPT_SEED,
+	OPT_PRESOLVE,
+};
+
+static const struct option long_opts[] = {
+	{"start", required_argument, NULL, OPT_START},
+	{"horizon", required_argument, NULL, OPT_HORIZON},
+	{"slot", required_argument, NULL, OPT_SLOT},
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"objective", required_argument, NULL, OPT_OBJECTIVE},
+	{"weights", required_argument, NULL, OPT_WEIGHTS},
+	{"oracle", no_argument, NULL, OPT_ORACLE},
+	{"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"presolve", no_argument, NULL, OPT_PRESOLVE},
+	{"output", required_argument, NULL, 'o'},
+	{"verbose", no_argument, NULL, 'v'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_one(int c, const char *arg, struct solve_args *sa)
+{
+	switch (c) {
+	case OPT_START:
+		return opt_time("--start", arg, &sa->start);
+	case OPT_HORIZON:
+		return opt_duration("--horizon", arg, &sa->horizon_s);
+	case OPT_SLOT:
+		return opt_duration("--slot", arg, &sa->slot_s);
+	case OPT_POLICY:
+		sa->so.policy = arg;
+		return 0;
+	case OPT_OBJECTIVE:
+		sa->objective_given = true;
+		return parse_objective(arg, &sa->so);
+	case OPT_WEIGHTS:
+		sa->weights_given = true;
+		return parse_weights(arg, &sa->so);
+	case OPT_ORACLE:
+		sa->oracle = true;
+		return 0;
+	case OPT_TIME_LIMIT:
+		if (opt_double("--time-limit", arg, &sa->so.time_limit_s) < 0)
+			return -1;
+		if (!(sa->so.time_limit_s > 0))
+			return error("--time-limit must be positive");
+		return 0;
+	case OPT_SEED:
+		return parse_seed(arg, &sa->so.seed);
+	case OPT_PRESOLVE:
+		sa->so.presolve = true;
+		return 0;
+	case 'o':
+		sa->out = arg;
+		return 0;
+	case 'v':
+		sa->so.verbose = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int parse_args(int argc, char **argv, struct solve_args *sa)
+{
+	int c;
+
+	sa->start = GS_TIME_NONE;
+	sa->horizon_s = 48 * 3600;
+	sa->slot_s = 1800;
+	sa->out = "-";
+	solver_opts_init(&sa->so);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:v", long_opts, NULL)) != -1)
+		if (parse_one(c, optarg, sa) < 0)
+			return -1;
+	if (optind >= argc)
+		return error("no JOBS.json given");
+	if (sa->objective_given && sa->weights_given)
+		return error("give --objective or --weights, not both");
+	if (sa->so.objective == OBJ_MAKESPAN)
+		return error("objective 'makespan' is not implemented yet");
+	if (!solver_policy_known(sa->so.policy))
+		return error("unknown policy '%s' (want milp, greedy, fifo, "
+			     "round-robin or random)", sa->so.policy);
+	if (sa->slot_s <= 0 || sa->horizon_s <= 0)
+		return error("--slot and --horizon must be positive");
+	if (sa->horizon_s / sa->slot_s > 100000)
+		return error("--horizon %lld s holds too many slots of %lld s",
+			     (long long)sa->horizon_s, (long long)sa->slot_s);
+	return 0;
+}
+
+static int load_jobs(struct jobset *js, const struct catalog *cat,
+		     int argc, char **argv)
+{
+	struct errmsg err;
+
+	for (int i = optind; i < argc; i++)
+		if (jobset_load(js, cat, argv[i], &err) < 0)
+			return error("%s", err.msg);
+	if (jobset_finish(js, &err) < 0)
+		return error("%s", err.msg);
+	return 0;
+}
+
+/* The grid: --start, else the earliest earliest_start on the slot grid. */
+static int make_grid(const struct solve_args *sa, const struct jobset *js,
+		     struct solver_grid *g)
+{
+	g->start = sa->start;
+	g->slot_s = sa->slot_s;
+	g->nslots = (size_t)((sa->horizon_s + sa->slot_s - 1) / sa->slot_s);
+	if (g->start != GS_TIME_NONE)
+		return 0;
+	for (size_t j = 0; j < js->njobs; j++) {
+		gs_time t = js->jobs[j].earliest_start;
+		if (t != GS_TIME_NONE && (g->start == GS_TIME_NONE ||
+					  t < g->start))
+			g->start = t;
+	}
+	if (g->start == GS_TIME_NONE)
+		return error("no --start given and no job has an "
+			     "earliest_start");
+	g->start = time_floor(g->start, g->slot_s);
+	return 0;
+}
+
+static void print_msgs(const struct solver_msgs *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		warning("%s", m->v[i]);
+}
+
+/* Cost without prices is resources only: say so when cost matters. */
+static void warn_no_price(const struct solver_signals *sg,
+			  const struct catalog *cat,
+			  const struct solver_opts *so)
+{
+	if (so->objective == OBJ_CARBON ||
+	    (so->objective == OBJ_WEIGHTED && so->w_cost == 0))
+		return;
+	for (size_t s = 0; s < cat->nsites; s++) {
+		bool any = false;
+		for (size_t t = 0; t < sg->grid.nslots && !any; t++)
+			any = !isnan(sg->price[s * sg->grid.nslots + t]);
+		if (!any)
+			warning("no price for zone '%s' (site '%s'): energy "
+				"cost counted as 0 there", cat->sites[s].zone,
+				cat->sites[s].id);
+	}
+}
+
+/* Signals, instance, policy, plan; returns an exit code. */
+static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
+		     const struct jobset *js, const struct solver_grid *g)
+{
+	const struct catalog *cat = ctx->catalog;
+	struct solver_signals sg;
+	struct instance in;
+	struct assignment a;
+	struct plan plan;
+	struct strbuf sum;
+	struct errmsg err;
+	int ret = EXIT_RUNTIME;
+
+	solver_signals_init(&sg, g, cat->nsites, cat->nresources);
+	instance_init(&in);
+	assignment_init(&a, js->njobs);
+	plan_init(&plan);
+	strbuf_init(&sum);
+	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
+	    instance_build(&in, cat, js, &sg, NULL, &err) < 0 ||
+	    solver_run(&in, &sa->so, &a, &err) < 0) {
+		error("%s", err.msg);
+		goto out;
+	}
+	print_msgs(&sg.warnings);
+	print_msgs(&in.warnings);
+	warn_no_price(&sg, cat, &sa->so);
+	print_msgs(&a.notes);
+	solver_fill_plan(&in, &sa->so, &a, &plan);
+	plan.oracle = sa->oracle;
+	if (plan_write(&plan, sa->out, &err) < 0) {
+		error("%s", err.msg);
+		goto out;
+	}
+	solver_summary(&plan, &sum);
+	fprintf(stderr, "%s\n", sum.buf);
+	ret = plan.nunplaced ? EXIT_UNPLACED : EXIT_OK;
+out:
+	strbuf_release(&sum);
+	plan_release(&plan);
+	assignment_release(&a);
+	instance_release(&in);
+	solver_signals_release(&sg);
+	return ret;
+}
+
+int cmd_solve(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct solve_args sa;
+	struct solver_grid g;
+	struct jobset js;
+	int ret;
+
+	if (parse_args(argc, argv, &sa) < 0)
+		return EXIT_USAGE;
+	if (!ctx->catalog || !ctx->store)
+		return error("solve needs --sites and a store"), EXIT_USAGE;
+	jobset_init(&js);
+	if (load_jobs(&js, ctx->catalog, argc, argv) < 0 ||
+	    make_grid(&sa, &js, &g) < 0) {
+		jobset_release(&js);
+		return EXIT_USAGE;
+	}
+	ret = plan_jobs(&sa, ctx, &js, &g);
+	jobset_release(&js);
+	return ret;
+}

@@ -1,0 +1,540 @@
+/*
+ * milp.c - the exact policy: a time-indexed mixed-integer program solved
+ * with GLPK's branch and cut.
+ *
+ *   x[o] in {0,1}  for every option o (job, profile, site, start slot)
+ *   u[j] in [0,1]  job j unplaced (integral through the row below)
+ *
+ *   min  sum c[o] x[o] + P sum u[j]
+ *   s.t. sum_{o of j} x[o] + u[j] = 1                         every job j
+ *        sum_{o at s, running in t} req[o,r] x[o] <= avail[s,r,t]
+ *                         (only where the jobs could exceed it at all)
+ *        sum_{o of k} start[o] x[o] - sum_{o of j} end[o] x[o]
+ *                                         + nslots u[k] >= 0  k after j
+ *        u[k] - u[j] >= 0                                     k after j
+ *
+ * P exceeds twice the sum over jobs of their largest |c[o]|, so placing
+ * one more job always pays: the program maximizes the number of jobs
+ * placed, then minimizes the objective.  The big-M term lets an unplaced
+ * successor off its ordering row; the last row keeps successors of
+ * unplaced jobs unplaced.
+ *
+ * GLPK's MIP presolver works on a transformed problem whose columns we
+ * cannot map, so a warm start (the greedy plan, handed over in the
+ * callback) is only possible without it.  Without it we solve the root LP
+ * ourselves with glp_simplex, as glp_intopt then requires.
+ */
+#include "solver/solver.h"
+
+#include <float.h>
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+
+/* Triplets for glp_load_matrix, 1-based as GLPK wants. */
+struct triplets {
+	int *ia, *ja;
+	double *ar;
+	size_t n, alloc; /* n counts the unused slot 0 */
+};
+
+static void triplet_add(struct triplets *m, int i, int j, double v)
+{
+	size_t old = m->alloc;
+
+	if (v == 0)
+		return;
+	ALLOC_GROW(m->ia, m->n + 1, m->alloc);
+	if (m->alloc != old) {
+		m->ja = xrealloc(m->ja, st_mult(m->alloc, sizeof(*m->ja)));
+		m->ar = xrealloc(m->ar, st_mult(m->alloc, sizeof(*m->ar)));
+	}
+	m->ia[m->n] = i;
+	m->ja[m->n] = j;
+	m->ar[m->n] = v;
+	m->n++;
+}
+
+static void triplets_release(struct triplets *m)
+{
+	free(m->ia);
+	free(m->ja);
+	free(m->ar);
+}
+
+struct model {
+	const struct instance *in;
+	const struct solver_opts *o;
+	glp_prob *lp;
+	int *ucol;   /* [njobs]: column of u[j], 0 when j has no options */
+	double penalty;
+	struct triplets m;
+};
+
+static int opt_col(size_t o)
+{
+	return (int)o + 1;
+}
+
+static void add_columns(struct model *md)
+{
+	const struct instance *in = md->in;
+	double sum_max = 0;
+
+	for (size_t j = 0; j < in->js->njobs; j++) {
+		const struct instance_job *ij = &in->jobs[j];
+		double mx = 0;
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++)
+			mx = fmax(mx, fabs(solver_objective_of(md->o,
+							       &in->opts[k])));
+		sum_max += mx;
+	}
+	md->penalty = 1 + 2 * sum_max;
+	if (in->nopts)
+		glp_add_cols(md->lp, (int)in->nopts);
+	for (size_t k = 0; k < in->nopts; k++) {
+		glp_set_col_kind(md->lp, opt_col(k), GLP_BV);
+		glp_set_obj_coef(md->lp, opt_col(k),
+				 solver_objective_of(md->o, &in->opts[k]));
+	}
+	for (size_t j = 0; j < in->js->njobs; j++) {
+		if (!in->jobs[j].nopts)
+			continue;
+		md->ucol[j] = glp_add_cols(md->lp, 1);
+		glp_set_col_bnds(md->lp, md->ucol[j], GLP_DB, 0, 1);
+		glp_set_obj_coef(md->lp, md->ucol[j], md->penalty);
+	}
+}
+
+static void add_assignment_rows(struct model *md)
+{
+	const struct instance *in = md->in;
+
+	for (size_t j = 0; j < in->js->njobs; j++) {
+		const struct instance_job *ij = &in->jobs[j];
+		int row;
+		if (!ij->nopts)
+			continue;
+		row = glp_add_rows(md->lp, 1);
+		glp_set_row_bnds(md->lp, row, GLP_FX, 1, 1);
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++)
+			triplet_add(&md->m, row, opt_col(k), 1);
+		triplet_add(&md->m, row, md->ucol[j], 1);
+	}
+}
+
+/*
+ * Most (site, resource, slot) rows can never bind: the jobs that could
+ * run there cannot exceed what is free even all together.  Sums, per
+ * cell, the largest request of each job that has an option running there.
+ */
+static double *max_demand(const struct instance *in)
+{
+	size_t ns = in->grid.nslots, nr = in->cat->nresources;
+	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
+	double *demand = xcalloc(cells ? cells : 1, sizeof(*demand));
+	double *jobmax = xcalloc(cells ? cells : 1, sizeof(*jobmax));
+	size_t *mark = xcalloc(cells ? cells : 1, sizeof(*mark));
+	size_t *touched = NULL, ntouched = 0, alloc = 0;
+
+	for (size_t j = 0; j < in->js->njobs; j++) {
+		const struct instance_job *ij = &in->jobs[j];
+		ntouched = 0;
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++) {
+			const struct solver_option *o = &in->opts[k];
+			const double *req =
+				in->js->jobs[j].profiles[o->profile].resources;
+			for (size_t r = 0; r < nr; r++) {
+				if (req[r] <= 0)
+					continue;
+				for (size_t t = o->start;
+				     t < o->start + o->runtime; t++) {
+					size_t c = (o->site * nr + r) * ns + t;
+					if (mark[c] != j + 1) {
+						mark[c] = j + 1;
+						jobmax[c] = 0;
+						ALLOC_GROW(touched,
+							   ntouched + 1, alloc);
+						touched[ntouched++] = c;
+					}
+					jobmax[c] = fmax(jobmax[c], req[r]);
+				}
+			}
+		}
+		for (size_t i = 0; i < ntouched; i++)
+			demand[touched[i]] += jobmax[touched[i]];
+	}
+	free(touched);
+	free(mark);
+	free(jobmax);
+	return demand;
+}
+
+static void add_clique_rows(struct model *md)
+{
+	const struct instance *in = md->in;
+	size_t ns = in->grid.nslots, nr = in->cat->nresources;
+	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
+	size_t *cnt = xcalloc(cells ? cells : 1, sizeof(*cnt));
+	size_t *lastjob = xcalloc(cells ? cells : 1, sizeof(*lastjob));
+	int *row = xcalloc(cells ? cells : 1, sizeof(*row));
+
+	for (int pass = 0; pass < 2; pass++)
+	for (size_t k = 0; k < in->nopts; k++) {
+		const struct solver_option *o = &in->opts[k];
+		const double *req =
+			in->js->jobs[o->job].profiles[o->profile].resources;
+		for (size_t r = 0; r < nr; r++)
+			for (size_t t = o->start;
+			     req[r] > 0 && t < o->start + o->runtime; t++) {
+				size_t c = (o->site * nr + r) * ns + t;
+				if (!(req[r] > in->avail[c] / 2))
+					continue;
+				if (pass == 0) {
+					if (lastjob[c] != o->job + 1) {
+						lastjob[c] = o->job + 1;
+						cnt[c]++;
+					}
+					continue;
+				}
+				if (cnt[c] < 2)
+					continue;
+				if (!row[c]) {
+					row[c] = glp_add_rows(md->lp, 1);
+					glp_set_row_bnds(md->lp, row[c], GLP_UP, 0, 1);
+				}
+				triplet_add(&md->m, row[c], opt_col(k), 1);
+			}
+	}
+	free(cnt);
+	free(lastjob);
+	free(row);
+}
+
+static void add_capacity_rows(struct model *md)
+{
+	const struct instance *in = md->in;
+	size_t ns = in->grid.nslots, nr = in->cat->nresources;
+	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
+	double *demand = max_demand(in);
+	int *row = xcalloc(cells ? cells : 1, sizeof(*row));
+
+	for (size_t c = 0; c < cells; c++) {
+		if (demand[c] <= in->avail[c] + 1e-9)
+			continue;
+		row[c] = glp_add_rows(md->lp, 1);
+		glp_set_row_bnds(md->lp, row[c], GLP_UP, 0, in->avail[c]);
+	}
+	for (size_t k = 0; k < in->nopts; k++) {
+		const struct solver_option *o = &in->opts[k];
+		const double *req =
+			in->js->jobs[o->job].profiles[o->profile].resources;
+		for (size_t r = 0; r < nr; r++)
+			for (size_t t = o->start;
+			     req[r] > 0 && t < o->start + o->runtime; t++) {
+				size_t c = (o->site * nr + r) * ns + t;
+				if (row[c])
+					triplet_add(&md->m, row[c], opt_col(k),
+						    req[r]);
+			}
+	}
+	free(row);
+	free(demand);
+	if (getenv("GS_CLQ"))
+		add_clique_rows(md);
+}
+
+static void add_order_rows(struct model *md, size_t k, size_t j)
+{
+	const struct instance *in = md->in;
+	const struct instance_job *ik = &in->jobs[k], *ij = &in->jobs[j];
+	int row = glp_add_rows(md->lp, 2);
+
+	/* start of k >= end of j, unless k is unplaced */
+	glp_set_row_bnds(md->lp, row, GLP_LO, 0, 0);
+	for (size_t o = ik->first_opt; o < ik->first_opt + ik->nopts; o++)
+		triplet_add(&md->m, row, opt_col(o), in->opts[o].start);
+	for (size_t o = ij->first_opt; o < ij->first_opt + ij->nopts; o++)
+		triplet_add(&md->m, row, opt_col(o),
+			    -(double)(in->opts[o].start + in->opts[o].runtime));
+	triplet_add(&md->m, row, md->ucol[k], (double)in->grid.nslots);
+	/* u[k] >= u[j] */
+	glp_set_row_bnds(md->lp, row + 1, GLP_LO, 0, 0);
+	triplet_add(&md->m, row + 1, md->ucol[k], 1);
+	triplet_add(&md->m, row + 1, md->ucol[j], -1);
+}
+
+static void add_dependency_rows(struct model *md)
+{
+	const struct instance *in = md->in;
+
+	for (size_t k = 0; k < in->js->njobs; k++) {
+		const struct job *job = &in->js->jobs[k];
+		if (!in->jobs[k].nopts)
+			continue;
+		/* a job with options has predecessors with options */
+		for (size_t a = 0; a < job->nafter; a++)
+			if (in->jobs[job->after[a]].nopts)
+				add_order_rows(md, k, job->after[a]);
+	}
+}
+
+static void build_model(struct model *md)
+{
+	md->lp = glp_create_prob();
+	glp_set_obj_dir(md->lp, GLP_MIN);
+	add_columns(md);
+	md->m.n = 1; /* GLPK's arrays start at 1 */
+	ALLOC_GROW(md->m.ia, 1, md->m.alloc);
+	md->m.ja = xrealloc(md->m.ja, st_mult(md->m.alloc, sizeof(int)));
+	md->m.ar = xrealloc(md->m.ar, st_mult(md->m.alloc, sizeof(double)));
+	add_assignment_rows(md);
+	add_capacity_rows(md);
+	add_dependency_rows(md);
+	if (md->m.n > 1)
+		glp_load_matrix(md->lp, (int)(md->m.n - 1), md->m.ia,
+				md->m.ja, md->m.ar);
+}
+
+/* ------------------------------------------------------------------ */
+/* Solving                                                             */
+/* ------------------------------------------------------------------ */
+
+struct search {
+	const double *warm; /* column values of the greedy plan, or NULL */
+	bool warm_given;
+	double bound;       /* best proven bound seen, -INFINITY if none */
+};
+
+/*
+ * Called by GLPK at every step: remembers the best bound of the open
+ * nodes (GLPK forgets it once it stops) and hands over the warm start.
+ */
+static void search_callback(glp_tree *tree, void *info)
+{
+	struct search *se = info;
+	int p = glp_ios_best_node(tree);
+
+	if (p) {
+		double b = glp_ios_node_bound(tree, p);
+		if (b > se->bound && b < 0.5 * DBL_MAX)
+			se->bound = b;
+	}
+	if (glp_ios_reason(tree) == GLP_IHEUR && se->warm && !se->warm_given) {
+		se->warm_given = true;
+		glp_ios_heur_sol(tree, se->warm);
+	}
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Column values of an assignment, for the warm start. */
+static double *columns_of(const struct model *md, const struct assignment *a)
+{
+	int n = glp_get_num_cols(md->lp);
+	double *x = xcalloc((size_t)n + 1, sizeof(*x));
+
+	for (size_t j = 0; j < a->njobs; j++) {
+		if (a->opt[j] >= 0)
+			x[opt_col((size_t)a->opt[j])] = 1;
+		else if (md->ucol[j])
+			x[md->ucol[j]] = 1;
+	}
+	return x;
+}
+
+static int time_limit_ms(double seconds)
+{
+	if (!(seconds > 0))
+		return 1;
+	if (seconds * 1000 >= INT_MAX)
+		return INT_MAX;
+	return (int)(seconds * 1000);
+}
+
+/* Reads the placements out of GLPK's incumbent. */
+static void take_solution(const struct model *md, struct assignment *a)
+{
+	const struct instance *in = md->in;
+
+	for (size_t j = 0; j < a->njobs; j++) {
+		const struct instance_job *ij = &in->jobs[j];
+		a->opt[j] = -1;
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++)
+			if (glp_mip_col_val(md->lp, opt_col(k)) > 0.5)
+				a->opt[j] = (long)k;
+	}
+}
+
+static void copy_placements(struct assignment *dst,
+			    const struct assignment *src)
+{
+	for (size_t j = 0; j < dst->njobs; j++)
+		dst->opt[j] = src->opt[j];
+}
+
+/*
+ * Runs glp_intopt (after glp_simplex when GLPK's presolver is off).
+ * Returns GLPK's code; *ran_out is set when the time limit stopped it.
+ */
+static int run_glpk(struct model *md, struct search *se, double limit_s,
+		    const struct timespec *t0, struct errmsg *err)
+{
+	glp_iocp parm;
+	int ret;
+
+	glp_init_iocp(&parm);
+	parm.msg_lev = md->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+	parm.mip_gap = 1e-4;
+	parm.presolve = md->o->presolve ? GLP_ON : GLP_OFF;
+	parm.cb_func = search_callback;
+	parm.cb_info = se;
+	if (getenv("GS_CUTS")) { const char *c = getenv("GS_CUTS");
+		parm.mir_cuts = strchr(c, 'm') ? GLP_ON : GLP_OFF;
+		parm.gmi_cuts = strchr(c, 'g') ? GLP_ON : GLP_OFF;
+		parm.cov_cuts = strchr(c, 'v') ? GLP_ON : GLP_OFF;
+		parm.clq_cuts = strchr(c, 'q') ? GLP_ON : GLP_OFF;
+		parm.fp_heur = strchr(c, 'f') ? GLP_ON : GLP_OFF;
+		parm.ps_heur = strchr(c, 'p') ? GLP_ON : GLP_OFF;
+		if (strchr(c, 'P')) parm.br_tech = GLP_BR_PCH;
+	}
+	if (!md->o->presolve) {
+		glp_smcp smcp;
+		glp_init_smcp(&smcp);
+		smcp.msg_lev = parm.msg_lev;
+		smcp.tm_lim = time_limit_ms(limit_s);
+		ret = glp_simplex(md->lp, &smcp);
+		if (ret == GLP_ETMLIM)
+			return GLP_ETMLIM;
+		if (ret != 0 || glp_get_status(md->lp) != GLP_OPT)
+			return err_set(err, "glpk cannot solve the linear "
+				       "relaxation (glp_simplex returned %d, "
+				       "status %d)",
+				       ret, glp_get_status(md->lp)),
+			       INT_MIN;
+		se->bound = glp_get_obj_val(md->lp);
+		if (getenv("GS_DUMP"))
+		for (size_t k = 0; k < md->in->nopts; k++) {
+			double v = glp_get_col_prim(md->lp, opt_col(k));
+			const struct solver_option *o = &md->in->opts[k];
+			if (v > 1e-6)
+				fprintf(stderr, "%-10s p%u s%u t%u rt%u x=%.3f c=%.4f\n", md->in->js->jobs[o->job].id, o->profile, o->site, o->start, o->runtime, v, o->emissions_kg);
+		}
+	}
+	parm.tm_lim = time_limit_ms(limit_s - seconds_since(t0));
+	return glp_intopt(md->lp, &parm);
+}
+
+/*
+ * What the run of GLPK says: "optimal", "feasible" (stopped early with a
+ * solution), "infeasible", NULL for "no solution, use the fallback", or
+ * -1 (via *failed) on a solver failure.
+ */
+static const char *judge(struct model *md, int ret, bool *failed,
+			 struct errmsg *err)
+{
+	int st;
+
+	*failed = false;
+	if (ret == INT_MIN) {
+		*failed = true;
+		return NULL;
+	}
+	if (ret == GLP_ENOPFS)
+		return "infeasible";
+	st = glp_mip_status(md->lp);
+	if (ret == 0) {
+		if (st == GLP_OPT)
+			return "optimal";
+		if (st == GLP_NOFEAS)
+			return "infeasible";
+	} else if (ret == GLP_ETMLIM || ret == GLP_EMIPGAP ||
+		   ret == GLP_ESTOP) {
+		if (st == GLP_FEAS || st == GLP_OPT)
+			return "feasible";
+		return NULL;
+	}
+	*failed = true;
+	err_set(err, "glpk failed (glp_intopt returned %d, status %d)", ret,
+		st);
+	return NULL;
+}
+
+/* Objective, bound and gap as the plan reports them (penalties off). */
+static void report_numbers(const struct model *md, const struct search *se,
+			   struct assignment *a)
+{
+	size_t unplaced = 0;
+
+	a->objective_value = solver_assignment_objective(md->in, md->o, a);
+	for (size_t j = 0; j < a->njobs; j++)
+		if (a->opt[j] < 0 && md->ucol[j])
+			unplaced++;
+	if (!strcmp(a->status, "optimal") || !isfinite(se->bound))
+		a->bound = a->objective_value;
+	else
+		a->bound = fmin(a->objective_value,
+				se->bound - md->penalty * (double)unplaced);
+	a->gap = fabs(a->objective_value) > 1e-12
+			 ? (a->objective_value - a->bound) /
+				   fabs(a->objective_value)
+			 : 0;
+}
+
+int solve_milp(const struct instance *in, const struct solver_opts *o,
+	       struct assignment *a, struct errmsg *err)
+{
+	struct model md = {in, o, NULL, NULL, 0, {0}};
+	struct search se = {NULL, false, -INFINITY};
+	struct assignment greedy;
+	struct timespec t0;
+	const char *status;
+	double *warm = NULL;
+	bool failed;
+	int old_term, ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	old_term = glp_term_out(o->verbose ? GLP_ON : GLP_OFF);
+	assignment_init(&greedy, a->njobs);
+	solve_greedy(in, o, &greedy);
+	md.ucol = xcalloc(a->njobs ? a->njobs : 1, sizeof(*md.ucol));
+	build_model(&md);
+	if (!o->presolve)
+		se.warm = warm = columns_of(&md, &greedy);
+	ret = run_glpk(&md, &se, o->time_limit_s, &t0, err);
+	status = judge(&md, ret, &failed, err);
+	if (!failed) {
+		if (!status) {
+			copy_placements(a, &greedy);
+			a->status = "feasible";
+			solver_msgs_add(&a->notes,
+					"time limit hit before glpk found a "
+					"plan: the greedy plan is used");
+		} else {
+			if (strcmp(status, "infeasible"))
+				take_solution(&md, a);
+			a->status = status;
+		}
+		solver_explain_unplaced(in, a);
+		report_numbers(&md, &se, a);
+	}
+	free(warm);
+	free(md.ucol);
+	triplets_release(&md.m);
+	glp_delete_prob(md.lp);
+	glp_term_out(old_term);
+	assignment_release(&greedy);
+	a->solve_seconds = seconds_since(&t0);
+	return failed ? -1 : 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * solve.c - from a policy name to a checked assignment, and from an
+ * assignment to the plan document the contract describes.
+ *
+ * Every policy's result goes through solver_check() before it becomes a
+ * plan, so a bug in one policy shows up as a run-time failure rather than
+ * as a plan that overbooks a site.
+ */
+#include "solver/solver.h"
+
+#include <math.h>
+
+void solver_opts_init(struct solver_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->policy = "milp";
+	o->objective = OBJ_CARBON;
+	o->w_carbon = 1;
+	o->w_cost = 0;
+	o->time_limit_s = 60;
+	o->seed = 1;
+	o->presolve = false;
+}
+
+struct policy {
+	const char *name;
+	int (*fn)(const struct instance *in, const struct solver_opts *o,
+		  struct assignment *a);
+};
+
+static const struct policy heuristics[] = {
+	{"greedy", solve_greedy},
+	{"fifo", solve_fifo},
+	{"round-robin", solve_round_robin},
+	{"random", solve_random},
+};
+#define NHEURISTICS (sizeof(heuristics) / sizeof(heuristics[0]))
+
+bool solver_policy_known(const char *name)
+{
+	if (!strcmp(name, "milp"))
+		return true;
+	for (size_t i = 0; i < NHEURISTICS; i++)
+		if (!strcmp(name, heuristics[i].name))
+			return true;
+	return false;
+}
+
+static double elapsed_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int solver_run(const struct instance *in, const struct solver_opts *o,
+	       struct assignment *a, struct errmsg *err)
+{
+	struct timespec t0;
+	int ret = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!strcmp(o->policy, "milp")) {
+		ret = solve_milp(in, o, a, err);
+	} else {
+		for (size_t i = 0; i < NHEURISTICS; i++)
+			if (!strcmp(o->policy, heuristics[i].name))
+				ret = heuristics[i].fn(in, o, a);
+		if (ret < 0)
+			return err_set(err, "unknown policy '%s'", o->policy);
+	}
+	a->solve_seconds = elapsed_since(&t0);
+	if (ret < 0)
+		return -1;
+	if (solver_check(in, a, err) < 0) {
+		struct errmsg why = *err;
+		return err_set(err, "policy '%s' made an invalid plan: %s",
+			       o->policy, why.msg);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The plan document                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *objective_name(enum solver_objective obj)
+{
+	switch (obj) {
+	case OBJ_COST:
+		return "cost";
+	case OBJ_WEIGHTED:
+		return "weighted";
+	case OBJ_MAKESPAN:
+		return "makespan";
+	case OBJ_CARBON:
+	default:
+		return "carbon";
+	}
+}
+
+static double baseline_of(const struct instance *in, size_t j)
+{
+	const struct instance_job *ij = &in->jobs[j];
+	struct solver_placement pl;
+	struct solver_cost c;
+
+	if (!ij->has_baseline)
+		return 0;
+	pl.job = j;
+	pl.profile = ij->base_profile;
+	pl.site = ij->base_site;
+	pl.start = ij->base_start;
+	pl.runtime = ij->base_runtime;
+	solver_account(in, &pl, &c);
+	return c.emissions_kg;
+}
+
+static void add_job(const struct instance *in, const struct assignment *a,
+		    size_t j, struct plan *p)
+{
+	const struct solver_option *o = &in->opts[a->opt[j]];
+	const struct solver_grid *g = &in->grid;
+	struct solver_placement pl = {j, o->profile, o->site, o->start,
+				      o->runtime};
+	struct plan_job *pj;
+	struct solver_cost c;
+
+	solver_account(in, &pl, &c);
+	ALLOC_GROW(p->jobs, p->njobs + 1, p->alloc_jobs);
+	pj = &p->jobs[p->njobs++];
+	memset(pj, 0, sizeof(*pj));
+	pj->id = xstrdup(in->js->jobs[j].id);
+	pj->site = xstrdup(in->cat->sites[o->site].id);
+	pj->start = solver_grid_time(g, o->start);
+	pj->end = solver_grid_time(g, (size_t)o->start + o->runtime);
+	/* NEEDSWORK: interruptible jobs still run in one piece */
+	pj->segments = xmalloc(sizeof(*pj->segments));
+	pj->segments[0].start = pj->start;
+	pj->segments[0].end = pj->end;
+	pj->nsegments = 1;
+	pj->runtime_s = (double)(pj->end - pj->start);
+	pj->energy_kwh = c.energy_kwh;
+	pj->emissions_kg = c.emissions_kg;
+	pj->cost = c.cost;
+	pj->baseline_emissions_kg = baseline_of(in, j);
+	pj->profile = (int)o->profile;
+	pj->runtime_predicted = in->jobs[j].predicted;
+
+	p->energy_kwh += pj->energy_kwh;
+	p->emissions_kg += pj->emissions_kg;
+	p->cost += pj->cost;
+	p->baseline_emissions_kg += pj->baseline_emissions_kg;
+}
+
+static void add_unplaced(const struct instance *in,
+			 const struct assignment *a, size_t j, struct plan *p)
+{
+	struct plan_unplaced *u;
+
+	ALLOC_GROW(p->unplaced, p->nunplaced + 1, p->alloc_unplaced);
+	u = &p->unplaced[p->nunplaced++];
+	u->id = xstrdup(in->js->jobs[j].id);
+	u->reason = xstrdup(a->reason[j] ? a->reason[j] : "not placed");
+}
+
+void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
+		      const struct assignment *a, struct plan *p)
+{
+	const struct solver_grid *g = &in->grid;
+
+	p->policy = xstrdup(o->policy);
+	p->objective = xstrdup(objective_name(o->objective));
+	p->status = xstrdup(a->status);
+	p->slot_s = g->slot_s;
+	p->start = g->start;
+	p->end = solver_grid_time(g, g->nslots);
+	p->objective_value = a->objective_value;
+	p->bound = a->bound;
+	p->gap = a->gap;
+	p->solve_seconds = a->solve_seconds;
+	if (in->sg->source)
+		p->signal_source = xstrdup(in->sg->source);
+	for (size_t j = 0; j < a->njobs; j++) {
+		if (a->opt[j] >= 0)
+			add_job(in, a, j, p);
+		else
+			add_unplaced(in, a, j, p);
+	}
+}
+
+void solver_summary(const struct plan *p, struct strbuf *out)
+{
+	strbuf_addf(out, "%s: %zu job%s placed, %zu unplaced; %.1f kg CO2eq "
+		    "against %.1f kg baseline",
+		    p->policy, p->njobs, p->njobs == 1 ? "" : "s",
+		    p->nunplaced, p->emissions_kg, p->baseline_emissions_kg);
+	if (p->baseline_emissions_kg > 0)
+		strbuf_addf(out, " (%+.1f%%)",
+			    100 * (p->emissions_kg - p->baseline_emissions_kg) /
+				    p->baseline_emissions_kg);
+	strbuf_addf(out, "; %s in %.2f s", p->status, p->solve_seconds);
+}

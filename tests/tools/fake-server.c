@@ -1,0 +1,332 @@
+/*
+ * fake-server.c - a small HTTP/1.1 server for the end-to-end tests of
+ * feeds, after curl's test servers: canned files plus faults on demand.
+ *
+ *   fake-server [-l LOG] [-i IDLE_SECONDS] PORTFILE DIR
+ *
+ * Binds 127.0.0.1 on a free port, writes the port number to PORTFILE
+ * (atomically: tests wait for the file), and serves DIR.  Every request
+ * line is appended to LOG, so tests can check what was asked for.  The
+ * path prefix picks a fault:
+ *
+ *   /status/NNN/PATH   replies status NNN
+ *   /truncate/PATH     Content-Length of the whole file, half the body
+ *   /slow/PATH         waits 2 seconds, then serves PATH
+ *   /flaky/PATH        503 the first time PATH is asked for, then serves it
+ *   /redirect/PATH     302 to /PATH on this server
+ *   /redirect-file     302 to file:///etc/passwd (clients must refuse)
+ *   /hang              never replies (waits for the client to give up)
+ *
+ * One connection at a time, Connection: close.  Exits after IDLE_SECONDS
+ * (default 60) without a connection, or on SIGTERM.
+ */
+#include "core/core.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_HEAD 16384
+#define READ_TIMEOUT_MS 5000
+
+struct server {
+	int listen_fd;
+	const char *dir;
+	FILE *log;
+	int idle_s;
+	char **seen; /* paths asked for under /flaky/ */
+	size_t nseen, alloc_seen;
+};
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void reply_head(int fd, int status, const char *reason,
+		       size_t length, const char *extra)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n%s\r\n",
+		    status, reason, length, extra ? extra : "");
+	write_all(fd, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+static void reply_text(int fd, int status, const char *reason,
+		       const char *extra)
+{
+	struct strbuf body;
+
+	strbuf_init(&body);
+	strbuf_addf(&body, "%d %s\n", status, reason);
+	reply_head(fd, status, reason, body.len, extra);
+	write_all(fd, body.buf, body.len);
+	strbuf_release(&body);
+}
+
+/* The file under dir for a request path, or -1 (no "..", no query). */
+static int load_file(const struct server *s, const char *path,
+		     struct strbuf *body)
+{
+	struct strbuf full;
+	size_t len = strcspn(path, "?#");
+	int ret;
+
+	while (*path == '/' && len) {
+		path++;
+		len--;
+	}
+	if (!len || strstr(path, ".."))
+		return -1;
+	strbuf_init(&full);
+	strbuf_addf(&full, "%s/%.*s", s->dir, (int)len, path);
+	ret = strbuf_read_file(body, full.buf, (size_t)1 << 30);
+	strbuf_release(&full);
+	return ret;
+}
+
+static void serve_file(const struct server *s, int fd, const char *path,
+		       bool truncate)
+{
+	struct strbuf body;
+
+	strbuf_init(&body);
+	if (load_file(s, path, &body) < 0) {
+		reply_text(fd, 404, "Not Found", NULL);
+	} else {
+		reply_head(fd, 200, "OK", body.len, NULL);
+		write_all(fd, body.buf, truncate ? body.len / 2 : body.len);
+	}
+	strbuf_release(&body);
+}
+
+/* Waits until the client closes (or READ_TIMEOUT_MS x 6 pass). */
+static void hang(int fd)
+{
+	char buf[512];
+
+	for (int i = 0; i < 6; i++) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, READ_TIMEOUT_MS) > 0 &&
+		    read(fd, buf, sizeof(buf)) <= 0)
+			return;
+	}
+}
+
+static bool first_time(struct server *s, const char *path)
+{
+	for (size_t i = 0; i < s->nseen; i++)
+		if (!strcmp(s->seen[i], path))
+			return false;
+	ALLOC_GROW(s->seen, s->nseen + 1, s->alloc_seen);
+	s->seen[s->nseen++] = xstrdup(path);
+	return true;
+}
+
+/* path is name, maybe followed by a query string */
+static bool is(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(path, name, n) && (!path[n] || path[n] == '?');
+}
+
+static void route(struct server *s, int fd, const char *path)
+{
+	struct strbuf extra;
+	int code;
+
+	if (is(path, "/hang")) {
+		hang(fd);
+	} else if (!strncmp(path, "/status/", 8) &&
+		   sscanf(path + 8, "%3d", &code) == 1) {
+		reply_text(fd, code, "Fault", NULL);
+	} else if (!strncmp(path, "/truncate/", 10)) {
+		serve_file(s, fd, path + 10, true);
+	} else if (!strncmp(path, "/slow/", 6)) {
+		sleep(2);
+		serve_file(s, fd, path + 6, false);
+	} else if (!strncmp(path, "/flaky/", 7)) {
+		if (first_time(s, path))
+			reply_text(fd, 503, "Service Unavailable", NULL);
+		else
+			serve_file(s, fd, path + 7, false);
+	} else if (is(path, "/redirect-file")) {
+		reply_text(fd, 302, "Found",
+			   "Location: file:///etc/passwd\r\n");
+	} else if (!strncmp(path, "/redirect/", 10)) {
+		strbuf_init(&extra);
+		strbuf_addf(&extra, "Location: %s\r\n", path + 9);
+		reply_text(fd, 302, "Found", extra.buf);
+		strbuf_release(&extra);
+	} else {
+		serve_file(s, fd, path, false);
+	}
+}
+
+/* Reads the request head; returns its length or -1. */
+static int read_head(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		struct pollfd p = {fd, POLLIN, 0};
+		ssize_t n;
+		if (poll(&p, 1, READ_TIMEOUT_MS) <= 0)
+			return -1;
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n\r\n"))
+			return (int)len;
+	}
+	return -1;
+}
+
+static void handle(struct server *s, int fd)
+{
+	char head[MAX_HEAD], method[16], path[4096];
+	size_t eol;
+
+	if (read_head(fd, head, sizeof(head)) < 0)
+		return;
+	eol = strcspn(head, "\r\n");
+	if (s->log) {
+		fprintf(s->log, "%.*s\n", (int)eol, head);
+		fflush(s->log);
+	}
+	if (sscanf(head, "%15s %4095s", method, path) != 2) {
+		reply_text(fd, 400, "Bad Request", NULL);
+		return;
+	}
+	if (strcmp(method, "GET")) {
+		reply_text(fd, 405, "Method Not Allowed", NULL);
+		return;
+	}
+	route(s, fd, path);
+}
+
+static int listen_local(int *port)
+{
+	struct sockaddr_in sin = {0};
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static int write_port(const char *path, int port)
+{
+	struct strbuf tmp;
+	FILE *f;
+	int ret = 0;
+
+	strbuf_init(&tmp);
+	strbuf_addf(&tmp, "%s.tmp", path);
+	f = fopen(tmp.buf, "w");
+	if (!f || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 ||
+	    rename(tmp.buf, path) < 0)
+		ret = -1;
+	strbuf_release(&tmp);
+	return ret;
+}
+
+static void serve(struct server *s)
+{
+	for (;;) {
+		struct pollfd p = {s->listen_fd, POLLIN, 0};
+		int fd, n = poll(&p, 1, s->idle_s * 1000);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		fd = accept(s->listen_fd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		handle(s, fd);
+		close(fd);
+	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: fake-server [-l LOG] [-i IDLE_SECONDS] "
+			"PORTFILE DIR\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct server s = {0};
+	const char *log = NULL;
+	char *end;
+	int c, port;
+
+	s.idle_s = 60;
+	while ((c = getopt(argc, argv, "l:i:")) != -1) {
+		switch (c) {
+		case 'l':
+			log = optarg;
+			break;
+		case 'i':
+			s.idle_s = (int)strtol(optarg, &end, 10);
+			if (*end || s.idle_s <= 0)
+				return usage();
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (argc - optind != 2)
+		return usage();
+	s.dir = argv[optind + 1];
+	signal(SIGPIPE, SIG_IGN);
+	if (log && !(s.log = fopen(log, "a"))) {
+		perror(log);
+		return 1;
+	}
+	s.listen_fd = listen_local(&port);
+	if (s.listen_fd < 0 || write_port(argv[optind], port) < 0) {
+		perror("fake-server");
+		return 1;
+	}
+	serve(&s);
+	close(s.listen_fd);
+	if (s.log)
+		fclose(s.log);
+	strv_free(s.seen, s.nseen);
+	return 0;
+}

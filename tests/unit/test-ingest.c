@@ -1,0 +1,622 @@
+/*
+ * test-ingest.c - unit tests of the ingest module: the CSV reader, the
+ * generic series CSV (long and wide form, units, errors with positions),
+ * url templates and secrets, FEEDS.json validation and request set-up.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ingest/ingest.h"
+#include <curl/curl.h>
+
+static gs_time T(const char *s)
+{
+	gs_time t;
+	assert_int_equal(time_parse(s, &t), 0);
+	return t;
+}
+
+/* ---- the CSV reader ---- */
+
+static void test_csv_reader_quoting(void **state)
+{
+	static const char text[] =
+		"\xef\xbb\xbf" "a,b,c\r\n"
+		"\"x,1\",\"say \"\"hi\"\"\",\r\n"
+		"\n"
+		"\"two\nlines\",é,z";
+	struct csv_reader r;
+	struct errmsg err;
+	(void)state;
+
+	csv_reader_init(&r, "t.csv", text, sizeof(text) - 1);
+	assert_int_equal(csv_read_record(&r, &err), 1);
+	assert_int_equal(r.nfields, 3);
+	assert_string_equal(r.fields[0].s, "a");
+	assert_int_equal(r.fields[0].col, 1); /* the BOM is not a column */
+	assert_string_equal(r.fields[2].s, "c");
+	assert_true(r.eol);
+
+	assert_int_equal(csv_read_record(&r, &err), 1);
+	assert_int_equal(r.nfields, 3);
+	assert_string_equal(r.fields[0].s, "x,1");
+	assert_string_equal(r.fields[1].s, "say \"hi\"");
+	assert_int_equal(r.fields[1].line, 2);
+	assert_int_equal(r.fields[1].col, 7);
+	assert_string_equal(r.fields[2].s, "");
+
+	/* the blank line is skipped; a quoted field spans two lines */
+	assert_int_equal(csv_read_record(&r, &err), 1);
+	assert_int_equal(r.fields[0].line, 4);
+	assert_string_equal(r.fields[0].s, "two\nlines");
+	assert_string_equal(r.fields[1].s, "é");
+	assert_int_equal(r.fields[1].line, 5);
+	assert_int_equal(r.fields[1].col, 8);
+	/* columns count characters: "é" is two bytes, one column */
+	assert_int_equal(r.fields[2].col, 10);
+	assert_false(r.eol);
+	assert_int_equal(csv_read_record(&r, &err), 0);
+	csv_reader_release(&r);
+}
+
+static void expect_csv_error(const char *text, const char *msg)
+{
+	struct csv_reader r;
+	struct errmsg err;
+	int ret;
+
+	csv_reader_init(&r, "t.csv", text, strlen(text));
+	while ((ret = csv_read_record(&r, &err)) > 0)
+		;
+	assert_int_equal(ret, -1);
+	assert_string_equal(err.msg, msg);
+	csv_reader_release(&r);
+}
+
+static void test_csv_reader_errors(void **state)
+{
+	(void)state;
+	expect_csv_error("a,b\n1,\"open\n", "t.csv:2:3: unterminated quoted field");
+	expect_csv_error("a,b\n1,x\"y\n", "t.csv:2:4: quote inside an unquoted field");
+	expect_csv_error("a,b\n\"q\"x,1\n",
+			 "t.csv:2:4: unexpected text after a quoted field");
+}
+
+/* ---- the generic series CSV ---- */
+
+static int parse(const char *text, const char *zone, struct point_batch *pb,
+		 struct errmsg *err)
+{
+	struct feed f = {.name = "test", .zone = (char *)zone};
+	struct feed_response r = {0};
+
+	r.feed = &f;
+	r.display = "feed.csv";
+	r.body = text;
+	r.len = strlen(text);
+	point_batch_init(pb);
+	return csv_feed_parse(&r, pb, err);
+}
+
+static void expect_parse_error(const char *text, const char *zone,
+			       const char *msg)
+{
+	struct point_batch pb;
+	struct errmsg err;
+
+	assert_int_equal(parse(text, zone, &pb, &err), -1);
+	assert_string_equal(err.msg, msg);
+	point_batch_release(&pb);
+}
+
+static void test_csv_wide(void **state)
+{
+	struct point_batch pb;
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(parse("time,carbon_intensity,generation_nat_gas\n"
+			       "2021-06-01T00:00:00Z,242.9,7290\n"
+			       "2021-06-01T01:00:00Z,,9098\n"
+			       "2021-06-01T03:00:00+02:00,250,\n",
+			       "CISO", &pb, &err), 0);
+	assert_int_equal(pb.n, 4); /* empty cells carry no value */
+	assert_string_equal(pb.pts[0].zone, "CISO");
+	assert_string_equal(pb.pts[0].signal, "carbon_intensity");
+	assert_string_equal(pb.pts[0].unit, "gCO2eq/kWh");
+	assert_true(pb.pts[0].value == 242.9);
+	assert_int_equal(pb.pts[0].issued, GS_TIME_NONE);
+	assert_string_equal(pb.pts[1].signal, "generation_nat_gas");
+	assert_string_equal(pb.pts[1].unit, "MW");
+	assert_string_equal(pb.pts[2].signal, "generation_nat_gas");
+	assert_int_equal(pb.pts[2].time, T("2021-06-01T01:00:00Z"));
+	/* an offset is fine: 03:00+02:00 is 01:00Z */
+	assert_int_equal(pb.pts[3].time, T("2021-06-01T01:00:00Z"));
+	/* interned: equal strings are the same pointer */
+	assert_ptr_equal(pb.pts[0].zone, pb.pts[3].zone);
+	point_batch_release(&pb);
+}
+
+static void test_csv_wide_forecast(void **state)
+{
+	struct point_batch pb;
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(parse("time,issued,temperature,wind_speed\n"
+			       "2021-06-01T00:00:00Z,2021-05-31T12:00:00Z,"
+			       "19.5,3\n", "CISO", &pb, &err), 0);
+	assert_int_equal(pb.n, 2);
+	assert_int_equal(pb.pts[0].issued, T("2021-05-31T12:00:00Z"));
+	assert_string_equal(pb.pts[0].unit, "degC");
+	assert_string_equal(pb.pts[1].unit, "m/s");
+	point_batch_release(&pb);
+}
+
+static void test_csv_long_units(void **state)
+{
+	struct point_batch pb;
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(parse(
+		"zone,unit,value,signal,time\n"
+		"PJM,lb/MWh,1000,carbon_intensity,2021-06-01T00:00:00Z\n"
+		"PJM,tCO2/MWh,0.25,carbon_intensity,2021-06-01T01:00:00Z\n"
+		"PJM,degF,212,temperature,2021-06-01T00:00:00Z\n"
+		"PJM,K,273.15,temperature,2021-06-01T01:00:00Z\n"
+		"PJM,km/h,36,wind_speed,2021-06-01T00:00:00Z\n"
+		"PJM,kW,1500,load,2021-06-01T00:00:00Z\n"
+		"PJM,GW,1.5,generation_wind,2021-06-01T00:00:00Z\n"
+		"DE,EUR/kWh,0.08,price,2021-06-01T00:00:00Z\n"
+		"DE,EUR/MWh,-5,price,2021-06-01T01:00:00Z\n"
+		"DE,,12,price,2021-06-01T02:00:00Z\n"
+		"site-1,,3,busy_gpu,2021-06-01T02:00:00Z\n"
+		"PJM,mph,,wind_speed,2021-06-01T01:00:00Z\n",
+		NULL, &pb, &err), 0);
+	assert_int_equal(pb.n, 11);
+	assert_float_equal(pb.pts[0].value, 453.59237, 1e-9);
+	assert_string_equal(pb.pts[0].unit, "gCO2eq/kWh");
+	assert_float_equal(pb.pts[1].value, 250, 0);
+	assert_true(pb.pts[2].value == 100); /* exactly */
+	assert_string_equal(pb.pts[2].unit, "degC");
+	assert_float_equal(pb.pts[3].value, 0, 1e-12);
+	assert_true(pb.pts[4].value == 10);
+	assert_true(pb.pts[5].value == 1.5);
+	assert_string_equal(pb.pts[5].unit, "MW");
+	assert_true(pb.pts[6].value == 1500);
+	assert_float_equal(pb.pts[7].value, 80, 1e-9);
+	assert_string_equal(pb.pts[7].unit, "EUR/MWh");
+	assert_true(pb.pts[8].value == -5);
+	assert_string_equal(pb.pts[8].unit, "EUR/MWh");
+	assert_null(pb.pts[9].unit); /* a price of unknown currency */
+	assert_string_equal(pb.pts[10].zone, "site-1");
+	point_batch_release(&pb);
+}
+
+static void test_csv_errors(void **state)
+{
+	(void)state;
+	expect_parse_error("time,carbon_intensity\n"
+			   "2021-06-01T00:00:00Z,1\n"
+			   "2021-06-01T01:00:00Z,abc\n",
+			   "CISO",
+			   "feed.csv:3:22: column 'carbon_intensity': invalid "
+			   "number 'abc'");
+	expect_parse_error("time,carbon_intensity\n2021-06-01T00:00:00Z,nan\n",
+			   "CISO",
+			   "feed.csv:2:22: column 'carbon_intensity': invalid "
+			   "number 'nan'");
+	expect_parse_error("time,carbon_intensity\n2021-06-01T00:00:00Z,inf\n",
+			   "CISO",
+			   "feed.csv:2:22: column 'carbon_intensity': invalid "
+			   "number 'inf'");
+	expect_parse_error("time,carbon_intensity\n2021-06-01T00:00:00Z,1e999\n",
+			   "CISO",
+			   "feed.csv:2:22: column 'carbon_intensity': invalid "
+			   "number '1e999'");
+	expect_parse_error("time,carbon_intensity,co2\n", "CISO",
+			   "feed.csv:1:23: unknown column 'co2'");
+	expect_parse_error("time,generation_\n", "CISO",
+			   "feed.csv:1:6: unknown column 'generation_'");
+	expect_parse_error("time,load,load\n", "CISO",
+			   "feed.csv:1:11: duplicate column 'load'");
+	expect_parse_error("carbon_intensity\n1\n", "CISO",
+			   "feed.csv:1:1: missing column 'time'");
+	expect_parse_error("time,carbon_intensity\n2021-06-01T00:00:00,1\n",
+			   "CISO",
+			   "feed.csv:2:1: column 'time': invalid time "
+			   "'2021-06-01T00:00:00' (want RFC 3339 with an "
+			   "offset)");
+	expect_parse_error("time,carbon_intensity\n"
+			   "2021-06-01T00:00:00Z,1\n2021-06-01T01:00:00Z",
+			   "CISO",
+			   "feed.csv:3:1: truncated last line: 1 of 2 fields");
+	expect_parse_error("time,carbon_intensity\n"
+			   "2021-06-01T00:00:00Z,1,2\n", "CISO",
+			   "feed.csv:2:24: 3 fields where the header has 2");
+	expect_parse_error("time,carbon_intensity\n2021-06-01T00:00:00Z,1\n",
+			   NULL,
+			   "feed.csv:1:1: wide-form csv needs a 'zone' column "
+			   "or the feed's \"zone\" in FEEDS.json (feed 'test')");
+	expect_parse_error("time,zone,signal,value,unit\n"
+			   "2021-06-01T00:00:00Z,X,carbon_intensity,1,kWh\n",
+			   NULL,
+			   "feed.csv:2:43: unknown unit 'kWh' for signal "
+			   "'carbon_intensity' (want gCO2eq/kWh, gCO2/kWh, "
+			   "g/kWh, kgCO2/MWh, kgCO2eq/MWh, kg/MWh, lb/MWh, "
+			   "lbs/MWh, lbCO2/MWh, tCO2/MWh, tCO2eq/MWh)");
+	expect_parse_error("time,zone,signal,value\n"
+			   "2021-06-01T00:00:00Z,X,co2,1\n", NULL,
+			   "feed.csv:2:24: unknown signal 'co2'");
+	expect_parse_error("time,zone,signal\n", NULL,
+			   "feed.csv:1:1: missing column 'value'");
+	expect_parse_error("", "CISO",
+			   "feed.csv:1: empty input: no header line");
+	expect_parse_error("<html><body>oops</body></html>\n", "CISO",
+			   "feed.csv:1:1: unknown column "
+			   "'<html><body>oops</body></html>'");
+}
+
+static void test_dedup_later_wins(void **state)
+{
+	struct point_batch pb;
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(parse("time,zone,signal,value\n"
+			       "2021-06-01T01:00:00Z,A,load,1\n"
+			       "2021-06-01T00:00:00Z,A,load,2\n"
+			       "2021-06-01T01:00:00Z,A,load,3\n"
+			       "2021-06-01T01:00:00Z,B,load,4\n"
+			       "2021-06-01T02:00:00+01:00,A,load,5\n",
+			       NULL, &pb, &err), 0);
+	assert_int_equal(pb.n, 5);
+	assert_int_equal(point_batch_dedup(&pb), 2);
+	assert_int_equal(pb.n, 3);
+	/* sorted by zone, signal, time */
+	assert_string_equal(pb.pts[0].zone, "A");
+	assert_true(pb.pts[0].value == 2);
+	assert_true(pb.pts[1].value == 5); /* 02:00+01:00 came last */
+	assert_string_equal(pb.pts[2].zone, "B");
+	assert_int_equal(point_batch_clip(&pb, T("2021-06-01T00:30:00Z"),
+					  GS_TIME_NONE), 1);
+	assert_int_equal(pb.n, 2);
+	assert_int_equal(point_batch_clip(&pb, GS_TIME_NONE,
+					  T("2021-06-01T01:00:00Z")), 2);
+	assert_int_equal(pb.n, 0);
+	point_batch_release(&pb);
+}
+
+static void test_signals(void **state)
+{
+	struct unit_conv uc;
+	struct errmsg err;
+	(void)state;
+
+	assert_true(signal_valid("carbon_intensity"));
+	assert_true(signal_valid("generation_nat_gas"));
+	assert_true(signal_valid("busy_gpu"));
+	assert_false(signal_valid("busy_"));
+	assert_false(signal_valid("generation_Coal"));
+	assert_false(signal_valid("co2"));
+	assert_null(signal_unit("price"));
+	assert_string_equal(signal_unit("dewpoint"), "degC");
+
+	unit_conv_init(&uc);
+	assert_int_equal(unit_conversion("temperature", "F", &uc, &err), 0);
+	assert_true(unit_conv_apply(&uc, 32) == 0);
+	assert_int_equal(unit_conversion("price", "GBP/kWh", &uc, &err), 0);
+	assert_string_equal(uc.unit.buf, "GBP/MWh");
+	assert_int_equal(unit_conversion("price", "EUR", &uc, &err), -1);
+	assert_int_equal(unit_conversion("busy_cpu", "W", &uc, &err), -1);
+	assert_string_equal(err.msg, "unknown unit 'W' for signal 'busy_cpu' "
+			    "(want none)");
+	unit_conv_release(&uc);
+}
+
+/* ---- templates and secrets ---- */
+
+static void test_template_expand(void **state)
+{
+	struct strbuf sb;
+	struct secrets sec;
+	struct errmsg err;
+	gs_time from = T("2026-11-25T18:00:00Z"), to = T("2026-11-27T06:30:00Z");
+	(void)state;
+
+	strbuf_init(&sb);
+	secrets_init(&sec);
+	setenv("GS_TEST_TOKEN", "s3cr3t-t0ken", 1);
+	assert_int_equal(template_expand(
+		"https://x/{from}/{to}?s={from:%Y%m%d%H%M}&e={to:%Y%m%d%H%M}"
+		"&k={env:GS_TEST_TOKEN}&b={{x}", from, to, &sb, &sec, &err), 0);
+	assert_string_equal(sb.buf,
+		"https://x/2026-11-25T18:00:00Z/2026-11-27T06:30:00Z"
+		"?s=202611251800&e=202611270630&k=s3cr3t-t0ken&b={x}");
+	assert_int_equal(sec.n, 1);
+
+	strbuf_reset(&sb);
+	unsetenv("GS_TEST_MISSING");
+	assert_int_equal(template_expand("x{env:GS_TEST_MISSING}", from, to,
+					 &sb, &sec, &err), -1);
+	assert_string_equal(err.msg,
+			    "environment variable 'GS_TEST_MISSING' is not set");
+	assert_int_equal(template_check("x{foo}", &err), -1);
+	assert_string_equal(err.msg, "unknown placeholder '{foo}' (want "
+			    "{from}, {to}, {from:FORMAT}, {to:FORMAT} or "
+			    "{env:NAME})");
+	assert_int_equal(template_check("x{from", &err), -1);
+	assert_string_equal(err.msg, "unterminated placeholder '{from'");
+	assert_int_equal(template_check("{from:%Q}", &err), -1);
+	assert_int_equal(template_check("{env:1X}", &err), -1);
+	/* checking never looks at the environment */
+	assert_int_equal(template_check("{env:GS_TEST_MISSING}", &err), 0);
+
+	snprintf(err.msg, sizeof(err.msg),
+		 "bad token s3cr3t-t0ken, really s3cr3t-t0ken");
+	secrets_scrub(&sec, &err);
+	assert_string_equal(err.msg, "bad token ***, really ***");
+	secrets_release(&sec);
+	strbuf_release(&sb);
+}
+
+/* ---- FEEDS.json ---- */
+
+struct tmpdir {
+	char path[64];
+};
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	struct strbuf p;
+	FILE *f;
+
+	strbuf_init(&p);
+	strbuf_addf(&p, "%s/%s", dir, name);
+	f = fopen(p.buf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	strbuf_release(&p);
+}
+
+static int setup_dir(void **state)
+{
+	struct tmpdir *d = xmalloc(sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "/tmp/gs-ingest-XXXXXX");
+	if (!mkdtemp(d->path))
+		return -1;
+	*state = d;
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	struct tmpdir *d = *state;
+	struct strbuf cmd;
+
+	strbuf_init(&cmd);
+	strbuf_addf(&cmd, "rm -rf '%s'", d->path);
+	if (system(cmd.buf) != 0)
+		return -1;
+	strbuf_release(&cmd);
+	free(d);
+	return 0;
+}
+
+static void expect_feeds_error(const char *dir, const char *text,
+			       const char *msg)
+{
+	struct feed_config fc;
+	struct errmsg err;
+	struct strbuf path, want;
+
+	strbuf_init(&path);
+	strbuf_init(&want);
+	write_file(dir, "feeds.json", text);
+	strbuf_addf(&path, "%s/feeds.json", dir);
+	strbuf_addf(&want, "%s:%s", path.buf, msg);
+	assert_int_equal(feeds_load(&fc, path.buf, &err), -1);
+	assert_string_equal(err.msg, want.buf);
+	feeds_release(&fc);
+	strbuf_release(&path);
+	strbuf_release(&want);
+}
+
+static void test_feeds_load(void **state)
+{
+	struct tmpdir *d = *state;
+	struct feed_config fc;
+	struct feed_request rq;
+	struct ingest_window w;
+	struct errmsg err;
+	struct strbuf path, want;
+	const struct feed *f;
+
+	write_file(d->path, "feeds.json",
+		   "{\"feeds\": [\n"
+		   "  {\"name\": \"ciso\", \"kind\": \"csv\", \"url\": "
+		   "\"data/ciso.csv\", \"zone\": \"CISO\"},\n"
+		   "  {\"name\": \"api.x-1\", \"kind\": \"csv\", \"url\": "
+		   "\"https://h/{from}?k={env:GS_TEST_KEY}\", \"timeout\": "
+		   "\"PT5S\", \"retries\": 0, \"headers\": {\"X-Key\": "
+		   "\"{env:GS_TEST_KEY}\"}},\n"
+		   "  {\"name\": \"de\", \"kind\": \"entsoe\", \"url\": "
+		   "\"https://e/\"}\n"
+		   "]}\n");
+	strbuf_init(&path);
+	strbuf_init(&want);
+	strbuf_addf(&path, "%s/feeds.json", d->path);
+	assert_int_equal(feeds_load(&fc, path.buf, &err), 0);
+	assert_int_equal(fc.nfeeds, 3);
+	f = feeds_find(&fc, "ciso");
+	assert_non_null(f);
+	assert_string_equal(f->kind->name, "csv");
+	assert_string_equal(f->zone, "CISO");
+	assert_int_equal(f->timeout_s, 60);
+	assert_int_equal(f->retries, 2);
+	f = feeds_find(&fc, "api.x-1");
+	assert_int_equal(f->timeout_s, 5);
+	assert_int_equal(f->retries, 0);
+	assert_int_equal(f->nheaders, 1);
+	assert_null(feeds_find(&fc, "nope"));
+
+	/* plain paths are relative to FEEDS.json */
+	ingest_window_default(&w, T("2026-11-25T18:20:00Z"));
+	assert_int_equal(w.from, T("2026-11-24T18:00:00Z"));
+	assert_int_equal(w.to, T("2026-11-27T18:20:00Z"));
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[0], &w,
+					      &err), 0);
+	strbuf_addf(&want, "%s/data/ciso.csv", d->path);
+	assert_string_equal(rq.chunks[0].path, want.buf);
+	assert_string_equal(rq.display, want.buf);
+	assert_null(rq.chunks[0].url);
+	feed_request_release(&rq);
+
+	/* a missing variable is a configuration error, naming no secret */
+	unsetenv("GS_TEST_KEY");
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[1], &w,
+					      &err), -1);
+	assert_string_equal(err.msg, "feed 'api.x-1': url 'https://h/{from}?"
+			    "k={env:GS_TEST_KEY}': environment variable "
+			    "'GS_TEST_KEY' is not set");
+	feed_request_release(&rq);
+	setenv("GS_TEST_KEY", "k3y", 1);
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[1], &w,
+					      &err), 0);
+	assert_string_equal(rq.chunks[0].url,
+			    "https://h/2026-11-24T18:00:00Z?k=k3y");
+	assert_string_equal(rq.chunks[0].headers[0], "X-Key: k3y");
+	assert_string_equal(rq.display, "https://h/{from}?k={env:GS_TEST_KEY}");
+	feed_request_release(&rq);
+
+	/* a known kind that is not implemented refuses to run */
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[2], &w,
+					      &err), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "%s:4:26: feed kind 'entsoe' is not implemented "
+		    "yet", path.buf);
+	assert_string_equal(err.msg, want.buf);
+	feed_request_release(&rq);
+	feeds_release(&fc);
+	strbuf_release(&path);
+	strbuf_release(&want);
+}
+
+static void test_feeds_errors(void **state)
+{
+	struct tmpdir *d = *state;
+	const char *dir = d->path;
+
+	expect_feeds_error(dir,
+		"{\"feeds\": [\n"
+		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\",\n"
+		"   \"urll\": \"y\"}\n]}\n",
+		"3:12: unknown key 'urll' in a feed (want name, kind, url, "
+		"zone, headers, timeout, retries)");
+	expect_feeds_error(dir,
+		"{\"feeds\": [\n"
+		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\"},\n"
+		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"y.csv\"}\n"
+		"]}\n",
+		"3:12: duplicate feed name 'a'");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a b\", \"kind\": \"csv\", "
+		"\"url\": \"x\"}]}",
+		"1:21: invalid feed name 'a b' (want letters, digits, '_', "
+		"'.' and '-')");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"cvs\", "
+		"\"url\": \"x\"}]}",
+		"1:34: unknown feed kind 'cvs' (want csv, uk-carbon-intensity, "
+		"entsoe, electricitymaps, watttime, open-meteo)");
+	expect_feeds_error(dir,
+		"{\"feeds\": [\n  {\"name\": \"a\", \"kind\": \"csv\"}]}",
+		"2:3: feed 'a' has no \"url\"");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		"\"url\": \"x\", \"timeout\": \"5s\"}]}",
+		"1:64: invalid duration '5s' for \"timeout\" (want ISO 8601, "
+		"e.g. PT30S)");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		"\"url\": \"x{bad}\"}]}",
+		"1:48: unknown placeholder '{bad}' (want {from}, {to}, "
+		"{from:FORMAT}, {to:FORMAT} or {env:NAME})");
+	expect_feeds_error(dir, "{\"feed\": []}",
+		"1:10: unknown key 'feed' (want \"feeds\")");
+	expect_feeds_error(dir, "{\"feeds\": [}",
+		"1:12: unexpected token near '}'");
+}
+
+/* ---- fetching (file:// only: the network is the e2e tests' job) ---- */
+
+static void test_fetch_file(void **state)
+{
+	struct tmpdir *d = *state;
+	struct fetch_opts o;
+	struct strbuf body, url;
+	struct errmsg err;
+	const char *hdr[] = {"X-Test: 1"};
+
+	write_file(d->path, "body.csv", "time,load\n2021-06-01T00:00:00Z,1\n");
+	fetch_opts_init(&o);
+	o.retries = 0;
+	strbuf_init(&body);
+	strbuf_init(&url);
+	strbuf_addf(&url, "file://%s/body.csv", d->path);
+	assert_int_equal(fetch_url(url.buf, hdr, 1, &o, &body, &err), 0);
+	assert_string_equal(body.buf, "time,load\n2021-06-01T00:00:00Z,1\n");
+
+	o.max_bytes = 10;
+	assert_int_equal(fetch_url(url.buf, NULL, 0, &o, &body, &err), -1);
+	assert_string_equal(err.msg, "response larger than 10 bytes");
+	assert_int_equal(body.len, 0);
+
+	fetch_opts_init(&o);
+	o.retries = 0;
+	assert_int_equal(fetch_url("ftp://127.0.0.1/x", NULL, 0, &o, &body,
+				   &err), -1);
+	assert_string_equal(err.msg, "redirect or url to a refused protocol "
+			    "(only http and https may be redirected to)");
+	strbuf_addstr(&url, ".missing");
+	assert_int_equal(fetch_url(url.buf, NULL, 0, &o, &body, &err), -1);
+	/* curl's own words, made lower-case like ours */
+	assert_true(err.msg[0] >= 'a' && err.msg[0] <= 'z');
+	strbuf_release(&body);
+	strbuf_release(&url);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_reader_quoting),
+		cmocka_unit_test(test_csv_reader_errors),
+		cmocka_unit_test(test_csv_wide),
+		cmocka_unit_test(test_csv_wide_forecast),
+		cmocka_unit_test(test_csv_long_units),
+		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_dedup_later_wins),
+		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_template_expand),
+		cmocka_unit_test_setup_teardown(test_feeds_load, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_feeds_errors, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
+						teardown_dir),
+	};
+	int ret;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return ret;
+}

@@ -1,0 +1,511 @@
+/*
+ * test-report.c - unit tests of the report module: HTML escaping, lane
+ * packing, chart output in every format, and whole reports rendered from
+ * plans and series built in memory (no store).
+ */
+#include "report/report.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <unistd.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#define EVIL_ID "<script>alert(\"x\")</script> & 'q' \xc3\xa9"
+#define EVIL_ESC "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; " \
+		 "&amp; &#39;q&#39; \xc3\xa9"
+
+static char *escaped(const char *s)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	html_escape(&sb, s);
+	return strbuf_detach(&sb);
+}
+
+static char *sanitized(const char *s)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	utf8_sanitize(&sb, s);
+	return strbuf_detach(&sb);
+}
+
+static void test_escape_markup(void **state)
+{
+	char *s = escaped(EVIL_ID);
+
+	assert_string_equal(s, EVIL_ESC);
+	free(s);
+	s = escaped("plain-id_7.json");
+	assert_string_equal(s, "plain-id_7.json");
+	free(s);
+	s = escaped(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_escape_controls(void **state)
+{
+	/* C0 controls and DEL become control pictures U+2401, U+240A, U+2421 */
+	char *s = escaped("a\x01" "b\nc\x7f");
+
+	assert_string_equal(s, "a\xe2\x90\x81" "b\xe2\x90\x8a" "c\xe2\x90\xa1");
+	free(s);
+}
+
+static void test_escape_bad_utf8(void **state)
+{
+	/* lone continuation, overlong, surrogate, truncated at the end */
+	char *s = escaped("\x80x\xc0\xafy\xed\xa0\x80z\xc3");
+
+	assert_string_equal(s, "\xef\xbf\xbdx\xef\xbf\xbd\xef\xbf\xbdy"
+			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz"
+			       "\xef\xbf\xbd");
+	free(s);
+	/* 4-byte and 3-byte sequences pass through */
+	s = escaped("\xf0\x9f\x8c\xb1 \xe2\x82\xac");
+	assert_string_equal(s, "\xf0\x9f\x8c\xb1 \xe2\x82\xac");
+	free(s);
+	/* above U+10FFFF */
+	s = sanitized("\xf4\x90\x80\x80<");
+	assert_string_equal(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			       "\xef\xbf\xbd<");
+	free(s);
+}
+
+static void test_pack_lanes(void **state)
+{
+	struct chart_bar bars[] = {
+		{.label = "c", .start = 10, .end = 20},
+		{.label = "a", .start = 0, .end = 10},
+		{.label = "d", .start = 12, .end = 13},
+		{.label = "b", .start = 5, .end = 15},
+	};
+	struct chart c = {.bars = bars, .nbars = 4};
+
+	chart_pack_lanes(&c);
+	assert_int_equal(c.nlanes, 3);
+	assert_int_equal(bars[1].lane, 0); /* a */
+	assert_int_equal(bars[3].lane, 1); /* b overlaps a */
+	assert_int_equal(bars[0].lane, 0); /* c starts as a ends */
+	assert_int_equal(bars[2].lane, 2); /* d overlaps c and b */
+	assert_string_equal(bars[0].label, "c"); /* order kept */
+}
+
+/* ------------------------------------------------------------------ */
+
+#define T0 ((gs_time)1624838400) /* 2021-06-28T00:00:00Z */
+
+static void fill_series(struct series *s, gs_time from, int n, double base)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(series_push(s, from + i * 3600,
+					     base + 40 * sin(i / 4.0)),
+				 0);
+	s->last_hold = 3600;
+}
+
+/* A fake report_ci_fn: zone "CISO" has data, "EMPTY" none, "FAIL" fails. */
+static int fake_ci(void *ctx, const char *zone, gs_time from, gs_time to,
+		   gs_time issued_by, struct report_ci *out,
+		   struct errmsg *err)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	if (!strcmp(zone, "FAIL"))
+		return err_set(err, "no store for '%s'", zone);
+	if (strcmp(zone, "CISO"))
+		return 0;
+	fill_series(&out->recorded, from - 3600, 50, 250);
+	if (issued_by == GS_TIME_NONE)
+		return 0;
+	fill_series(&out->forecast, from, 48, 260);
+	fill_series(&out->lo80, from, 48, 220);
+	fill_series(&out->hi80, from, 48, 300);
+	out->forecast_issued = issued_by;
+	return 0;
+}
+
+struct fixture {
+	struct catalog cat;
+	struct site sites[3];
+	struct plan plan, plan2;
+	struct plan_job jobs[4];
+	struct plan_segment segs[2];
+	struct plan_unplaced unplaced[1];
+	struct report_plan items[2];
+	struct report_input in;
+	int calls;
+};
+
+static void job(struct plan_job *j, const char *id, const char *site,
+		gs_time start, gs_time end)
+{
+	*j = (struct plan_job){0};
+	j->id = (char *)id;
+	j->site = (char *)site;
+	j->start = start;
+	j->end = end;
+	j->runtime_s = (double)(end - start);
+	j->energy_kwh = 10;
+	j->emissions_kg = 2.5;
+	j->baseline_emissions_kg = 3;
+}
+
+static void fixture_init(struct fixture *f)
+{
+	*f = (struct fixture){0};
+	f->sites[0] = (struct site){.id = "ca-north", .zone = "CISO"};
+	f->sites[1] = (struct site){.id = "empty-site", .zone = "EMPTY"};
+	f->sites[2] = (struct site){.id = "failing", .zone = "FAIL"};
+	f->cat.sites = f->sites;
+	f->cat.nsites = 2;
+	f->cat.path = "sites.json";
+
+	job(&f->jobs[0], "train-resnet-7", "ca-north", T0 + 3600 * 10,
+	    T0 + 3600 * 16);
+	job(&f->jobs[1], EVIL_ID, "ca-north", T0 + 3600 * 12, T0 + 3600 * 14);
+	job(&f->jobs[2], "etl-nightly", "empty-site", T0 + 3600 * 2,
+	    T0 + 3600 * 8);
+	f->segs[0] = (struct plan_segment){T0 + 3600 * 2, T0 + 3600 * 4};
+	f->segs[1] = (struct plan_segment){T0 + 3600 * 6, T0 + 3600 * 8};
+	f->jobs[2].segments = f->segs;
+	f->jobs[2].nsegments = 2;
+	f->jobs[2].runtime_predicted = true;
+	f->unplaced[0] = (struct plan_unplaced){"too-big<1>", "needs 99 gpu"};
+
+	f->plan = (struct plan){
+		.policy = "milp", .objective = "carbon", .status = "optimal",
+		.slot_s = 1800, .start = T0, .end = T0 + 48 * 3600,
+		.signal_source = "forecast:snaive@2021-06-28T00:00:00Z",
+		.energy_kwh = 30, .emissions_kg = 7.5, .cost = 12,
+		.baseline_emissions_kg = 9,
+		.jobs = f->jobs, .njobs = 3,
+		.unplaced = f->unplaced, .nunplaced = 1,
+	};
+	f->plan2 = f->plan;
+	f->plan2.policy = "fifo";
+	f->plan2.emissions_kg = 9;
+	f->items[0] = (struct report_plan){"plan-milp.json", &f->plan};
+	f->items[1] = (struct report_plan){"plan-fifo.json", &f->plan2};
+	f->in = (struct report_input){
+		.catalog = &f->cat, .plans = f->items, .nplans = 1,
+		.get_ci = fake_ci, .get_ci_ctx = &f->calls,
+		.generated = T0 + 86400 * 3,
+	};
+}
+
+static char *render(const struct report_input *in)
+{
+	struct strbuf sb;
+	struct errmsg err;
+
+	strbuf_init(&sb);
+	if (report_render(in, &sb, &err) < 0)
+		fail_msg("report_render: %s", err.msg);
+	return strbuf_detach(&sb);
+}
+
+/* Any http(s):// must be an xmlns attribute inside an <svg ...> tag. */
+static void assert_no_external_refs(const char *html)
+{
+	static const char *const schemes[] = {"http://", "https://"};
+
+	for (size_t k = 0; k < 2; k++) {
+		for (const char *p = strstr(html, schemes[k]); p;
+		     p = strstr(p + 1, schemes[k])) {
+			const char *tag = p;
+			bool xmlns = (p - html >= 7 &&
+				      !strncmp(p - 7, "xmlns=\"", 7)) ||
+				     (p - html >= 13 &&
+				      !strncmp(p - 13, "xmlns:xlink=\"", 13));
+			while (tag > html && *tag != '<' && *tag != '>')
+				tag--;
+			if (!xmlns || strncmp(tag, "<svg ", 5))
+				fail_msg("external reference at: %.60s", p);
+		}
+	}
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "src="));
+	assert_null(strstr(html, "@import"));
+	assert_null(strstr(html, "@font-face"));
+}
+
+static void test_render_one_plan(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	html = render(&f.in);
+	assert_int_equal(f.calls, 2);
+	assert_non_null(strstr(html, "<!DOCTYPE html>"));
+	assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
+	assert_non_null(strstr(html, "name=\"viewport\""));
+	assert_non_null(strstr(html, "@media print"));
+	assert_non_null(strstr(html, "class=\"table-wrap\""));
+	/* every job id, the evil one escaped, and the unplaced one */
+	assert_non_null(strstr(html, "train-resnet-7"));
+	assert_non_null(strstr(html, "etl-nightly"));
+	assert_non_null(strstr(html, EVIL_ESC));
+	assert_null(strstr(html, "<script>"));
+	assert_non_null(strstr(html, "too-big&lt;1&gt;"));
+	assert_non_null(strstr(html, "needs 99 gpu"));
+	/* one chart per site, their ids kept apart, no XML prolog */
+	assert_non_null(strstr(html, "<svg "));
+	assert_non_null(strstr(html, " id=\"c0-"));
+	assert_non_null(strstr(html, " id=\"c1-"));
+	assert_non_null(strstr(html, "href=\"#c0-"));
+	assert_null(strstr(html, " id=\"glyph"));
+	assert_null(strstr(html, "<?xml"));
+	assert_non_null(strstr(html, "(no carbon-intensity data)"));
+	/* units written out, totals, what the plan assumed */
+	assert_non_null(strstr(html, "kg CO2eq"));
+	assert_non_null(strstr(html, "kWh"));
+	assert_non_null(strstr(html, "forecast:snaive@2021-06-28T00:00:00Z"));
+	assert_non_null(strstr(html, "<div class=\"v\">7.50</div>"));
+	assert_non_null(strstr(html, "16.7&#8239;%")); /* 1.5 of 9 kg */
+	assert_non_null(strstr(html, "in 2 parts"));
+	assert_non_null(strstr(html, "runtime predicted"));
+	assert_null(strstr(html, "Plans compared"));
+	assert_no_external_refs(html);
+	free(html);
+}
+
+static void test_render_jobs_sorted(void **state)
+{
+	struct fixture f;
+	char *html, *a, *b, *c;
+
+	fixture_init(&f);
+	html = render(&f.in);
+	a = strstr(html, "<td>etl-nightly</td>");
+	b = strstr(html, "<td>train-resnet-7</td>");
+	c = strstr(html, "<td>" EVIL_ESC "</td>");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_true(a < b && b < c);
+	free(html);
+}
+
+static void test_render_comparison(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.in.nplans = 2;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "Plans compared"));
+	assert_non_null(strstr(html, "<td>plan-fifo.json</td><td>fifo</td>"));
+	assert_non_null(strstr(html, "show the first plan, <code>"
+				     "plan-milp.json</code>"));
+	assert_no_external_refs(html);
+	free(html);
+}
+
+static void test_render_oracle_asks_no_forecast(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.plan.oracle = true;
+	f.plan.signal_source = NULL;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "recorded values (oracle)"));
+	assert_null(strstr(html, "as forecast when the plan was made"));
+	free(html);
+	f.plan.oracle = false;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "as forecast when the plan was made"));
+	free(html);
+}
+
+static void test_render_errors(void **state)
+{
+	struct fixture f;
+	struct strbuf sb;
+	struct errmsg err;
+
+	fixture_init(&f);
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "kept");
+	f.cat.nsites = 3; /* the failing zone */
+	assert_int_equal(report_render(&f.in, &sb, &err), -1);
+	assert_string_equal(err.msg, "no store for 'FAIL'");
+	assert_string_equal(sb.buf, "kept");
+
+	f.cat.nsites = 2;
+	f.jobs[0].site = "nowhere";
+	assert_int_equal(report_check(&f.in, &err), -1);
+	assert_string_equal(err.msg, "unknown site 'nowhere' of job "
+				     "'train-resnet-7' in plan "
+				     "'plan-milp.json' (not in 'sites.json')");
+	assert_int_equal(report_render(&f.in, &sb, &err), -1);
+	assert_string_equal(sb.buf, "kept");
+
+	f.in.nplans = 0;
+	assert_int_equal(report_check(&f.in, &err), -1);
+	assert_string_equal(err.msg, "no plan to report on");
+	strbuf_release(&sb);
+}
+
+static void test_render_without_series(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.in.get_ci = NULL;
+	f.in.generated = GS_TIME_NONE;
+	f.plan.start = GS_TIME_NONE; /* horizon from the jobs instead */
+	f.plan.end = GS_TIME_NONE;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "<svg "));
+	assert_null(strstr(html, "generated"));
+	free(html);
+}
+
+static void test_chart_formats(void **state)
+{
+	struct series rec;
+	struct chart_bar bar = {.label = "job-1", .start = T0 + 7200,
+				.end = T0 + 4 * 3600};
+	struct chart c = {
+		.title = "site (zone)", .y_label = "gCO2eq/kWh",
+		.from = T0, .to = T0 + 86400, .recorded = &rec,
+		.bars = &bar, .nbars = 1,
+	};
+	struct strbuf out;
+	struct errmsg err;
+	double w, h;
+
+	series_init(&rec);
+	fill_series(&rec, T0, 24, 200);
+	chart_pack_lanes(&c);
+	chart_size(&c, &w, &h);
+	assert_true(w > 0 && h > 0);
+	strbuf_init(&out);
+	assert_int_equal(chart_render(&c, CHART_PNG, NULL, &out, &err), 0);
+	assert_true(out.len > 1000);
+	assert_memory_equal(out.buf, "\x89PNG", 4);
+	strbuf_reset(&out);
+	assert_int_equal(chart_render(&c, CHART_PDF, NULL, &out, &err), 0);
+	assert_memory_equal(out.buf, "%PDF", 4);
+	strbuf_reset(&out);
+	assert_int_equal(chart_render(&c, CHART_SVG, "x-", &out, &err), 0);
+	assert_memory_equal(out.buf, "<svg", 4);
+	assert_non_null(strstr(out.buf, "</svg>"));
+	/* an invalid UTF-8 title must not put cairo in an error state */
+	c.title = "bad \xff title";
+	strbuf_reset(&out);
+	assert_int_equal(chart_render(&c, CHART_SVG, NULL, &out, &err), 0);
+	strbuf_release(&out);
+	series_release(&rec);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void put(struct store *st, const char *source, gs_time issued,
+		double base, bool band)
+{
+	struct store_point pts[6];
+	struct errmsg err;
+
+	for (int i = 0; i < 6; i++)
+		pts[i] = (struct store_point){
+			.zone = "CISO", .signal = "carbon_intensity",
+			.time = (issued == GS_TIME_NONE ? T0 - 3600 : T0) +
+				i * 3600,
+			.value = base + i, .issued = issued,
+			.lo80 = band ? base - 10 + i : (double)NAN,
+			.hi80 = band ? base + 10 + i : (double)NAN,
+			.lo95 = (double)NAN, .hi95 = (double)NAN,
+		};
+	if (store_put_points(st, source, pts, 6, T0, NULL, &err) < 0)
+		fail_msg("store_put_points: %s", err.msg);
+}
+
+/* report_store_ci() on a real store: the forecast picked and its band. */
+static void test_store_ci(void **state)
+{
+	char dir[] = "/tmp/test-report.XXXXXX";
+	struct strbuf path;
+	struct store *st;
+	struct report_ci ci;
+	struct errmsg err;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s/gs.db", dir);
+	if (store_open(path.buf, 0, &st, &err) < 0)
+		fail_msg("store_open: %s", err.msg);
+	put(st, "ciso", GS_TIME_NONE, 100, false);
+	put(st, "greenslot", T0 - 3600, 200, true);
+	put(st, "other", T0, 300, false);
+
+	report_ci_init(&ci);
+	assert_int_equal(report_store_ci(st, "CISO", T0, T0 + 6 * 3600, T0,
+					 &ci, &err), 0);
+	assert_int_equal(ci.recorded.n, 6); /* with the one before T0 */
+	assert_true(ci.recorded.t[0] == T0 - 3600);
+	assert_true(ci.forecast_issued == T0 - 3600); /* ours first */
+	assert_int_equal(ci.forecast.n, 6);
+	assert_true(ci.forecast.v[0] == 200);
+	assert_int_equal(ci.lo80.n, 6);
+	assert_int_equal(ci.hi80.n, 6);
+	assert_true(ci.lo80.v[5] == 195 && ci.hi80.v[5] == 215);
+	report_ci_release(&ci);
+
+	report_ci_init(&ci);
+	assert_int_equal(report_store_ci(st, "CISO", T0, T0 + 6 * 3600,
+					 GS_TIME_NONE, &ci, &err), 0);
+	assert_int_equal(ci.forecast.n, 0);
+	assert_true(ci.forecast_issued == GS_TIME_NONE);
+	report_ci_release(&ci);
+
+	report_ci_init(&ci);
+	assert_int_equal(report_store_ci(st, "NOWHERE", T0, T0 + 6 * 3600, T0,
+					 &ci, &err), 0);
+	assert_int_equal(ci.recorded.n + ci.forecast.n + ci.lo80.n, 0);
+	report_ci_release(&ci);
+
+	store_free(st);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const suffix[] = {"", "-wal", "-shm",
+						     "-journal"};
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/gs.db%s", dir, suffix[i]);
+		unlink(path.buf);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	strbuf_release(&path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_markup),
+		cmocka_unit_test(test_escape_controls),
+		cmocka_unit_test(test_escape_bad_utf8),
+		cmocka_unit_test(test_pack_lanes),
+		cmocka_unit_test(test_render_one_plan),
+		cmocka_unit_test(test_render_jobs_sorted),
+		cmocka_unit_test(test_render_comparison),
+		cmocka_unit_test(test_render_oracle_asks_no_forecast),
+		cmocka_unit_test(test_render_errors),
+		cmocka_unit_test(test_render_without_series),
+		cmocka_unit_test(test_chart_formats),
+		cmocka_unit_test(test_store_ci),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -329,9 +329,10 @@ void json_locate_key(const char *text, const struct json_path *path,
 /*
  * A JSON document read for strict checking, shared by the readers of
  * SITES.json, JOBS.json and PLAN.json (and usable for any other input).
- * json_doc_load() reads the file ("-": stdin), parses it rejecting
- * duplicate keys, and reports syntax errors as
- * "FILE:LINE:COL: invalid JSON: ...".  The checkers below keep `path`
+ * json_doc_load() reads the file ("-": stdin, named "<stdin>"), parses it
+ * rejecting duplicate keys, and reports syntax errors as
+ * "FILE:LINE:COL: invalid JSON: ..."; call json_doc_release() after it
+ * whether it failed or not.  The checkers below keep `path`
  * pointing at the value being checked, so that json_doc_fail() can put the
  * position of that value in front of the message and the name of the field
  * (the path below depth `base`, e.g. "capacity.gpu") into it, followed by
@@ -420,7 +421,11 @@ struct catalog {
 	char *path;
 };
 
-/* Reads and strictly validates SITES.json. */
+/*
+ * Reads and strictly validates SITES.json into cat (no init needed; on
+ * failure cat is left empty).  resources are the capacity names of all
+ * sites in first-seen order.
+ */
 int catalog_load(struct catalog *cat, const char *path, struct errmsg *err);
 void catalog_release(struct catalog *cat);
 /* Index of the site with that id, or -1. */
@@ -470,8 +475,9 @@ struct jobset {
 
 void jobset_init(struct jobset *js);
 /*
- * Reads JOBS.json (one job, an array, or {"jobs": [...]}) against `cat`
- * and appends to js.  Call once per file, then jobset_finish().
+ * Reads JOBS.json (one job, an array, or {"jobs": [...]}; "-" is stdin)
+ * against `cat` and appends to js; a file that fails adds nothing.  Call
+ * once per file, then jobset_finish().
  */
 int jobset_load(struct jobset *js, const struct catalog *cat,
 		const char *path, struct errmsg *err);

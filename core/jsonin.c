@@ -291,16 +291,13 @@ void json_locate_key(const char *text, const struct json_path *path,
 
 /*
  * Positions of the n elements of the array at c (a cursor on '['), for
- * recording where every job of a file sits in one pass.
+ * recording where every job of a file sits in one pass.  Elements it cannot
+ * find (only in text jansson did not parse) get the array's position.
  */
 static void cur_elements(struct jcur c, struct jcur *out, size_t n)
 {
-	struct jcur end = c;
-
-	while (*end.p)
-		cur_next(&end);
 	for (size_t i = 0; i < n; i++)
-		out[i] = end;
+		out[i] = c;
 	if (*c.p != '[')
 		return;
 	cur_next(&c);
@@ -379,6 +376,11 @@ int json_doc_load(struct json_doc *d, const char *path, struct errmsg *err)
 	if (r < 0)
 		return err_set(err, "cannot read '%s': %s", d->file,
 			       strerror(errno));
+	/* a UTF-8 byte order mark is invisible in editors: skip it */
+	if (d->text.len >= 3 && !memcmp(d->text.buf, "\xEF\xBB\xBF", 3)) {
+		memmove(d->text.buf, d->text.buf + 3, d->text.len - 2);
+		d->text.len -= 3;
+	}
 	d->root = json_loadb(d->text.buf, d->text.len, JSON_REJECT_DUPLICATES,
 			     &je);
 	if (!d->root) {
@@ -909,26 +911,39 @@ static void set_subject(struct json_doc *d, const char *what, json_t *o,
 		strbuf_addf(&d->subject, "%s #%zu", what, i + 1);
 }
 
+static int duplicate_site(struct json_doc *d, const struct catalog *cat,
+			  size_t first, size_t i)
+{
+	int line, col;
+
+	d->path.depth = 0;
+	json_doc_push_key(d, "sites");
+	json_doc_push_index(d, first);
+	json_doc_push_key(d, "id");
+	json_locate(d->text.buf, &d->path, &line, &col);
+	d->path.step[1].index = i;
+	strbuf_reset(&d->subject);
+	return json_doc_fail(d, 0, NULL,
+			     "'id': duplicate site id '%s' (first at %s:%d:%d)",
+			     cat->sites[i].id, d->file, line, col);
+}
+
 static int check_site_ids(struct json_doc *d, const struct catalog *cat)
 {
-	for (size_t i = 1; i < cat->nsites; i++) {
-		for (size_t j = 0; j < i; j++) {
-			int line, col;
-			if (strcmp(cat->sites[i].id, cat->sites[j].id))
-				continue;
-			d->path.depth = 0;
-			json_doc_push_key(d, "sites");
-			json_doc_push_index(d, j);
-			json_doc_push_key(d, "id");
-			json_locate(d->text.buf, &d->path, &line, &col);
-			d->path.step[1].index = i;
-			strbuf_reset(&d->subject);
-			return json_doc_fail(d, 0, NULL,
-				"'id': duplicate site id '%s' (first at %s:%d:%d)",
-				cat->sites[i].id, d->file, line, col);
-		}
+	json_t *seen = json_object();
+	int r = 0;
+
+	for (size_t i = 0; i < cat->nsites && !r; i++) {
+		json_t *first = json_object_get(seen, cat->sites[i].id);
+		if (first)
+			r = duplicate_site(d, cat,
+					   (size_t)json_integer_value(first), i);
+		else
+			json_object_set_new(seen, cat->sites[i].id,
+					    json_integer((json_int_t)i));
 	}
-	return 0;
+	json_decref(seen);
+	return r;
 }
 
 static int catalog_parse(struct json_doc *d, struct catalog *cat)
@@ -1411,6 +1426,8 @@ int jobset_load(struct jobset *js, const struct catalog *cat,
 	bool single;
 	int r;
 
+	if (!cat)
+		return err_set(err, "job specs need a site catalog (--sites)");
 	r = json_doc_load(&d, path, err);
 	if (!r)
 		r = jobs_parse(&d, cat, &jobs, &n, &single);

@@ -299,6 +299,13 @@ static void text_cell(struct strbuf *sb, const char *s)
 	strbuf_addstr(sb, "</td>");
 }
 
+/* The file name without its folders: full paths wrap badly in a table. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
 static void comparison(struct strbuf *sb, const struct report_input *in)
 {
 	strbuf_addstr(sb,
@@ -314,8 +321,15 @@ static void comparison(struct strbuf *sb, const struct report_input *in)
 	for (size_t k = 0; k < in->nplans; k++) {
 		const struct plan *p = in->plans[k].plan;
 		strbuf_addstr(sb, k ? "<tr>" : "<tr class=\"first\">");
-		text_cell(sb, in->plans[k].name);
-		text_cell(sb, p->policy);
+		strbuf_addstr(sb, "<td title=\"");
+		add_esc(sb, in->plans[k].name);
+		strbuf_addstr(sb, "\">");
+		add_esc(sb, base_name(in->plans[k].name));
+		strbuf_addstr(sb, "</td><td>");
+		add_esc(sb, p->policy);
+		if (p->oracle)
+			strbuf_addstr(sb, " (oracle)");
+		strbuf_addstr(sb, "</td>");
 		text_cell(sb, p->objective);
 		text_cell(sb, p->status);
 		num_cell(sb, p->emissions_kg);

@@ -55,7 +55,8 @@ const struct cmd_doc cmd_solve_doc = {
 	"round-robin is fifo with the sites taken in turn; random gives "
 	"each a random placement that fits.  The baseline is each placed "
 	"job at its earliest start at its first allowed site (catalog "
-	"order) with its first profile, capacity ignored.  For the "
+	"order; the first one that knows the carbon intensity of those "
+	"slots, if any does) with its first profile, capacity ignored.  For the "
 	"heuristics, `bound` is each placed job at its best placement with "
 	"the others ignored.  Jobs without a duration are unplaced (no "
 	"runtime predictor yet); interruptible jobs run in one piece.  "
@@ -206,6 +207,7 @@ static int parse_args(int argc, char **argv, struct solve_args *sa)
 {
 	int c;
 
+	memset(sa, 0, sizeof(*sa));
 	sa->start = GS_TIME_NONE;
 	sa->horizon_s = 48 * 3600;
 	sa->slot_s = 1800;
@@ -310,6 +312,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	assignment_init(&a, js->njobs);
 	plan_init(&plan);
 	strbuf_init(&sum);
+	/* NEEDSWORK: pass the trained runtime predictor as the hook */
 	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
 	    instance_build(&in, cat, js, &sg, NULL, &err) < 0 ||
 	    solver_run(&in, &sa->so, &a, &err) < 0) {
@@ -347,8 +350,10 @@ int cmd_solve(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (parse_args(argc, argv, &sa) < 0)
 		return EXIT_USAGE;
-	if (!ctx->catalog || !ctx->store)
-		return error("solve needs --sites and a store"), EXIT_USAGE;
+	if (!ctx->catalog || !ctx->store) {
+		error("solve needs --sites and a store");
+		return EXIT_USAGE;
+	}
 	jobset_init(&js);
 	if (load_jobs(&js, ctx->catalog, argc, argv) < 0 ||
 	    make_grid(&sa, &js, &g) < 0) {

@@ -98,7 +98,9 @@ static bool fits(const struct placer *pl, const struct solver_option *o)
 	return true;
 }
 
-static void use_capacity(struct placer *pl, const struct solver_option *o)
+/* Adds (sign 1) or takes back (sign -1) what an option uses. */
+static void use_capacity(struct placer *pl, const struct solver_option *o,
+			 double sign)
 {
 	const struct instance *in = pl->in;
 	const double *req = opt_req(in, o);
@@ -106,12 +108,12 @@ static void use_capacity(struct placer *pl, const struct solver_option *o)
 
 	for (size_t r = 0; r < nr; r++)
 		for (size_t t = o->start; t < o->start + o->runtime; t++)
-			pl->used[(o->site * nr + r) * ns + t] += req[r];
+			pl->used[(o->site * nr + r) * ns + t] += sign * req[r];
 }
 
 static void commit(struct placer *pl, size_t oi)
 {
-	use_capacity(pl, &pl->in->opts[oi]);
+	use_capacity(pl, &pl->in->opts[oi], 1);
 	pl->a->opt[pl->in->opts[oi].job] = (long)oi;
 }
 
@@ -198,7 +200,7 @@ static void heuristic_result(const struct instance *in,
 
 	for (size_t j = 0; j < a->njobs; j++) {
 		const struct instance_job *ij = &in->jobs[j];
-		double best = INFINITY;
+		double best = (double)INFINITY;
 		if (a->opt[j] < 0)
 			continue;
 		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
@@ -222,34 +224,73 @@ static void heuristic_result(const struct instance *in,
 
 /* A policy: its job order and its choice among fitting options. */
 struct list_policy {
-	/* < 0 when job x goes before job y */
-	int (*cmp)(const struct instance *in, size_t x, size_t y);
+	/* jobs go by increasing key, ties by id (or by input order) */
+	double (*key)(const struct instance *in, size_t j);
+	bool ties_by_id;
 	/* the option to take (index), or -1; may keep state in ctx */
 	long (*choose)(const struct placer *pl, size_t j, size_t earliest,
 		       void *ctx);
 	void *ctx;
 };
 
-static size_t next_job(const struct placer *pl, const struct list_policy *lp)
-{
-	size_t best = SIZE_MAX;
+struct ranked {
+	double key;
+	const char *id; /* NULL: ties by index */
+	size_t j;
+};
 
-	for (size_t j = 0; j < pl->in->js->njobs; j++)
-		if (ready(pl, j) &&
-		    (best == SIZE_MAX || lp->cmp(pl->in, j, best) < 0))
-			best = j;
-	return best;
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	int c;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->id && (c = strcmp(a->id, b->id)))
+		return c;
+	return (a->j > b->j) - (a->j < b->j);
+}
+
+/* The jobs in the policy's order (predecessors not yet considered). */
+static struct ranked *rank_jobs(const struct instance *in,
+				const struct list_policy *lp)
+{
+	size_t n = in->js->njobs;
+	struct ranked *r = xmalloc(st_mult(n ? n : 1, sizeof(*r)));
+
+	for (size_t j = 0; j < n; j++) {
+		r[j].key = lp->key(in, j);
+		r[j].id = lp->ties_by_id ? in->js->jobs[j].id : NULL;
+		r[j].j = j;
+	}
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	return r;
+}
+
+/* The first job in rank order that is ready; keeps *from moving on. */
+static size_t next_job(const struct placer *pl, const struct ranked *r,
+		       size_t *from)
+{
+	size_t n = pl->in->js->njobs;
+
+	while (*from < n && pl->decided[r[*from].j])
+		(*from)++;
+	for (size_t i = *from; i < n; i++)
+		if (ready(pl, r[i].j))
+			return r[i].j;
+	return SIZE_MAX;
 }
 
 static void list_schedule(const struct instance *in,
 			  const struct solver_opts *o,
 			  const struct list_policy *lp, struct assignment *a)
 {
+	struct ranked *order = rank_jobs(in, lp);
 	struct placer pl;
-	size_t j;
+	size_t j, from = 0;
 
 	placer_init(&pl, in, a);
-	while ((j = next_job(&pl, lp)) != SIZE_MAX) {
+	while ((j = next_job(&pl, order, &from)) != SIZE_MAX) {
 		size_t blocker, earliest = min_start(&pl, j, &blocker);
 		pl.decided[j] = true;
 		if (earliest != SIZE_MAX && in->jobs[j].nopts) {
@@ -259,6 +300,7 @@ static void list_schedule(const struct instance *in,
 		}
 	}
 	placer_release(&pl);
+	free(order);
 	heuristic_result(in, o, a);
 }
 
@@ -271,7 +313,8 @@ static void list_schedule(const struct instance *in,
 
 /* ---- greedy: least slack first, each to its cheapest option -------- */
 
-static size_t slack(const struct instance *in, size_t j)
+/* Window length less the shortest runtime, in slots. */
+static double slack(const struct instance *in, size_t j)
 {
 	const struct instance_job *ij = &in->jobs[j];
 	size_t rt = SIZE_MAX, len = ij->win_end - ij->win_first;
@@ -279,23 +322,14 @@ static size_t slack(const struct instance *in, size_t j)
 	for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts; k++)
 		if (in->opts[k].runtime < rt)
 			rt = in->opts[k].runtime;
-	return rt == SIZE_MAX || rt > len ? 0 : len - rt;
-}
-
-static int cmp_slack(const struct instance *in, size_t x, size_t y)
-{
-	size_t sx = slack(in, x), sy = slack(in, y);
-
-	if (sx != sy)
-		return sx < sy ? -1 : 1;
-	return strcmp(in->js->jobs[x].id, in->js->jobs[y].id);
+	return rt == SIZE_MAX || rt > len ? 0 : (double)(len - rt);
 }
 
 static long choose_cheapest(const struct placer *pl, size_t j,
 			    size_t earliest, void *ctx)
 {
 	const struct solver_opts *o = ctx;
-	double best = INFINITY;
+	double best = (double)INFINITY;
 	long pick = -1;
 
 	/* ties (to rounding) go to the earlier start, then option order */
@@ -314,7 +348,7 @@ static long choose_cheapest(const struct placer *pl, size_t j,
 int solve_greedy(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a)
 {
-	struct list_policy lp = {cmp_slack, choose_cheapest, (void *)o};
+	struct list_policy lp = {slack, true, choose_cheapest, (void *)o};
 
 	list_schedule(in, o, &lp, a);
 	return 0;
@@ -322,14 +356,9 @@ int solve_greedy(const struct instance *in, const struct solver_opts *o,
 
 /* ---- fifo: by earliest_start, each at its earliest start ----------- */
 
-static int cmp_arrival(const struct instance *in, size_t x, size_t y)
+static double arrival(const struct instance *in, size_t j)
 {
-	gs_time tx = in->js->jobs[x].earliest_start;
-	gs_time ty = in->js->jobs[y].earliest_start;
-
-	if (tx != ty)
-		return tx < ty ? -1 : 1; /* GS_TIME_NONE is the smallest */
-	return x < y ? -1 : (x > y);
+	return (double)in->js->jobs[j].earliest_start;
 }
 
 /* Earliest start; ties go to the first profile, then the first site. */
@@ -349,7 +378,7 @@ static long choose_earliest(const struct placer *pl, size_t j,
 int solve_fifo(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a)
 {
-	struct list_policy lp = {cmp_arrival, choose_earliest, NULL};
+	struct list_policy lp = {arrival, false, choose_earliest, NULL};
 
 	list_schedule(in, o, &lp, a);
 	return 0;
@@ -383,7 +412,7 @@ int solve_round_robin(const struct instance *in, const struct solver_opts *o,
 		      struct assignment *a)
 {
 	size_t turn = 0;
-	struct list_policy lp = {cmp_arrival, choose_next_site, &turn};
+	struct list_policy lp = {arrival, false, choose_next_site, &turn};
 
 	list_schedule(in, o, &lp, a);
 	return 0;
@@ -419,10 +448,80 @@ int solve_random(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a)
 {
 	uint64_t state = o->seed;
-	struct list_policy lp = {cmp_arrival, choose_random, &state};
+	struct list_policy lp = {arrival, false, choose_random, &state};
 
 	list_schedule(in, o, &lp, a);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Local improvement                                                   */
+/* ------------------------------------------------------------------ */
+
+/* The slot bound job j must end by for its placed successors. */
+static size_t max_end(const struct placer *pl, size_t j)
+{
+	const struct instance *in = pl->in;
+	size_t end = in->grid.nslots;
+
+	for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1]; i++) {
+		long o = pl->a->opt[in->succ[i]];
+		if (o >= 0 && in->opts[o].start < end)
+			end = in->opts[o].start;
+	}
+	return end;
+}
+
+/*
+ * Moves job j to its cheapest option that fits with the others where
+ * they are (or places it, if it was unplaced and can be); true if it
+ * changed anything.
+ */
+static bool improve_job(struct placer *pl, const struct solver_opts *o,
+			size_t j)
+{
+	const struct instance *in = pl->in;
+	long cur = pl->a->opt[j], pick = cur;
+	double best = cur >= 0 ? solver_objective_of(o, &in->opts[cur])
+			       : (double)INFINITY;
+	size_t blocker, lo = min_start(pl, j, &blocker), hi;
+
+	if (lo == SIZE_MAX)
+		return false;
+	hi = max_end(pl, j);
+	if (cur >= 0)
+		use_capacity(pl, &in->opts[cur], -1);
+	FOR_FITTING(pl, j, lo, k) {
+		double c = solver_objective_of(o, &in->opts[k]);
+		if (in->opts[k].start + in->opts[k].runtime <= hi &&
+		    c < best - 1e-9) {
+			best = c;
+			pick = (long)k;
+		}
+	}
+	if (pick >= 0)
+		commit(pl, (size_t)pick);
+	return pick != cur;
+}
+
+void solver_improve(const struct instance *in, const struct solver_opts *o,
+		    struct assignment *a, int rounds)
+{
+	struct placer pl;
+	bool moved = true;
+
+	placer_init(&pl, in, a);
+	for (size_t j = 0; j < a->njobs; j++)
+		if (a->opt[j] >= 0)
+			use_capacity(&pl, &in->opts[a->opt[j]], 1);
+	for (int r = 0; r < rounds && moved; r++) {
+		moved = false;
+		for (size_t i = 0; i < a->njobs; i++)
+			moved |= improve_job(&pl, o, in->topo[i]);
+	}
+	placer_release(&pl);
+	solver_explain_unplaced(in, a);
+	a->objective_value = solver_assignment_objective(in, o, a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -446,7 +545,7 @@ static int check_capacity(const struct instance *in,
 				      "site '%s'", in->js->jobs[j].id,
 				      in->cat->sites[o->site].id);
 		else
-			use_capacity(&pl, o);
+			use_capacity(&pl, o, 1);
 	}
 	placer_release(&pl);
 	return ret;

@@ -46,6 +46,8 @@ void instance_release(struct instance *in)
 	free(in->jobs);
 	free(in->avail);
 	free(in->topo);
+	free(in->succ);
+	free(in->succ_first);
 	free(in->opts);
 	solver_msgs_release(&in->warnings);
 	memset(in, 0, sizeof(*in));
@@ -98,6 +100,30 @@ static void compute_avail(struct instance *in)
 			}
 }
 
+/* Inverts the `after` lists: who runs after each job. */
+static void successors(struct instance *in)
+{
+	const struct jobset *js = in->js;
+	size_t n = js->njobs, total = 0;
+	size_t *fill;
+
+	in->succ_first = xcalloc(n + 1, sizeof(*in->succ_first));
+	for (size_t k = 0; k < n; k++)
+		for (size_t a = 0; a < js->jobs[k].nafter; a++)
+			in->succ_first[js->jobs[k].after[a] + 1]++;
+	for (size_t j = 0; j < n; j++)
+		in->succ_first[j + 1] += in->succ_first[j];
+	total = in->succ_first[n];
+	in->succ = xmalloc(st_mult(total ? total : 1, sizeof(*in->succ)));
+	fill = xmalloc(st_mult(n ? n : 1, sizeof(*fill)));
+	for (size_t j = 0; j < n; j++)
+		fill[j] = in->succ_first[j];
+	for (size_t k = 0; k < n; k++)
+		for (size_t a = 0; a < js->jobs[k].nafter; a++)
+			in->succ[fill[js->jobs[k].after[a]]++] = k;
+	free(fill);
+}
+
 /* Kahn's algorithm; ties keep input order.  Cycles were refused before. */
 static int topo_order(struct instance *in, struct errmsg *err)
 {
@@ -113,12 +139,10 @@ static int topo_order(struct instance *in, struct errmsg *err)
 			in->topo[tail++] = j;
 	while (head < tail) {
 		size_t j = in->topo[head++];
-		/* successors of j: jobs listing j in `after` */
-		for (size_t k = 0; k < n; k++)
-			for (size_t a = 0; a < js->jobs[k].nafter; a++)
-				if (js->jobs[k].after[a] == j &&
-				    --indeg[k] == 0)
-					in->topo[tail++] = k;
+		for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1];
+		     i++)
+			if (--indeg[in->succ[i]] == 0)
+				in->topo[tail++] = in->succ[i];
 	}
 	free(indeg);
 	if (tail != n)
@@ -136,7 +160,6 @@ static int job_durations(struct instance *in, size_t j,
 	for (size_t p = 0; p < job->nprofiles; p++) {
 		int64_t d = job->profiles[p].duration_s;
 		if (d < 0 && hook && hook->predict) {
-			/* NEEDSWORK: the runtime predictor plugs in here */
 			int got = hook->predict(hook->ctx, job, p, &d, err);
 			if (got < 0)
 				return -1;
@@ -428,28 +451,61 @@ static void build_job(struct instance *in, size_t j, size_t *min_end)
 		ij->reason = stage_reason(in, j, &best);
 }
 
-/* Earliest start at the first allowed site that meets the requirements. */
-static void build_baseline(struct instance *in, size_t j)
+/* Whether site s has CI for every slot of [t, t + rt) on the grid. */
+static bool ci_covers(const struct instance *in, size_t s, size_t t,
+		      size_t rt)
+{
+	size_t ns = in->grid.nslots;
+
+	if (t + rt > ns)
+		return false;
+	for (size_t k = t; k < t + rt; k++)
+		if (isnan(in->sg->ci[s * ns + k]))
+			return false;
+	return true;
+}
+
+/*
+ * The baseline: earliest start at the first allowed site (catalog order)
+ * that meets the job's requirements, first profile first, capacity
+ * ignored.  A site whose carbon intensity is unknown for those slots is
+ * passed over when a later one knows it, lest the baseline count as zero
+ * what nobody measured.
+ */
+static bool baseline_at(struct instance *in, size_t j, bool need_ci)
 {
 	const struct job *job = &in->js->jobs[j];
 	struct instance_job *ij = &in->jobs[j];
 
-	if (ij->win_first >= in->grid.nslots)
-		return;
 	for (size_t p = 0; p < job->nprofiles; p++) {
 		for (size_t s = 0; s < in->cat->nsites; s++) {
-			size_t r;
+			size_t r, rt;
 			if (static_checks(in, j, p, s, &r) < ST_TOOBIG)
 				continue;
+			rt = solver_runtime_slots(in, ij->duration_s[p], s);
+			if (need_ci && !ci_covers(in, s, ij->win_first, rt))
+				continue;
 			ij->has_baseline = true;
+			ij->base_profile = (uint32_t)p;
 			ij->base_site = (uint32_t)s;
 			ij->base_start = (uint32_t)ij->win_first;
-			ij->base_runtime = (uint32_t)solver_runtime_slots(
-				in, ij->duration_s[p], s);
-			ij->base_profile = (uint32_t)p;
-			return;
+			ij->base_runtime = (uint32_t)rt;
+			return true;
 		}
 	}
+	return false;
+}
+
+static void build_baseline(struct instance *in, size_t j)
+{
+	if (in->jobs[j].win_first >= in->grid.nslots)
+		return;
+	if (!baseline_at(in, j, true) && baseline_at(in, j, false) &&
+	    in->jobs[j].nopts)
+		solver_msgs_add(&in->warnings,
+				"the baseline of '%s' runs where or when the "
+				"carbon intensity is unknown: those slots "
+				"count as zero", in->js->jobs[j].id);
 }
 
 int instance_build(struct instance *in, const struct catalog *cat,
@@ -465,6 +521,7 @@ int instance_build(struct instance *in, const struct catalog *cat,
 	in->grid = sg->grid;
 	in->jobs = xcalloc(n ? n : 1, sizeof(*in->jobs));
 	compute_avail(in);
+	successors(in);
 	if (topo_order(in, err) < 0)
 		return -1;
 	for (size_t j = 0; j < n; j++)

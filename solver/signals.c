@@ -104,44 +104,6 @@ static size_t fill_means(const struct solver_grid *g, const struct series *s,
 }
 
 /*
- * Names the source of the forecast store_get_forecast() picked with no
- * source given: the store does not say, so ask each source for its own
- * pick and take the one that agrees (greenslot's own first, as the store
- * prefers it).
- */
-static char *name_forecast_source(struct store *st, const char *zone,
-				  const char *signal, gs_time issued_by,
-				  gs_time from, gs_time to, gs_time issued,
-				  size_t npoints)
-{
-	char **src = NULL;
-	size_t n = 0;
-	char *found = NULL;
-	struct errmsg err;
-
-	if (store_forecast_sources(st, zone, signal, &src, &n, &err) < 0)
-		return NULL;
-	for (int pass = 0; pass < 2 && !found; pass++) {
-		for (size_t i = 0; i < n && !found; i++) {
-			struct series s;
-			gs_time is;
-			bool ours = !strcmp(src[i], "greenslot");
-			if (ours != (pass == 0))
-				continue;
-			series_init(&s);
-			if (store_get_forecast(st, zone, signal, src[i],
-					       issued_by, from, to, &s, &is,
-					       &err) == 0 &&
-			    is == issued && s.n == npoints)
-				found = xstrdup(src[i]);
-			series_release(&s);
-		}
-	}
-	strv_free(src, n);
-	return found;
-}
-
-/*
  * Slot means of zone/signal into out[nslots]: the forecast first (unless
  * oracle), then the recorded values where it has none.
  */
@@ -156,21 +118,17 @@ static int load_signal(struct store *st, const struct solver_grid *g,
 	ls->issued = GS_TIME_NONE;
 	if (!oracle) {
 		int64_t margin = g->slot_s > 3600 ? g->slot_s : 3600;
-		series_init(&s);
-		if (store_get_forecast(st, zone, signal, NULL, g->start,
-				       g->start - margin, end, &s, &ls->issued,
-				       err) < 0) {
-			series_release(&s);
+		struct store_vintage v;
+		if (store_get_vintage(st, zone, signal, NULL, g->start,
+				      g->start - margin, end, &v, err) < 0)
 			return -1;
+		ls->forecast_slots = fill_means(g, &v.value, out);
+		if (ls->forecast_slots) {
+			ls->issued = v.issued;
+			ls->source = v.source;
+			v.source = NULL;
 		}
-		ls->forecast_slots = fill_means(g, &s, out);
-		if (ls->forecast_slots && !strcmp(signal, "carbon_intensity"))
-			ls->source = name_forecast_source(
-				st, zone, signal, g->start, g->start - margin,
-				end, ls->issued, s.n);
-		if (!ls->forecast_slots)
-			ls->issued = GS_TIME_NONE;
-		series_release(&s);
+		store_vintage_release(&v);
 	}
 	series_init(&s);
 	if (store_get_series(st, zone, signal, g->start - RECORDED_MARGIN_S,

@@ -116,7 +116,8 @@ struct instance_job {
 	char *reason;            /* why it has no option (NULL if it has) */
 	int64_t *duration_s;     /* [nprofiles], -1 unknown */
 	bool predicted;          /* a duration came from the runtime hook */
-	/* baseline: earliest start at the first allowed site, 1st profile */
+	/* baseline: earliest start at the first allowed site (the first
+	 * with carbon intensity for those slots, if one has), 1st profile */
 	bool has_baseline;
 	uint32_t base_profile, base_site, base_start, base_runtime;
 };
@@ -129,6 +130,8 @@ struct instance {
 	double *avail;  /* [(site * nres + r) * nslots + t]: capacity - busy */
 	struct instance_job *jobs; /* [js->njobs] */
 	size_t *topo;   /* job indices, every job after its predecessors */
+	/* successors of job j: succ[succ_first[j] .. succ_first[j + 1]) */
+	size_t *succ, *succ_first;
 	struct solver_option *opts;
 	size_t nopts, alloc_opts;
 	struct solver_msgs warnings;
@@ -241,6 +244,14 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
  */
 int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
+
+/*
+ * Local search on a valid assignment: moves each job in turn to its
+ * cheapest option that fits with the others (placing unplaced ones that
+ * now fit), for at most `rounds` passes.  The result stays valid.
+ */
+void solver_improve(const struct instance *in, const struct solver_opts *o,
+		    struct assignment *a, int rounds);
 
 /*
  * Sets the reason of every unplaced job: the instance's when it had no

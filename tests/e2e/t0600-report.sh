@@ -66,8 +66,8 @@ test_expect_success 'one plan has no comparison table' '
 test_expect_success 'two plans are compared, the first one is shown' '
 	expect_code 0 $GS report --sites sites.json -o two.html plan.json plan-fifo.json &&
 	test_grep "Plans compared" two.html &&
-	test_grep "<tr class=\"first\"><td>plan.json</td><td>milp</td>" two.html &&
-	test_grep "<tr><td>plan-fifo.json</td><td>fifo</td><td>carbon</td><td>feasible</td><td class=\"num\">17.2</td>" two.html &&
+	test_grep "<tr class=\"first\"><td title=\"plan.json\">plan.json</td><td>milp .oracle.</td>" two.html &&
+	test_grep "<tr><td title=\"plan-fifo.json\">plan-fifo.json</td><td>fifo .oracle.</td><td>carbon</td><td>feasible</td><td class=\"num\">17.2</td>" two.html &&
 	test_grep "show the first plan, <code>plan.json</code>" two.html &&
 	! grep -q "<td>fifo-only-job</td>" two.html
 '

@@ -1018,6 +1018,11 @@ static void test_catalog_unreadable(void **state)
 	struct catalog cat;
 	struct errmsg err;
 	(void)state;
+	struct jobset js;
+
+	jobset_init(&js);
+	assert_int_equal(jobset_load(&js, NULL, "jobs.json", &err), -1);
+	assert_string_equal(err.msg, "job specs need a site catalog (--sites)");
 
 	assert_int_equal(catalog_load(&cat, "nope.json", &err), -1);
 	assert_string_equal(err.msg, "cannot read 'nope.json': "
@@ -1321,6 +1326,21 @@ static void test_json_doc(void **state)
 	assert_int_equal(json_doc_load(&d, "d.json", &err), -1);
 	assert_string_equal(err.msg, "d.json:2:1: invalid JSON: end of file "
 				     "expected near '{'");
+	json_doc_release(&d);
+
+	/* a byte order mark is skipped and does not count as a column */
+	write_file("d.json", "\xEF\xBB\xBF{\"a\": x}");
+	assert_int_equal(json_doc_load(&d, "d.json", &err), -1);
+	assert_string_equal(err.msg, "d.json:1:7: invalid JSON: invalid "
+				     "token near 'x'");
+	json_doc_release(&d);
+	write_file("d.json", "\xEF\xBB\xBF{\"a\": [1, true]}");
+	assert_int_equal(json_doc_load(&d, "d.json", &err), 0);
+	json_doc_push_key(&d, "a");
+	json_doc_push_index(&d, 1);
+	assert_int_equal(json_doc_number(&d, json_array_get(
+		json_object_get(d.root, "a"), 1), NULL, 0, &x), -1);
+	assert_string_equal(err.msg, "d.json:1:11: 'a[1]' must be a number");
 	json_doc_release(&d);
 
 	write_file("d.json", "{\"a\": \"\xff\"}");

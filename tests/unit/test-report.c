@@ -304,7 +304,7 @@ static void test_render_comparison(void **state)
 	f.in.nplans = 2;
 	html = render(&f.in);
 	assert_non_null(strstr(html, "Plans compared"));
-	assert_non_null(strstr(html, "<td>plan-fifo.json</td><td>fifo</td>"));
+	assert_non_null(strstr(html, "<td title=\"plan-fifo.json\">plan-fifo.json</td><td>fifo"));
 	assert_non_null(strstr(html, "show the first plan, <code>"
 				     "plan-milp.json</code>"));
 	assert_no_external_refs(html);

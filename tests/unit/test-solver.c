@@ -1,0 +1,871 @@
+/*
+ * test-solver.c - unit tests of the solver on instances built in memory
+ * (catalog, jobs and signals by hand, no store): known optima, the
+ * reasons of unplaced jobs, dependencies, what fifo and greedy choose,
+ * the accounting (PUE object, price, cost per hour, slot rounding) and
+ * the plan document.
+ */
+#include "solver/solver.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+/* cmocka's assert_float_equal() compares floats; these are doubles. */
+#define assert_near(a, b, eps) near_((a), (b), (eps), __FILE__, __LINE__)
+
+static void near_(double a, double b, double eps, const char *file,
+		  int line)
+{
+	if (fabs(a - b) <= eps)
+		return;
+	print_error("%.17g is not %.17g (within %g)\n", a, b, eps);
+	_fail(file, line);
+}
+
+/* 2021-06-28T00:00:00Z, the start of every grid here */
+#define T0 ((gs_time)1624838400)
+#define H 3600
+
+/* A whole problem: sites, jobs, signals, and the instance built on them. */
+struct world {
+	struct catalog cat;
+	struct jobset js;
+	struct solver_signals sg;
+	struct instance in;
+	struct solver_opts so;
+	bool built;
+};
+
+/* nsites sites "s0".. in zones "Z0".., one resource "gpu", PUE 1. */
+static void world_init(struct world *w, size_t nsites, size_t nslots,
+		       int64_t slot_s)
+{
+	struct solver_grid g = {T0, slot_s, nslots};
+
+	memset(w, 0, sizeof(*w));
+	w->cat.nresources = 1;
+	w->cat.resources = xmalloc(sizeof(char *));
+	w->cat.resources[0] = xstrdup("gpu");
+	w->cat.nsites = nsites;
+	w->cat.sites = xcalloc(nsites, sizeof(struct site));
+	for (size_t i = 0; i < nsites; i++) {
+		struct site *s = &w->cat.sites[i];
+		char buf[32];
+		snprintf(buf, sizeof(buf), "s%zu", i);
+		s->id = xstrdup(buf);
+		s->weather = xstrdup(buf);
+		snprintf(buf, sizeof(buf), "Z%zu", i);
+		s->zone = xstrdup(buf);
+		s->capacity = xcalloc(1, sizeof(double));
+		s->power_w = xcalloc(1, sizeof(double));
+		s->cost_per_hour = xcalloc(1, sizeof(double));
+		s->capacity[0] = 1;
+		s->power_w[0] = 1000;
+		s->pue_base = 1;
+		s->speed = 1;
+	}
+	jobset_init(&w->js);
+	solver_signals_init(&w->sg, &g, nsites, 1);
+	solver_opts_init(&w->so);
+	w->so.time_limit_s = 20;
+}
+
+static void world_release(struct world *w)
+{
+	instance_release(&w->in);
+	solver_signals_release(&w->sg);
+	jobset_release(&w->js);
+	catalog_release(&w->cat);
+}
+
+/* Sets the carbon intensity of site s for its first n slots. */
+static void set_ci(struct world *w, size_t s, const double *ci, size_t n)
+{
+	for (size_t t = 0; t < n; t++)
+		w->sg.ci[s * w->sg.grid.nslots + t] = ci[t];
+}
+
+/* A job of `gpu` units for duration_s, window in whole slots. */
+static size_t add_job(struct world *w, const char *id, size_t first,
+		      size_t end, int64_t duration_s, double gpu)
+{
+	struct job *j;
+	int64_t slot = w->sg.grid.slot_s;
+
+	w->js.jobs = xrealloc(w->js.jobs,
+			      (w->js.njobs + 1) * sizeof(*w->js.jobs));
+	j = &w->js.jobs[w->js.njobs];
+	memset(j, 0, sizeof(*j));
+	j->id = xstrdup(id);
+	j->quantity = (double)NAN;
+	j->earliest_start = T0 + (gs_time)first * slot;
+	j->latest_finish = T0 + (gs_time)end * slot;
+	j->nprofiles = 1;
+	j->profiles = xcalloc(1, sizeof(struct profile));
+	j->profiles[0].resources = xcalloc(1, sizeof(double));
+	j->profiles[0].resources[0] = gpu;
+	j->profiles[0].duration_s = duration_s;
+	j->profiles[0].power_w = (double)NAN;
+	j->allowed = xmalloc(w->cat.nsites * sizeof(bool));
+	for (size_t s = 0; s < w->cat.nsites; s++)
+		j->allowed[s] = true;
+	return w->js.njobs++;
+}
+
+static void add_after(struct world *w, size_t k, size_t j)
+{
+	struct job *job = &w->js.jobs[k];
+
+	job->after = xrealloc(job->after, (job->nafter + 1) * sizeof(size_t));
+	job->after_ref = xrealloc(job->after_ref,
+				  (job->nafter + 1) * sizeof(struct job_ref));
+	memset(&job->after_ref[job->nafter], 0, sizeof(struct job_ref));
+	job->after[job->nafter++] = j;
+}
+
+static void build(struct world *w)
+{
+	struct errmsg err;
+
+	assert_int_equal(instance_build(&w->in, &w->cat, &w->js, &w->sg,
+					NULL, &err), 0);
+	w->built = true;
+}
+
+/* Runs a policy and checks its assignment; the caller releases it. */
+static void run(struct world *w, const char *policy, struct assignment *a)
+{
+	struct errmsg err = {""};
+
+	w->so.policy = policy;
+	assignment_init(a, w->js.njobs);
+	if (solver_run(&w->in, &w->so, a, &err) < 0)
+		fail_msg("%s: %s", policy, err.msg);
+}
+
+static const struct solver_option *placed(const struct world *w,
+					  const struct assignment *a,
+					  size_t j)
+{
+	assert_true(a->opt[j] >= 0);
+	return &w->in.opts[a->opt[j]];
+}
+
+/* ------------------------------------------------------------------ */
+
+/*
+ * Two one-slot jobs, one unit of capacity, CI 100 then 200: one of them
+ * has to take the dirtier slot; 1 kWh each, so 0.1 + 0.2 kg.
+ */
+static void test_two_jobs_one_unit(void **state)
+{
+	static const double ci[] = {100, 200};
+	const char *policies[] = {"milp", "greedy", "fifo"};
+	struct world w;
+
+	world_init(&w, 1, 2, H);
+	set_ci(&w, 0, ci, 2);
+	add_job(&w, "a", 0, 2, H, 1);
+	add_job(&w, "b", 0, 2, H, 1);
+	build(&w);
+	assert_int_equal(w.in.nopts, 4);
+	for (size_t i = 0; i < 3; i++) {
+		struct assignment a;
+		run(&w, policies[i], &a);
+		assert_true(placed(&w, &a, 0)->start !=
+			    placed(&w, &a, 1)->start);
+		assert_near(a.objective_value, 0.3, 1e-12);
+		if (i == 0) {
+			assert_string_equal(a.status, "optimal");
+			assert_near(a.bound, 0.3, 1e-12);
+			assert_near(a.gap, 0, 1e-12);
+		} else {
+			assert_string_equal(a.status, "feasible");
+		}
+		assignment_release(&a);
+	}
+	world_release(&w);
+}
+
+/*
+ * Greedy takes the least-slack job first and gives it the cleanest pair
+ * of slots, which pushes the heavy one-slot job into a dirty slot; the
+ * MILP does the opposite.  CI 10, 50, 100, 1000; a: 1 kW for 2 slots,
+ * b: 3 kW for 1 slot.  Greedy 0.06 + 0.3 kg, optimum 0.15 + 0.03 kg.
+ */
+static void test_milp_beats_greedy(void **state)
+{
+	static const double ci[] = {10, 50, 100, 1000};
+	struct assignment g, m;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "a", 0, 4, 2 * H, 1);
+	add_job(&w, "b", 0, 4, H, 1);
+	w.js.jobs[1].profiles[0].power_w = 3000;
+	build(&w);
+	run(&w, "greedy", &g);
+	run(&w, "milp", &m);
+	assert_near(g.objective_value, 0.36, 1e-12);
+	assert_int_equal(placed(&w, &g, 0)->start, 0);
+	assert_int_equal(placed(&w, &g, 1)->start, 2);
+	assert_near(m.objective_value, 0.18, 1e-12);
+	assert_string_equal(m.status, "optimal");
+	assert_int_equal(placed(&w, &m, 0)->start, 1);
+	assert_int_equal(placed(&w, &m, 1)->start, 0);
+	assignment_release(&g);
+	assignment_release(&m);
+	world_release(&w);
+}
+
+static const char *reason_of(const struct world *w, const char *id)
+{
+	for (size_t j = 0; j < w->js.njobs; j++)
+		if (!strcmp(w->js.jobs[j].id, id))
+			return w->in.jobs[j].reason ? w->in.jobs[j].reason
+						    : "(placeable)";
+	return "(no such job)";
+}
+
+static void test_unplaced_reasons(void **state)
+{
+	double ci[6] = {100, 100, 100, 100, (double)NAN, (double)NAN};
+	struct assignment a;
+	struct world w;
+	size_t j;
+
+	world_init(&w, 2, 6, H);
+	set_ci(&w, 0, ci, 6);
+	set_ci(&w, 1, ci, 6);
+	w.cat.sites[0].nlatency = 1;
+	w.cat.sites[0].latency_region = xmalloc(sizeof(char *));
+	w.cat.sites[0].latency_region[0] = xstrdup("EU");
+	w.cat.sites[0].latency_ms = xmalloc(sizeof(double));
+	w.cat.sites[0].latency_ms[0] = 30;
+	w.sg.busy[1 * 6 + 2] = 1; /* site 1 slot 2: taken by other work */
+
+	add_job(&w, "nodur", 0, 6, -1, 1);
+	add_job(&w, "big", 0, 6, H, 4);
+	add_job(&w, "short", 1, 3, 3 * H, 1);
+	j = add_job(&w, "far", 0, 6, H, 1);
+	w.js.jobs[j].latency_users = xstrdup("EU");
+	w.js.jobs[j].latency_max_ms = 20;
+	add_job(&w, "dark", 4, 6, H, 1);
+	j = add_job(&w, "busy", 2, 3, H, 1);
+	w.js.jobs[j].allowed[0] = false;
+	add_after(&w, add_job(&w, "next", 0, 6, H, 1), 1);
+	j = add_job(&w, "slow", 0, 6, 4 * H, 1);
+	w.js.jobs[j].quantity = 10;
+	w.js.jobs[j].min_throughput = 3;
+	w.js.jobs[j].unit = xstrdup("epoch");
+	add_job(&w, "late", 0, 0, H, 1);
+	w.js.jobs[w.js.njobs - 1].latest_finish = T0 - H;
+	build(&w);
+
+	assert_string_equal(reason_of(&w, "nodur"),
+			    "no duration and no trained runtime model");
+	assert_string_equal(reason_of(&w, "big"),
+			    "needs 4 'gpu' but no allowed site has that many");
+	assert_string_equal(reason_of(&w, "short"),
+			    "window from 2021-06-28T01:00:00Z to "
+			    "2021-06-28T03:00:00Z (on the slot grid, within "
+			    "the horizon) is shorter than its runtime PT3H");
+	assert_string_equal(reason_of(&w, "far"),
+			    "no allowed site within 20 ms of users 'EU'");
+	assert_string_equal(reason_of(&w, "dark"),
+			    "no carbon intensity for any start in its window "
+			    "at its allowed sites");
+	assert_string_equal(reason_of(&w, "busy"),
+			    "no start in its window where an allowed site has "
+			    "the resources free of other work");
+	assert_string_equal(reason_of(&w, "next"),
+			    "after 'big', which cannot be placed");
+	assert_string_equal(reason_of(&w, "slow"),
+			    "no allowed site reaches min_throughput 3 epoch "
+			    "per hour");
+	assert_string_equal(reason_of(&w, "late"),
+			    "latest_finish 2021-06-27T23:00:00Z is not after "
+			    "the start of the planning horizon "
+			    "2021-06-28T00:00:00Z");
+
+	/* the policies carry the reasons over */
+	run(&w, "milp", &a);
+	for (size_t k = 0; k < w.js.njobs; k++) {
+		assert_true(a.opt[k] < 0);
+		assert_string_equal(a.reason[k], w.in.jobs[k].reason);
+	}
+	assignment_release(&a);
+	world_release(&w);
+}
+
+/*
+ * Both jobs want slot 1; b runs after a, so it waits for a to end.  The
+ * MILP with dependencies must not run b early even though that is
+ * cheaper.
+ */
+static void test_dependency_order(void **state)
+{
+	static const double ci[] = {1000, 10, 20, 30};
+	const char *policies[] = {"milp", "greedy", "fifo", "round-robin",
+				  "random"};
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	w.cat.sites[0].capacity[0] = 2;
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "b", 0, 4, H, 1);
+	add_job(&w, "a", 0, 4, H, 1);
+	add_after(&w, 0, 1);
+	build(&w);
+	/* b cannot start before a could end: slot 1 at the earliest */
+	for (size_t k = w.in.jobs[0].first_opt;
+	     k < w.in.jobs[0].first_opt + w.in.jobs[0].nopts; k++)
+		assert_true(w.in.opts[k].start >= 1);
+	for (size_t i = 0; i < 5; i++) {
+		struct assignment a;
+		run(&w, policies[i], &a);
+		assert_true(placed(&w, &a, 0)->start >=
+			    placed(&w, &a, 1)->start + 1);
+		if (i < 2) {
+			assert_int_equal(placed(&w, &a, 1)->start, 1);
+			assert_int_equal(placed(&w, &a, 0)->start, 2);
+		}
+		assignment_release(&a);
+	}
+	world_release(&w);
+}
+
+/*
+ * One unit, slot 0 wanted by x and p; s runs after p in slot 1.  Placing
+ * x would be cheaper, but then s could not run: the MILP places as many
+ * jobs as it can, so p and s, and x is unplaced.
+ */
+static void test_successor_of_unplaced(void **state)
+{
+	static const double ci[] = {100, 100};
+	struct assignment a;
+	struct world w;
+	size_t x, p, s;
+
+	world_init(&w, 1, 2, H);
+	set_ci(&w, 0, ci, 2);
+	x = add_job(&w, "x", 0, 1, H, 1);
+	p = add_job(&w, "p", 0, 1, H, 1);
+	w.js.jobs[p].profiles[0].power_w = 5000;
+	s = add_job(&w, "s", 1, 2, H, 1);
+	add_after(&w, s, p);
+	build(&w);
+	run(&w, "milp", &a);
+	assert_string_equal(a.status, "optimal");
+	assert_true(a.opt[p] >= 0);
+	assert_true(a.opt[s] >= 0);
+	assert_true(a.opt[x] < 0);
+	assert_string_equal(a.reason[x], "no room left: other jobs take the "
+			    "capacity of its allowed sites throughout its "
+			    "window");
+	assignment_release(&a);
+
+	/* with the slot after p gone, s cannot follow p: x and p compete */
+	w.in.jobs[s].nopts = 0;
+	w.in.jobs[s].reason = xstrdup("test: no options");
+	run(&w, "milp", &a);
+	assert_true(a.opt[x] >= 0);
+	assert_true(a.opt[p] < 0);
+	assert_true(a.opt[s] < 0);
+	assignment_release(&a);
+
+	/* greedy (ties by id: p before x) and fifo (input order: x first) */
+	w.in.jobs[s].nopts = 1;
+	free(w.in.jobs[s].reason);
+	w.in.jobs[s].reason = NULL;
+	run(&w, "fifo", &a);
+	assert_true(a.opt[x] >= 0);
+	assert_true(a.opt[p] < 0);
+	assert_true(a.opt[s] < 0);
+	assert_string_equal(a.reason[s], "after 'p', which is unplaced");
+	assignment_release(&a);
+	world_release(&w);
+}
+
+/*
+ * Site 0 dirty, site 1 clean and free later: fifo starts at once at the
+ * first site, greedy goes for the cleanest placement.
+ */
+static void test_fifo_and_greedy_choices(void **state)
+{
+	static const double dirty[] = {500, 500, 500, 500};
+	static const double clean[] = {400, 300, 50, 60};
+	struct assignment f, g, r;
+	struct world w;
+
+	world_init(&w, 2, 4, H);
+	set_ci(&w, 0, dirty, 4);
+	set_ci(&w, 1, clean, 4);
+	add_job(&w, "late", 1, 4, H, 1);
+	add_job(&w, "early", 0, 4, H, 1);
+	add_job(&w, "third", 0, 4, H, 1);
+	build(&w);
+	run(&w, "fifo", &f);
+	/* by earliest_start: early (slot 0, site 0), third (slot 0, site
+	 * 1), then late (slot 1, site 0) */
+	assert_int_equal(placed(&w, &f, 1)->start, 0);
+	assert_int_equal(placed(&w, &f, 1)->site, 0);
+	assert_int_equal(placed(&w, &f, 2)->start, 0);
+	assert_int_equal(placed(&w, &f, 2)->site, 1);
+	assert_int_equal(placed(&w, &f, 0)->start, 1);
+	assert_int_equal(placed(&w, &f, 0)->site, 0);
+
+	run(&w, "greedy", &g);
+	/* least slack first: late (slack 2), then early, third (by id) */
+	assert_int_equal(placed(&w, &g, 0)->site, 1);
+	assert_int_equal(placed(&w, &g, 0)->start, 2);
+	assert_int_equal(placed(&w, &g, 1)->site, 1);
+	assert_int_equal(placed(&w, &g, 1)->start, 3);
+	assert_int_equal(placed(&w, &g, 2)->site, 1);
+	assert_int_equal(placed(&w, &g, 2)->start, 1);
+	assert_true(g.objective_value < f.objective_value);
+
+	run(&w, "round-robin", &r);
+	/* fifo order, sites in turn: early s0, third s1, late s0 */
+	assert_int_equal(placed(&w, &r, 1)->site, 0);
+	assert_int_equal(placed(&w, &r, 2)->site, 1);
+	assert_int_equal(placed(&w, &r, 0)->site, 0);
+	assignment_release(&f);
+	assignment_release(&g);
+	assignment_release(&r);
+	world_release(&w);
+}
+
+/*
+ * PUE object: base 1.1 + 0.02 per degree above 20; temperatures 25 and
+ * 15 degC.  1 kW for two 30-minute slots: 1 x 1.2 x 0.5 + 1 x 1.1 x 0.5
+ * = 1.15 kWh; CI 200 and 400: 0.12 + 0.22 kg; price 100/MWh and 2 per
+ * gpu-hour: 0.115 + 2.
+ */
+static void test_accounting(void **state)
+{
+	static const double ci[] = {200, 400, 300, 300};
+	struct solver_placement pl = {0, 0, 0, 0, 2};
+	struct solver_cost c;
+	struct world w;
+
+	world_init(&w, 1, 4, 1800);
+	set_ci(&w, 0, ci, 4);
+	w.cat.sites[0].pue_base = 1.1;
+	w.cat.sites[0].pue_above_c = 20;
+	w.cat.sites[0].pue_per_c = 0.02;
+	w.cat.sites[0].cost_per_hour[0] = 2;
+	w.sg.temp[0] = 25;
+	w.sg.temp[1] = 15;
+	for (size_t t = 0; t < 4; t++)
+		w.sg.price[t] = 100;
+	add_job(&w, "j", 0, 4, 3600, 1);
+	build(&w);
+	assert_near(solver_pue(&w.in, 0, 0), 1.2, 1e-12);
+	assert_near(solver_pue(&w.in, 0, 1), 1.1, 1e-12);
+	assert_near(solver_pue(&w.in, 0, 2), 1.1, 1e-12); /* NAN */
+	solver_account(&w.in, &pl, &c);
+	assert_near(c.energy_kwh, 1.15, 1e-12);
+	assert_near(c.emissions_kg, 0.34, 1e-12);
+	assert_near(c.cost, 2.115, 1e-12);
+	assert_int_equal(c.missing_ci, 0);
+	/* past the grid: energy counts, emissions cannot */
+	pl.start = 3;
+	solver_account(&w.in, &pl, &c);
+	assert_int_equal(c.missing_ci, 1);
+	assert_near(c.emissions_kg, 0.55 * 0.3, 1e-12);
+	/* the options carry the same numbers */
+	assert_near(w.in.opts[0].emissions_kg, 0.34, 1e-12);
+	assert_near(w.in.opts[0].energy_kwh, 1.15, 1e-12);
+	world_release(&w);
+}
+
+/*
+ * earliest_start 00:10 rounds up to 00:30, latest_finish 02:50 down to
+ * 02:30; 40 minutes at speed 1 take two 30-minute slots, at speed 2 one.
+ */
+static void test_slot_rounding(void **state)
+{
+	static const double ci[] = {1, 1, 1, 1, 1, 1, 1, 1};
+	struct world w;
+	size_t j;
+
+	world_init(&w, 2, 8, 1800);
+	set_ci(&w, 0, ci, 8);
+	set_ci(&w, 1, ci, 8);
+	w.cat.sites[1].speed = 2;
+	j = add_job(&w, "j", 0, 8, 2400, 1);
+	w.js.jobs[j].earliest_start = T0 + 600;
+	w.js.jobs[j].latest_finish = T0 + 2 * H + 3000;
+	build(&w);
+	assert_int_equal(w.in.jobs[j].win_first, 1);
+	assert_int_equal(w.in.jobs[j].win_end, 5);
+	/* site 0: starts 1..3 of 2 slots; site 1: starts 1..4 of 1 slot */
+	assert_int_equal(w.in.jobs[j].nopts, 3 + 4);
+	for (size_t k = 0; k < w.in.nopts; k++) {
+		const struct solver_option *o = &w.in.opts[k];
+		assert_int_equal(o->runtime, o->site ? 1 : 2);
+		assert_true(o->start >= 1 && o->start + o->runtime <= 5);
+	}
+	/* the baseline: earliest start, first allowed site */
+	assert_true(w.in.jobs[j].has_baseline);
+	assert_int_equal(w.in.jobs[j].base_site, 0);
+	assert_int_equal(w.in.jobs[j].base_start, 1);
+	assert_int_equal(w.in.jobs[j].base_runtime, 2);
+	world_release(&w);
+}
+
+/* The plan document: entries, totals, baseline and the summary line. */
+static void test_fill_plan(void **state)
+{
+	static const double ci[] = {100, 200, 300, 400};
+	struct assignment a;
+	struct plan p;
+	struct strbuf sb;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	w.sg.source = xstrdup("recorded (oracle)");
+	add_job(&w, "one", 0, 4, H, 1);
+	add_job(&w, "two", 0, 4, 2 * H, 1);
+	add_job(&w, "none", 0, 4, -1, 1);
+	build(&w);
+	run(&w, "milp", &a);
+	plan_init(&p);
+	solver_fill_plan(&w.in, &w.so, &a, &p);
+	assert_string_equal(p.policy, "milp");
+	assert_string_equal(p.objective, "carbon");
+	assert_string_equal(p.status, "optimal");
+	assert_string_equal(p.signal_source, "recorded (oracle)");
+	assert_int_equal(p.start, T0);
+	assert_int_equal(p.end, T0 + 4 * H);
+	assert_int_equal(p.njobs, 2);
+	assert_int_equal(p.nunplaced, 1);
+	assert_string_equal(p.unplaced[0].id, "none");
+	/* two takes 0-1 (0.3 kg) or 1-2: optimum is one at 2 and two 0-1 */
+	assert_near(p.emissions_kg, 0.6, 1e-12);
+	assert_near(p.jobs[0].emissions_kg + p.jobs[1].emissions_kg,
+			   p.emissions_kg, 1e-12);
+	assert_near(p.energy_kwh, 3, 1e-12);
+	/* baseline: both at slot 0 regardless of capacity */
+	assert_near(p.baseline_emissions_kg, 0.1 + 0.3, 1e-12);
+	assert_int_equal(p.jobs[1].nsegments, 1);
+	assert_int_equal(p.jobs[1].segments[0].start, p.jobs[1].start);
+	assert_int_equal(p.jobs[1].end - p.jobs[1].start, 2 * H);
+	assert_near(p.jobs[1].runtime_s, 2 * H, 0);
+	strbuf_init(&sb);
+	p.solve_seconds = 0.314;
+	solver_summary(&p, &sb);
+	assert_string_equal(sb.buf, "milp: 2 jobs placed, 1 unplaced; 0.6 kg "
+			    "CO2eq against 0.4 kg baseline (+50.0%); optimal "
+			    "in 0.31 s");
+	strbuf_release(&sb);
+	plan_release(&p);
+	assignment_release(&a);
+	world_release(&w);
+}
+
+/* A runtime predictor gives the missing duration. */
+static int fixed_runtime(void *ctx, const struct job *job, size_t profile,
+			 int64_t *duration_s, struct errmsg *err)
+{
+	*duration_s = *(int64_t *)ctx;
+	return 1;
+}
+
+static void test_runtime_hook(void **state)
+{
+	static const double ci[] = {100, 200, 300, 400};
+	int64_t two_hours = 2 * H;
+	struct runtime_hook hook = {fixed_runtime, &two_hours};
+	struct errmsg err;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "guess", 0, 4, -1, 1);
+	assert_int_equal(instance_build(&w.in, &w.cat, &w.js, &w.sg, &hook,
+					&err), 0);
+	assert_null(w.in.jobs[0].reason);
+	assert_true(w.in.jobs[0].predicted);
+	assert_int_equal(w.in.opts[0].runtime, 2);
+	world_release(&w);
+}
+
+/*
+ * Random small instances: every policy's plan passes the checker, and
+ * the MILP is never worse than greedy (it starts from it).
+ */
+static void test_random_instances(void **state)
+{
+	uint64_t rng = 12345;
+
+	for (int round = 0; round < 12; round++) {
+		const char *policies[] = {"greedy", "fifo", "round-robin",
+					  "random", "milp"};
+		double obj[5];
+		struct world w;
+		size_t n = 6 + (size_t)round % 5;
+
+		world_init(&w, 3, 12, H);
+		for (size_t s = 0; s < 3; s++) {
+			w.cat.sites[s].capacity[0] = 2 + (double)s;
+			for (size_t t = 0; t < 12; t++) {
+				rng = rng * 6364136223846793005ULL + 1;
+				w.sg.ci[s * 12 + t] =
+					50 + (double)((rng >> 33) % 400);
+			}
+		}
+		for (size_t j = 0; j < n; j++) {
+			char id[16];
+			size_t first, len;
+			rng = rng * 6364136223846793005ULL + 1;
+			first = (rng >> 33) % 6;
+			len = 2 + (rng >> 40) % 6;
+			snprintf(id, sizeof(id), "j%zu", j);
+			add_job(&w, id, first, first + len,
+				(int64_t)(1 + (rng >> 45) % 3) * H,
+				(double)(1 + (rng >> 50) % 2));
+			if (j > 2 && (rng >> 55) % 3 == 0)
+				add_after(&w, j, j - 1 - (rng >> 57) % 2);
+		}
+		build(&w);
+		for (size_t i = 0; i < 5; i++) {
+			struct assignment a;
+			struct errmsg err;
+			w.so.seed = (uint64_t)round;
+			run(&w, policies[i], &a);
+			assert_int_equal(solver_check(&w.in, &a, &err), 0);
+			obj[i] = a.objective_value;
+			if (i == 4) {
+				/* placing more beats any objective */
+				size_t pm = 0, pg = 0;
+				struct assignment g;
+				run(&w, "greedy", &g);
+				for (size_t j = 0; j < n; j++) {
+					pm += a.opt[j] >= 0;
+					pg += g.opt[j] >= 0;
+				}
+				assert_true(pm >= pg);
+				if (pm == pg)
+					assert_true(obj[4] <= obj[0] + 1e-9);
+				assignment_release(&g);
+			}
+			assignment_release(&a);
+		}
+		world_release(&w);
+	}
+}
+
+/* The checker refuses overbooking and a successor before its predecessor. */
+static void test_check_catches(void **state)
+{
+	static const double ci[] = {1, 1, 1};
+	struct assignment a;
+	struct errmsg err;
+	struct world w;
+
+	world_init(&w, 1, 3, H);
+	set_ci(&w, 0, ci, 3);
+	add_job(&w, "a", 0, 3, H, 1);
+	add_job(&w, "b", 0, 3, H, 1);
+	add_after(&w, 1, 0);
+	build(&w);
+	assignment_init(&a, 2);
+	/* both at slot 1: b starts before a ends (and overbooks) */
+	for (size_t j = 0; j < 2; j++)
+		for (size_t k = w.in.jobs[j].first_opt;
+		     k < w.in.jobs[j].first_opt + w.in.jobs[j].nopts; k++)
+			if (w.in.opts[k].start == 1)
+				a.opt[j] = (long)k;
+	assert_int_equal(solver_check(&w.in, &a, &err), -1);
+	assert_string_equal(err.msg, "job 'b' starts before 'a' ends");
+	/* b placed, a not */
+	a.opt[0] = -1;
+	a.reason[0] = xstrdup("test");
+	assert_int_equal(solver_check(&w.in, &a, &err), -1);
+	assert_string_equal(err.msg, "job 'b' is placed but 'a', which it "
+			    "runs after, is not");
+	assignment_release(&a);
+	world_release(&w);
+}
+
+/* The same seed gives the same random plan. */
+static void test_random_seed(void **state)
+{
+	static const double ci[] = {5, 4, 3, 2, 1, 2, 3, 4};
+	struct assignment a, b;
+	struct world w;
+
+	world_init(&w, 2, 8, H);
+	set_ci(&w, 0, ci, 8);
+	set_ci(&w, 1, ci, 8);
+	for (int j = 0; j < 5; j++) {
+		char id[16];
+		snprintf(id, sizeof(id), "r%d", j);
+		add_job(&w, id, 0, 8, H, 1);
+	}
+	build(&w);
+	w.so.seed = 7;
+	run(&w, "random", &a);
+	run(&w, "random", &b);
+	for (size_t j = 0; j < 5; j++)
+		assert_int_equal(a.opt[j], b.opt[j]);
+	assignment_release(&a);
+	assignment_release(&b);
+	world_release(&w);
+}
+
+/* Cost objective and weights pick by their coefficient. */
+static void test_objectives(void **state)
+{
+	static const double ci[] = {100, 500};
+	struct assignment a;
+	struct world w;
+
+	world_init(&w, 1, 2, H);
+	set_ci(&w, 0, ci, 2);
+	w.sg.price[0] = 300; /* clean but expensive */
+	w.sg.price[1] = 10;
+	add_job(&w, "j", 0, 2, H, 1);
+	build(&w);
+	run(&w, "milp", &a);
+	assert_int_equal(placed(&w, &a, 0)->start, 0);
+	assignment_release(&a);
+	w.so.objective = OBJ_COST;
+	run(&w, "milp", &a);
+	assert_int_equal(placed(&w, &a, 0)->start, 1);
+	assert_near(a.objective_value, 0.01, 1e-12);
+	assignment_release(&a);
+	/* 1 x kg + 1 x cost: slot 0 is 0.1 + 0.3, slot 1 is 0.5 + 0.01 */
+	w.so.objective = OBJ_WEIGHTED;
+	w.so.w_carbon = 1;
+	w.so.w_cost = 1;
+	run(&w, "greedy", &a);
+	assert_int_equal(placed(&w, &a, 0)->start, 0);
+	assert_near(a.objective_value, 0.4, 1e-12);
+	assignment_release(&a);
+	world_release(&w);
+}
+
+static struct store_point point(const char *zone, const char *signal,
+				gs_time t, double v, gs_time issued)
+{
+	struct store_point p = {zone, signal, NULL, t, v, issued,
+				(double)NAN, (double)NAN, (double)NAN,
+				(double)NAN};
+	return p;
+}
+
+/*
+ * Signals from a real store: hourly recorded CI over 30-minute slots, a
+ * forecast that wins where it has values, busy units, and temperature
+ * for a PUE object.
+ */
+static void test_signals_from_store(void **state)
+{
+	char dir[] = "/tmp/gs-solver-XXXXXX";
+	struct store_point pts[] = {
+		point("Z0", "carbon_intensity", T0, 100, GS_TIME_NONE),
+		point("Z0", "carbon_intensity", T0 + H, 200, GS_TIME_NONE),
+		point("Z0", "carbon_intensity", T0 + 2 * H, 300,
+		      GS_TIME_NONE),
+		point("s0", "busy_gpu", T0, 1, GS_TIME_NONE),
+		point("s0", "busy_gpu", T0 + H, 0, GS_TIME_NONE),
+		point("w0", "temperature", T0, 30, GS_TIME_NONE),
+	};
+	struct store_point fc[] = {
+		point("Z0", "carbon_intensity", T0, 150, T0 - H),
+		point("Z0", "carbon_intensity", T0 + H, 250, T0 - H),
+	};
+	static const double oracle[] = {100, 100, 200, 200, 300, 300};
+	static const double planned[] = {150, 150, 250, 250, 300, 300};
+	struct world w;
+	struct store *st;
+	struct errmsg err;
+	struct strbuf db;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&db);
+	strbuf_addf(&db, "%s/gs.db", dir);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(store_put_points(st, "rec", pts, 6, T0, NULL, &err),
+			 0);
+	assert_int_equal(store_put_points(st, "fc", fc, 2, T0, NULL, &err),
+			 0);
+
+	world_init(&w, 1, 6, 1800);
+	w.cat.sites[0].pue_per_c = 0.01;
+	free(w.cat.sites[0].weather);
+	w.cat.sites[0].weather = xstrdup("w0");
+	assert_int_equal(solver_signals_load(&w.sg, st, &w.cat, true, &err),
+			 0);
+	for (size_t t = 0; t < 6; t++)
+		assert_near(w.sg.ci[t], oracle[t], 1e-9);
+	assert_string_equal(w.sg.source, "recorded (oracle)");
+	assert_near(w.sg.busy[0], 1, 0);
+	assert_near(w.sg.busy[1], 1, 0);
+	assert_near(w.sg.busy[2], 0, 0);
+	assert_near(w.sg.temp[1], 30, 0);
+	assert_true(isnan(w.sg.temp[2]));
+	assert_int_equal(w.sg.warnings.n, 1);
+	assert_string_equal(w.sg.warnings.v[0],
+			    "no temperature for site 's0' (weather 'w0') in "
+			    "some slots: PUE taken as its base 1 there");
+	solver_signals_release(&w.sg);
+
+	solver_signals_init(&w.sg, &(struct solver_grid){T0, 1800, 6}, 1, 1);
+	assert_int_equal(solver_signals_load(&w.sg, st, &w.cat, false, &err),
+			 0);
+	for (size_t t = 0; t < 6; t++)
+		assert_near(w.sg.ci[t], planned[t], 1e-9);
+	assert_string_equal(w.sg.source, "forecast Z0 fc issued "
+			    "2021-06-27T23:00:00Z; recorded values where no "
+			    "forecast");
+	/* busy units come off the capacity */
+	add_job(&w, "j", 0, 6, H, 1);
+	build(&w);
+	assert_near(w.in.avail[0], 0, 0);
+	assert_near(w.in.avail[2], 1, 0);
+	assert_true(w.in.opts[0].start >= 2);
+
+	world_release(&w);
+	store_free(st);
+	for (int i = 0; i < 3; i++) {
+		static const char *const suffix[] = {"", "-wal", "-shm"};
+		char path[256];
+		snprintf(path, sizeof(path), "%s/gs.db%s", dir, suffix[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	strbuf_release(&db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_jobs_one_unit),
+		cmocka_unit_test(test_milp_beats_greedy),
+		cmocka_unit_test(test_unplaced_reasons),
+		cmocka_unit_test(test_dependency_order),
+		cmocka_unit_test(test_successor_of_unplaced),
+		cmocka_unit_test(test_fifo_and_greedy_choices),
+		cmocka_unit_test(test_accounting),
+		cmocka_unit_test(test_slot_rounding),
+		cmocka_unit_test(test_fill_plan),
+		cmocka_unit_test(test_runtime_hook),
+		cmocka_unit_test(test_random_instances),
+		cmocka_unit_test(test_check_catches),
+		cmocka_unit_test(test_random_seed),
+		cmocka_unit_test(test_objectives),
+		cmocka_unit_test(test_signals_from_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

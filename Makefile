@@ -9,12 +9,14 @@
 # Knobs: SAN=1 (AddressSanitizer + UBSan), V=1 (show commands),
 #        WERROR=1 (warnings are errors; CI sets it), CC=clang.
 
-# The one list of Debian packages that the build, the tests and the demo
-# need.  `make deps` installs what is missing (as root) or says how.
+# The one list of Debian packages: what building and running greenslot
+# needs, and what the tests add (headless Chromium renders the report).
+# `make deps` (run by demo and check) installs what is missing as root, or
+# prints the one command to run.
 DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
-	libjansson-dev libglpk-dev libgsl-dev libcmocka-dev \
-	python3 sqlite3 ca-certificates
+	libjansson-dev libglpk-dev libgsl-dev python3 ca-certificates
+DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -65,7 +67,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/%)
 
-.PHONY: all deps demo check unit e2e bench install clean man print-deps
+.PHONY: all deps test-deps demo check unit e2e bench install clean man print-deps
 .DELETE_ON_ERROR:
 
 all: $(BIN) $(OUT)/greenslot.1
@@ -98,11 +100,14 @@ man: $(OUT)/greenslot.1
 deps:
 	@sh tests/deps.sh $(DEBIAN_PKGS)
 
+test-deps:
+	@sh tests/deps.sh $(DEBIAN_PKGS) $(DEBIAN_TEST_PKGS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh examples/quickstart/run.sh $(BIN)
 
-check: deps
+check: test-deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh $(OUT)
 
@@ -127,4 +132,4 @@ clean:
 -include $(wildcard $(OUT)/*.d $(OUT)/*/*.d $(OUT)/tests/*.d)
 
 print-deps:
-	@echo $(DEBIAN_PKGS)
+	@echo $(DEBIAN_PKGS) $(DEBIAN_TEST_PKGS)

@@ -214,13 +214,13 @@ static void test_store_roundtrip(void **state)
 	gs_time issued;
 	struct store_point pts[4] = {
 		{"CISO", "carbon_intensity", NULL, 0, 100, GS_TIME_NONE,
-		 NAN, NAN, NAN, NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
 		{"CISO", "carbon_intensity", NULL, 3600, 200, GS_TIME_NONE,
-		 NAN, NAN, NAN, NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
 		{"CISO", "carbon_intensity", NULL, 7200, 300, 3600,
 		 250, 350, 200, 400},
 		{"CISO", "carbon_intensity", NULL, 10800, 310, 3600,
-		 NAN, NAN, NAN, NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
 	};
 	struct store_query q = {.from = GS_TIME_NONE, .to = GS_TIME_NONE};
 	struct collected c = {0};
@@ -274,7 +274,7 @@ static void test_store_roundtrip(void **state)
 	assert_int_equal(c.forecasts, 2);
 
 	/* a NaN never reaches the store, and the batch is all or nothing */
-	pts[0].value = NAN;
+	pts[0].value = (double)NAN;
 	pts[0].time = 99999;
 	assert_int_equal(store_put_points(st, "feed-a", pts, 2, 45, &changed,
 					  &err), -1);

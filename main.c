@@ -239,7 +239,9 @@ static int run_command(const struct command *c, int argc, char **argv)
 	ctx.db_path = getenv("GREENSLOT_DB");
 	if (!ctx.db_path || !*ctx.db_path)
 		ctx.db_path = "greenslot.db";
-	if (take_option(&argc, argv, "--db", &ctx.db_path) ||
+	if (take_option(&argc, argv, "--db", &ctx.db_path))
+		return EXIT_USAGE;
+	if ((c->flags & (CMD_SITES | CMD_SITES_OPT)) &&
 	    take_option(&argc, argv, "--sites", &sites))
 		return EXIT_USAGE;
 	ctx.stderr_tty = isatty(STDERR_FILENO);
@@ -255,14 +257,9 @@ static int run_command(const struct command *c, int argc, char **argv)
 		}
 		ctx.catalog = &cat;
 	}
-	if (c->flags & (CMD_STORE | CMD_STORE_RO)) {
-		unsigned f = (c->flags & CMD_STORE) ? 0 : STORE_READONLY;
-		if (store_open(ctx.db_path, f, &ctx.store, &err) < 0) {
-			error("%s", err.msg);
-			catalog_release(&cat);
-			return EXIT_RUNTIME;
-		}
-	}
+	ctx.store_flags = (c->flags & CMD_STORE) ? 0 : STORE_READONLY;
+	/* getopt names argv[0] in its messages: make them "greenslot: ..." */
+	argv[0] = (char *)"greenslot";
 	ret = c->fn(argc, argv, &ctx);
 	store_free(ctx.store);
 	catalog_release(&cat);

@@ -576,10 +576,18 @@ enum cmd_flags {
 
 struct cmd_ctx {
 	const char *db_path;
-	struct store *store;     /* NULL unless CMD_STORE/CMD_STORE_RO */
+	unsigned store_flags;    /* enum store_flags for cmd_store() */
+	struct store *store;     /* opened by cmd_store(), freed by main */
 	struct catalog *catalog; /* NULL unless --sites was given */
 	bool stderr_tty;         /* progress only when true */
 };
+
+/*
+ * The command's store, opened on first use (read-only when the table says
+ * CMD_STORE_RO), so that a usage error never creates or touches a store.
+ * Returns NULL after reporting why; the command then exits EXIT_RUNTIME.
+ */
+struct store *cmd_store(struct cmd_ctx *ctx);
 
 /* One option line of --help and of the man page. */
 struct cmd_opt {
@@ -598,7 +606,10 @@ struct cmd_doc {
 	const struct cmd_opt *options;
 };
 
-/* argv[0] is the command name; argv holds no --db/--sites. Returns an exit code. */
+/*
+ * argv[0] is "greenslot" (so getopt's messages read "greenslot: ...");
+ * argv holds no --db/--sites.  Returns an exit code.
+ */
 typedef int (*cmd_fn)(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* Parses "--opt VALUE" helpers for commands, reporting misuse to stderr. */

@@ -23,6 +23,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int txn_depth;
+	int last_rc; /* result code of the last failure, for busy retries */
 };
 
 /* Schema migrations: migrations[i] takes user_version i to i + 1. */
@@ -90,6 +91,7 @@ static const char *const migrations[] = {
 
 static int db_error(struct store *st, struct errmsg *err, const char *what)
 {
+	st->last_rc = sqlite3_extended_errcode(st->db);
 	return err_set(err, "store '%s': %s: %s", st->path, what,
 		       sqlite3_errmsg(st->db));
 }
@@ -98,6 +100,7 @@ static int exec(struct store *st, const char *sql, struct errmsg *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		st->last_rc = sqlite3_extended_errcode(st->db);
 		err_set(err, "store '%s': %s", st->path,
 			msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
@@ -196,6 +199,48 @@ fail:
 	return -1;
 }
 
+static int set_up_once(struct store *st, bool ro, struct errmsg *err)
+{
+	int version;
+
+	if (check_identity(st, ro, &version, err) < 0)
+		return -1;
+	if (!ro && exec(st, "PRAGMA journal_mode = WAL", err) < 0)
+		return -1;
+	if (exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+		 err) < 0)
+		return -1;
+	if (version < SCHEMA_VERSION && migrate(st, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Checks, switches to WAL and migrates.  While another process creates or
+ * migrates the same new store, SQLite answers some of these steps "busy"
+ * at once instead of waiting (a reader cannot wait for a lock upgrade
+ * without risking deadlock), so the whole set-up is retried until the busy
+ * timeout.
+ */
+static int set_up(struct store *st, bool ro, struct errmsg *err)
+{
+	const struct timespec pause = {0, 20 * 1000 * 1000};
+	int waited_ms = 0;
+
+	for (;;) {
+		st->last_rc = SQLITE_OK;
+		if (set_up_once(st, ro, err) == 0)
+			return 0;
+		if ((st->last_rc & 0xff) != SQLITE_BUSY &&
+		    (st->last_rc & 0xff) != SQLITE_LOCKED)
+			return -1;
+		if (waited_ms >= BUSY_TIMEOUT_MS)
+			return -1;
+		nanosleep(&pause, NULL);
+		waited_ms += 20;
+	}
+}
+
 int store_open(const char *path, unsigned flags, struct store **out,
 	       struct errmsg *err)
 {
@@ -204,7 +249,6 @@ int store_open(const char *path, unsigned flags, struct store **out,
 	int oflags = ro ? SQLITE_OPEN_READONLY
 			: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	struct stat sb;
-	int version;
 
 	*out = NULL;
 	st->path = xstrdup(path);
@@ -223,14 +267,7 @@ int store_open(const char *path, unsigned flags, struct store **out,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	if (check_identity(st, ro, &version, err) < 0)
-		goto fail;
-	if (!ro && exec(st, "PRAGMA journal_mode = WAL", err) < 0)
-		goto fail;
-	if (exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-		 err) < 0)
-		goto fail;
-	if (version < SCHEMA_VERSION && migrate(st, err) < 0)
+	if (set_up(st, ro, err) < 0)
 		goto fail;
 	*out = st;
 	return 0;

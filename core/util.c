@@ -349,6 +349,21 @@ void progress_done(struct progress *pr)
 		fprintf(stderr, "\r%s: done%*s\n", pr->what, 20, "");
 }
 
+/* ---- the command layer ---- */
+
+struct store *cmd_store(struct cmd_ctx *ctx)
+{
+	struct errmsg err;
+
+	if (ctx->store)
+		return ctx->store;
+	if (store_open(ctx->db_path, ctx->store_flags, &ctx->store, &err) < 0) {
+		error("%s", err.msg);
+		return NULL;
+	}
+	return ctx->store;
+}
+
 /* ---- option values ---- */
 
 int opt_time(const char *opt, const char *arg, gs_time *out)

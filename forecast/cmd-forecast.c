@@ -299,6 +299,7 @@ out:
 static int cmd_forecast_run(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct forecast_args a = {0};
+	struct store *st;
 	size_t failed = 0;
 	int ret = EXIT_USAGE;
 
@@ -311,8 +312,10 @@ static int cmd_forecast_run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (!a.has_at)
 		a.at = time_floor(time_now(), HOUR);
-	if ((a.nsignals ? explicit_signals(ctx->store, &a, &failed)
-			: default_signals_run(ctx->store, &a, &failed)) < 0)
+	if (!(st = cmd_store(ctx)))
+		ret = EXIT_RUNTIME;
+	else if ((a.nsignals ? explicit_signals(st, &a, &failed)
+			     : default_signals_run(st, &a, &failed)) < 0)
 		ret = EXIT_RUNTIME;
 	else
 		ret = failed ? EXIT_RUNTIME : EXIT_OK;
@@ -359,6 +362,10 @@ static int cmd_backtest(int argc, char **argv, struct cmd_ctx *ctx)
 	bt.to = a.has_to ? a.to : GS_TIME_NONE;
 	bt.horizon_s = a.horizon_s;
 	bt.step_s = a.step_s;
+	if (!cmd_store(ctx)) {
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
 	if (backtest_run(ctx->store, &bt, &err) < 0) {
 		error("%s", err.msg);
 		ret = EXIT_RUNTIME;

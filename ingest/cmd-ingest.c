@@ -214,7 +214,8 @@ int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)
 	if (select_feeds(&fc, &a, selected) < 0 ||
 	    prepare_all(&fc, selected, &a.w, rqs) < 0)
 		goto out;
-	ret = run_all(ctx->store, &fc, selected, rqs, &a);
+	ret = cmd_store(ctx) ? run_all(ctx->store, &fc, selected, rqs, &a)
+			     : EXIT_RUNTIME;
 out:
 	for (size_t i = 0; rqs && i < fc.nfeeds; i++)
 		feed_request_release(&rqs[i]);

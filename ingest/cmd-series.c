@@ -161,6 +161,10 @@ int cmd_series(int argc, char **argv, struct cmd_ctx *ctx)
 	q.from = a.from;
 	q.to = a.to;
 	q.forecasts = a.forecasts;
+	if (!cmd_store(ctx)) {
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
 	fputs(a.forecasts ? "time,zone,signal,value,issued,source\n" :
 			    "time,zone,signal,value\n", stdout);
 	if (store_each_point(ctx->store, &q, print_row, &a, &err) < 0) {

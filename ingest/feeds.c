@@ -3,63 +3,20 @@
  *
  * A typo in a feed configuration must not silently drop a feed or fetch
  * the wrong thing, so every key is checked and every error points at the
- * line and column of the value at fault.
+ * line and column at fault.  The reading, the positions and the wording
+ * are struct json_doc's (core/jsonin.c), as for SITES.json and JOBS.json;
+ * this file only knows what a feed is.
  */
 #include "ingest/ingest.h"
 
-#include <errno.h>
 #include <jansson.h>
 
-#define FEEDS_MAX_BYTES ((size_t)16 << 20)
 #define DEFAULT_TIMEOUT_S 60
 #define DEFAULT_RETRIES 2
 #define MAX_RETRIES 10
 
-/* What a loader needs to point at a value in the text. */
-struct loader {
-	const char *path;
-	const char *text;
-	struct json_path jp;
-	struct errmsg *err;
-};
-
-static int fail(struct loader *ld, const char *fmt, ...) GS_PRINTF(2, 3);
-
-/* Reports at the value the loader's path leads to. */
-static int fail(struct loader *ld, const char *fmt, ...)
-{
-	struct strbuf sb;
-	int line = 0, col = 0;
-	va_list ap;
-
-	json_locate(ld->text, &ld->jp, &line, &col);
-	strbuf_init(&sb);
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	err_at(ld->err, ld->path, line, col, "%s", sb.buf);
-	strbuf_release(&sb);
-	return -1;
-}
-
-static void push_key(struct loader *ld, const char *key)
-{
-	ld->jp.step[ld->jp.depth].key = key;
-	ld->jp.step[ld->jp.depth].index = 0;
-	ld->jp.depth++;
-}
-
-static void push_index(struct loader *ld, size_t i)
-{
-	ld->jp.step[ld->jp.depth].key = NULL;
-	ld->jp.step[ld->jp.depth].index = i;
-	ld->jp.depth++;
-}
-
-static void pop(struct loader *ld)
-{
-	ld->jp.depth--;
-}
+#define NAME_HINT "want letters, digits, '_', '.' and '-'"
+#define HEADER_HINT "want letters, digits, '-' and '_'"
 
 static bool name_ok(const char *s)
 {
@@ -85,269 +42,231 @@ static bool header_name_ok(const char *s)
 	return true;
 }
 
-/* A string member; the loader's path is at it. */
-static int get_string(struct loader *ld, json_t *v, const char *key,
-		      const char **out)
+static int fail_field(struct json_doc *d, const char *key, const char *hint,
+		      const char *fmt, ...) GS_PRINTF(4, 5);
+
+/*
+ * "'FIELD'" and the rest of the message at obj[key] (key NULL: at the
+ * value already on the path), for the checks json_doc's getters do not
+ * make themselves.
+ */
+static int fail_field(struct json_doc *d, const char *key, const char *hint,
+		      const char *fmt, ...)
 {
-	if (!json_is_string(v))
-		return fail(ld, "\"%s\" must be a string", key);
-	*out = json_string_value(v);
-	if (!**out)
-		return fail(ld, "\"%s\" must not be empty", key);
-	if (strlen(*out) != json_string_length(v))
-		return fail(ld, "\"%s\" holds a NUL character", key);
-	return 0;
+	struct strbuf sb;
+	va_list ap;
+
+	if (key)
+		json_doc_push_key(d, key);
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "'%s'", json_doc_field(d));
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	json_doc_fail(d, 0, hint, "%s", sb.buf);
+	strbuf_release(&sb);
+	if (key)
+		json_doc_pop(d);
+	return -1;
 }
 
-static int check_template(struct loader *ld, const char *tmpl)
+/*
+ * A url or header value: a string whose placeholders must all be known.
+ * (No string holds a NUL: jansson refuses "\u0000" unless told not to.)
+ */
+static int get_template(struct json_doc *d, json_t *obj, const char *key,
+			unsigned flags, char **out)
 {
 	struct errmsg sub;
+	const char *s;
+	int r = json_doc_string(d, obj, key, flags | JD_NONEMPTY, &s);
 
-	if (template_check(tmpl, &sub) < 0)
-		return fail(ld, "%s", sub.msg);
+	if (r)
+		return r;
+	if (template_check(s, &sub) < 0)
+		return fail_field(d, key, NULL, ": %s", sub.msg);
+	*out = xstrdup(s);
 	return 0;
 }
 
-static int set_name(struct loader *ld, struct feed_config *fc,
-		    struct feed *f, json_t *v)
+static int feed_name(struct json_doc *d, json_t *o,
+		     const struct feed_config *fc, struct feed *f)
 {
+	const struct feed *first;
 	const char *s;
 
-	if (get_string(ld, v, "name", &s) < 0)
+	if (json_doc_string(d, o, "name", JD_REQUIRED | JD_NONEMPTY, &s) < 0)
 		return -1;
 	if (!name_ok(s))
-		return fail(ld, "invalid feed name '%s' (want letters, digits, "
-			    "'_', '.' and '-')", s);
-	if (feeds_find(fc, s))
-		return fail(ld, "duplicate feed name '%s'", s);
+		return fail_field(d, "name", NAME_HINT,
+				  ": invalid feed name '%s'", s);
+	first = feeds_find(fc, s);
+	if (first) {
+		strbuf_reset(&d->subject); /* it would repeat the name */
+		return fail_field(d, "name", NULL,
+				  ": duplicate feed name '%s' (first at "
+				  "%s:%d:%d)", s, d->file, first->line,
+				  first->col);
+	}
 	f->name = xstrdup(s);
 	return 0;
 }
 
-static int set_kind(struct loader *ld, struct feed *f, json_t *v)
+/* Also keeps where the kind is: running an unimplemented one fails there. */
+static int feed_kind(struct json_doc *d, json_t *o, struct feed *f)
 {
-	struct strbuf names;
+	struct strbuf want;
 	const char *s;
 
-	if (get_string(ld, v, "kind", &s) < 0)
+	if (json_doc_string(d, o, "kind", JD_REQUIRED | JD_NONEMPTY, &s) < 0)
 		return -1;
-	json_locate(ld->text, &ld->jp, &f->kind_line, &f->kind_col);
+	json_doc_push_key(d, "kind");
+	json_locate(d->text.buf, &d->path, &f->kind_line, &f->kind_col);
+	json_doc_pop(d);
 	f->kind = feed_kind_find(s);
 	if (f->kind)
 		return 0;
-	strbuf_init(&names);
-	feed_kind_names(&names);
-	fail(ld, "unknown feed kind '%s' (want %s)", s, names.buf);
-	strbuf_release(&names);
+	strbuf_init(&want);
+	strbuf_addstr(&want, "want ");
+	feed_kind_names(&want);
+	fail_field(d, "kind", want.buf, ": unknown feed kind '%s'", s);
+	strbuf_release(&want);
 	return -1;
 }
 
-static int set_url(struct loader *ld, struct feed *f, json_t *v)
+static int feed_zone(struct json_doc *d, json_t *o, struct feed *f)
 {
+	unsigned flags = (f->kind->flags & FEED_NEEDS_ZONE) ? JD_REQUIRED : 0;
 	const char *s;
+	int r = json_doc_string(d, o, "zone", flags | JD_NONEMPTY, &s);
 
-	if (get_string(ld, v, "url", &s) < 0 || check_template(ld, s) < 0)
-		return -1;
-	f->url = xstrdup(s);
-	return 0;
-}
-
-static int set_zone(struct loader *ld, struct feed *f, json_t *v)
-{
-	const char *s;
-
-	if (get_string(ld, v, "zone", &s) < 0)
-		return -1;
+	if (r)
+		return r < 0 ? -1 : 0;
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < ' ')
-			return fail(ld, "\"zone\" holds a control character");
+			return fail_field(d, "zone", NULL,
+					  " holds a control character");
 	f->zone = xstrdup(s);
 	return 0;
 }
 
-static int set_headers(struct loader *ld, struct feed *f, json_t *v)
+/* One "NAME": "VALUE" of "headers" (the path is at "headers"). */
+static int feed_header(struct json_doc *d, const char *name, json_t *v,
+		       struct feed *f)
 {
-	const char *key;
-	json_t *hv;
+	char *value;
 
-	if (!json_is_object(v))
-		return fail(ld, "\"headers\" must be an object of strings");
-	f->headers = xcalloc(json_object_size(v) + 1, sizeof(*f->headers));
-	json_object_foreach(v, key, hv) {
-		const char *s = NULL;
-		int ret;
-
-		push_key(ld, key);
-		if (!header_name_ok(key))
-			ret = fail(ld, "invalid header name '%s'", key);
-		else
-			ret = get_string(ld, hv, key, &s);
-		if (!ret)
-			ret = check_template(ld, s);
-		pop(ld);
-		if (ret < 0)
-			return -1;
-		f->headers[f->nheaders].name = xstrdup(key);
-		f->headers[f->nheaders].value = xstrdup(s);
-		f->nheaders++;
-	}
-	return 0;
-}
-
-static int set_timeout(struct loader *ld, struct feed *f, json_t *v)
-{
-	const char *s;
-
-	if (get_string(ld, v, "timeout", &s) < 0)
+	json_doc_push_key(d, name);
+	if (!header_name_ok(name))
+		return json_doc_fail(d, JD_AT_KEY, HEADER_HINT,
+				     "'headers': invalid header name '%s'",
+				     name);
+	if (get_template(d, v, NULL, 0, &value) < 0)
 		return -1;
-	if (duration_parse(s, &f->timeout_s) < 0 || f->timeout_s <= 0)
-		return fail(ld, "invalid duration '%s' for \"timeout\" (want "
-			    "ISO 8601, e.g. PT30S)", s);
+	json_doc_pop(d);
+	f->headers[f->nheaders].name = xstrdup(name);
+	f->headers[f->nheaders++].value = value;
 	return 0;
 }
 
-static int set_retries(struct loader *ld, struct feed *f, json_t *v)
+/* The members of "headers", which json_doc_object() left on the path. */
+static int feed_headers(struct json_doc *d, json_t *obj, struct feed *f)
 {
+	const char *name;
+	json_t *v;
+
+	f->headers = xcalloc(json_object_size(obj) + 1, sizeof(*f->headers));
+	json_object_foreach(obj, name, v)
+		if (feed_header(d, name, v, f) < 0)
+			return -1;
+	json_doc_pop(d);
+	return 0;
+}
+
+/* An integer, not any number: "retries": 2.5 is a mistake. */
+static int feed_retries(struct json_doc *d, json_t *o, struct feed *f)
+{
+	json_t *v = json_object_get(o, "retries");
+
+	if (!v)
+		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > MAX_RETRIES)
-		return fail(ld, "\"retries\" must be an integer from 0 to %d",
-			    MAX_RETRIES);
+		return fail_field(d, "retries", NULL,
+				  " must be an integer from 0 to %d",
+				  MAX_RETRIES);
 	f->retries = (int)json_integer_value(v);
 	return 0;
 }
 
-static int feed_member(struct loader *ld, struct feed_config *fc,
-		       struct feed *f, const char *key, json_t *v)
+/* "name" comes first: a duplicate is caught before anything else. */
+static int feed_parse(struct json_doc *d, json_t *o,
+		      const struct feed_config *fc, struct feed *f)
 {
-	if (!strcmp(key, "name"))
-		return set_name(ld, fc, f, v);
-	if (!strcmp(key, "kind"))
-		return set_kind(ld, f, v);
-	if (!strcmp(key, "url"))
-		return set_url(ld, f, v);
-	if (!strcmp(key, "zone"))
-		return set_zone(ld, f, v);
-	if (!strcmp(key, "headers"))
-		return set_headers(ld, f, v);
-	if (!strcmp(key, "timeout"))
-		return set_timeout(ld, f, v);
-	if (!strcmp(key, "retries"))
-		return set_retries(ld, f, v);
-	return fail(ld, "unknown key '%s' in a feed (want name, kind, url, "
-		    "zone, headers, timeout, retries)", key);
-}
+	static const char *const keys[] = {
+		"name", "kind", "url", "zone", "headers", "timeout",
+		"retries", NULL,
+	};
+	json_t *headers = NULL;
 
-static int check_required(struct loader *ld, const struct feed *f,
-			  size_t i)
-{
-	if (!f->name)
-		return fail(ld, "feed #%zu has no \"name\"", i + 1);
-	if (!f->kind)
-		return fail(ld, "feed '%s' has no \"kind\"", f->name);
-	if (!f->url)
-		return fail(ld, "feed '%s' has no \"url\"", f->name);
-	if ((f->kind->flags & FEED_NEEDS_ZONE) && !f->zone)
-		return fail(ld, "feed '%s' of kind '%s' needs a \"zone\"",
-			    f->name, f->kind->name);
+	f->timeout_s = DEFAULT_TIMEOUT_S;
+	f->retries = DEFAULT_RETRIES;
+	json_locate(d->text.buf, &d->path, &f->line, &f->col);
+	if (json_doc_check_keys(d, o, keys) < 0 ||
+	    feed_name(d, o, fc, f) < 0 || feed_kind(d, o, f) < 0 ||
+	    get_template(d, o, "url", JD_REQUIRED, &f->url) < 0 ||
+	    feed_zone(d, o, f) < 0 ||
+	    json_doc_object(d, o, "headers", 0, &headers) < 0 ||
+	    (headers && feed_headers(d, headers, f) < 0) ||
+	    json_doc_duration(d, o, "timeout", JD_POSITIVE,
+			      &f->timeout_s) < 0 ||
+	    feed_retries(d, o, f) < 0)
+		return -1;
 	return 0;
 }
 
-/*
- * "name" is read first so that later messages can name the feed, and a
- * duplicate is caught before the feed is added.
- */
-static int load_feed(struct loader *ld, struct feed_config *fc, json_t *obj,
-		     size_t i)
+/* "feed 'x'" for messages, or "feed #3" while the name is not valid. */
+static void set_subject(struct json_doc *d, json_t *o, size_t i)
 {
-	struct feed f = {0};
-	const char *key;
-	json_t *v;
-	int ret = 0;
+	json_t *name = json_object_get(o, "name");
 
-	if (!json_is_object(obj))
-		return fail(ld, "a feed must be an object");
-	f.timeout_s = DEFAULT_TIMEOUT_S;
-	f.retries = DEFAULT_RETRIES;
-	json_locate(ld->text, &ld->jp, &f.line, &f.col);
-	json_object_foreach(obj, key, v) {
-		push_key(ld, key);
-		ret = feed_member(ld, fc, &f, key, v);
-		pop(ld);
-		if (ret < 0)
-			break;
-	}
-	if (!ret)
-		ret = check_required(ld, &f, i);
-	fc->feeds[fc->nfeeds++] = f; /* kept even on error, to be freed */
-	return ret;
+	strbuf_reset(&d->subject);
+	if (json_is_string(name) && name_ok(json_string_value(name)))
+		strbuf_addf(&d->subject, "feed '%s'", json_string_value(name));
+	else
+		strbuf_addf(&d->subject, "feed #%zu", i + 1);
 }
 
-static int load_root(struct loader *ld, struct feed_config *fc, json_t *root)
+static int feeds_parse(struct json_doc *d, struct feed_config *fc)
 {
-	const char *key;
-	json_t *v, *feeds = NULL;
+	static const char *const keys[] = {"feeds", NULL};
+	json_t *feeds, *o;
+	size_t i;
 
-	if (!json_is_object(root))
-		return fail(ld, "want an object {\"feeds\": [...]}");
-	json_object_foreach(root, key, v) {
-		if (!strcmp(key, "feeds")) {
-			feeds = v;
-			continue;
-		}
-		push_key(ld, key);
-		return fail(ld, "unknown key '%s' (want \"feeds\")", key);
-	}
-	if (!feeds)
-		return fail(ld, "missing \"feeds\"");
-	push_key(ld, "feeds");
-	if (!json_is_array(feeds))
-		return fail(ld, "\"feeds\" must be an array");
+	if (!json_is_object(d->root))
+		return json_doc_fail(d, 0, NULL, "a feed configuration must "
+				     "be an object {\"feeds\": [...]}");
+	strbuf_addstr(&d->subject, "the feed configuration");
+	if (json_doc_check_keys(d, d->root, keys) < 0 ||
+	    json_doc_array(d, d->root, "feeds", JD_REQUIRED, &feeds) < 0)
+		return -1;
 	fc->feeds = xcalloc(json_array_size(feeds) + 1, sizeof(*fc->feeds));
-	for (size_t i = 0; i < json_array_size(feeds); i++) {
-		int ret;
-		push_index(ld, i);
-		ret = load_feed(ld, fc, json_array_get(feeds, i), i);
-		pop(ld);
-		if (ret < 0)
+	d->base = d->path.depth + 1; /* fields named from the feed */
+	json_array_foreach(feeds, i, o) {
+		json_doc_push_index(d, i);
+		if (!json_is_object(o)) {
+			strbuf_reset(&d->subject);
+			return json_doc_fail(d, 0, NULL,
+					     "feed #%zu must be an object",
+					     i + 1);
+		}
+		set_subject(d, o, i);
+		/* counted first: feeds_release() frees what was read of it */
+		if (feed_parse(d, o, fc, &fc->feeds[fc->nfeeds++]) < 0)
 			return -1;
+		json_doc_pop(d);
 	}
 	return 0;
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup("");
-}
-
-int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err)
-{
-	struct strbuf text;
-	struct loader ld = {path, NULL, {0}, err};
-	json_error_t jerr;
-	json_t *root;
-	int ret;
-
-	memset(fc, 0, sizeof(*fc));
-	fc->path = xstrdup(path);
-	fc->dir = dir_of(path);
-	strbuf_init(&text);
-	if (strbuf_read_file(&text, path, FEEDS_MAX_BYTES) < 0) {
-		err_set(err, "cannot read '%s': %s", path, strerror(errno));
-		strbuf_release(&text);
-		return -1;
-	}
-	root = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		err_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
-		strbuf_release(&text);
-		return -1;
-	}
-	ld.text = text.buf;
-	ret = load_root(&ld, fc, root);
-	json_decref(root);
-	strbuf_release(&text);
-	return ret;
 }
 
 static void feed_release(struct feed *f)
@@ -370,6 +289,27 @@ void feeds_release(struct feed_config *fc)
 	free(fc->path);
 	free(fc->dir);
 	memset(fc, 0, sizeof(*fc));
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup("");
+}
+
+int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err)
+{
+	struct json_doc d;
+	int r;
+
+	memset(fc, 0, sizeof(*fc));
+	fc->path = xstrdup(path);
+	fc->dir = dir_of(path);
+	r = json_doc_load(&d, path, err);
+	if (!r)
+		r = feeds_parse(&d, fc);
+	json_doc_release(&d);
+	return r;
 }
 
 const struct feed *feeds_find(const struct feed_config *fc, const char *name)

@@ -128,6 +128,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		plans_release(&ps);
 		return EXIT_USAGE;
 	}
+	if (!cmd_store(ctx)) {
+		plans_release(&ps);
+		return EXIT_RUNTIME;
+	}
 	in.catalog = ctx->catalog;
 	in.plans = ps.items;
 	in.nplans = ps.n;

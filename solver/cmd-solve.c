@@ -350,8 +350,8 @@ int cmd_solve(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (parse_args(argc, argv, &sa) < 0)
 		return EXIT_USAGE;
-	if (!ctx->catalog || !ctx->store) {
-		error("solve needs --sites and a store");
+	if (!ctx->catalog) {
+		error("solve needs --sites SITES.json");
 		return EXIT_USAGE;
 	}
 	jobset_init(&js);
@@ -360,7 +360,7 @@ int cmd_solve(int argc, char **argv, struct cmd_ctx *ctx)
 		jobset_release(&js);
 		return EXIT_USAGE;
 	}
-	ret = plan_jobs(&sa, ctx, &js, &g);
+	ret = cmd_store(ctx) ? plan_jobs(&sa, ctx, &js, &g) : EXIT_RUNTIME;
 	jobset_release(&js);
 	return ret;
 }

@@ -49,6 +49,14 @@ test_expect_success 'commands not implemented yet say so and exit 2' '
 	test_grep "'\''predict'\'' is not implemented yet" err
 '
 
+test_expect_success 'an unknown option is a usage error in greenslot'"'"'s name' '
+	expect_code 2 $GS ingest --bogus &&
+	test ! -e greenslot.db &&
+	test_grep "^greenslot: unrecognized option '"'"'--bogus'"'"'" err &&
+	expect_code 2 $GS ingest --sites sites.json --feeds feeds.json &&
+	test_grep "^greenslot: unrecognized option '"'"'--sites'"'"'" err
+'
+
 test_expect_success 'an option without its value is a usage error' '
 	expect_code 2 $GS series --db &&
 	test_grep "option '\''--db'\'' needs a value" err
@@ -69,7 +77,8 @@ test_expect_success 'a store from a newer greenslot is refused' '
 test_expect_success 'a file that is not a greenslot store is refused, untouched' '
 	python3 -c "import sqlite3; c=sqlite3.connect(\"other.db\"); c.execute(\"CREATE TABLE t(x)\"); c.commit()" &&
 	cp other.db other.orig &&
-	expect_code 1 $GS ingest --db other.db --feeds none.json &&
+	echo "{\"feeds\": []}" >feeds.json &&
+	expect_code 1 $GS ingest --db other.db --feeds feeds.json &&
 	test_grep "'\''other.db'\'' is not a greenslot store" err &&
 	cmp other.db other.orig
 '

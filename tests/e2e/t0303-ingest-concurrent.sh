@@ -36,4 +36,18 @@ test_expect_success 'each point is new exactly once and stored once' '
 	test_cmp /dev/null dups
 '
 
+test_expect_success 'three ingests and a reader racing to create a new store, ten times' '
+	for round in 1 2 3 4 5 6 7 8 9 10; do
+		rm -f race.db race.db-wal race.db-shm &&
+		$GS ingest --db race.db -q --feeds feeds.json 2>e1 & p1=$!
+		$GS ingest --db race.db -q --feeds feeds.json 2>e2 & p2=$!
+		$GS ingest --db race.db -q --feeds feeds.json 2>e3 & p3=$!
+		wait $p1 && wait $p2 && wait $p3 &&
+		test_cmp /dev/null e1 && test_cmp /dev/null e2 &&
+		test_cmp /dev/null e3 &&
+		test $($GS series --db race.db --forecasts | wc -l) -eq $((1 + 1512 + 840)) ||
+		return 1
+	done
+'
+
 test_done

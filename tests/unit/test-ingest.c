@@ -519,41 +519,80 @@ static void test_feeds_errors(void **state)
 		"{\"feeds\": [\n"
 		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\",\n"
 		"   \"urll\": \"y\"}\n]}\n",
-		"3:12: unknown key 'urll' in a feed (want name, kind, url, "
-		"zone, headers, timeout, retries)");
-	expect_feeds_error(dir,
-		"{\"feeds\": [\n"
-		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\"},\n"
-		"  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"y.csv\"}\n"
-		"]}\n",
-		"3:12: duplicate feed name 'a'");
+		"3:4: unknown key 'urll' in feed 'a'");
 	expect_feeds_error(dir,
 		"{\"feeds\": [{\"name\": \"a b\", \"kind\": \"csv\", "
 		"\"url\": \"x\"}]}",
-		"1:21: invalid feed name 'a b' (want letters, digits, '_', "
-		"'.' and '-')");
+		"1:21: 'name': invalid feed name 'a b' in feed #1 (want "
+		"letters, digits, '_', '.' and '-')");
 	expect_feeds_error(dir,
 		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"cvs\", "
 		"\"url\": \"x\"}]}",
-		"1:34: unknown feed kind 'cvs' (want csv, uk-carbon-intensity, "
-		"entsoe, electricitymaps, watttime, open-meteo)");
+		"1:34: 'kind': unknown feed kind 'cvs' in feed 'a' (want csv, "
+		"uk-carbon-intensity, entsoe, electricitymaps, watttime, "
+		"open-meteo)");
 	expect_feeds_error(dir,
 		"{\"feeds\": [\n  {\"name\": \"a\", \"kind\": \"csv\"}]}",
-		"2:3: feed 'a' has no \"url\"");
+		"2:3: missing 'url' in feed 'a'");
 	expect_feeds_error(dir,
 		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
 		"\"url\": \"x\", \"timeout\": \"5s\"}]}",
-		"1:64: invalid duration '5s' for \"timeout\" (want ISO 8601, "
-		"e.g. PT30S)");
+		"1:64: 'timeout': invalid duration '5s' in feed 'a' (want "
+		"ISO 8601, e.g. PT30M, PT6H or P1DT2H)");
 	expect_feeds_error(dir,
 		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
 		"\"url\": \"x{bad}\"}]}",
-		"1:48: unknown placeholder '{bad}' (want {from}, {to}, "
-		"{from:FORMAT}, {to:FORMAT} or {env:NAME})");
+		"1:48: 'url': unknown placeholder '{bad}' (want {from}, {to}, "
+		"{from:FORMAT}, {to:FORMAT} or {env:NAME}) in feed 'a'");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x\"},\n"
+		"  {\"kind\": \"csv\", \"url\": \"x\"}]}",
+		"2:3: missing 'name' in feed #2");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		"\"url\": \"x\", \"headers\": {\"X-Ok\": \"1\", \"X No\": \"2\"}}]}",
+		"1:78: 'headers': invalid header name 'X No' in feed 'a' (want "
+		"letters, digits, '-' and '_')");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		"\"url\": \"x\", \"headers\": {\"X-Key\": \"{env:}\"}}]}",
+		"1:74: 'headers.X-Key': invalid environment variable name in "
+		"'{env:}' in feed 'a'");
+	expect_feeds_error(dir,
+		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		"\"url\": \"x\", \"retries\": 1.5}]}",
+		"1:64: 'retries' must be an integer from 0 to 10 in feed 'a'");
+	expect_feeds_error(dir, "{\"feeds\": [[]]}",
+		"1:12: feed #1 must be an object");
 	expect_feeds_error(dir, "{\"feed\": []}",
-		"1:10: unknown key 'feed' (want \"feeds\")");
+		"1:2: unknown key 'feed' in the feed configuration");
 	expect_feeds_error(dir, "{\"feeds\": [}",
-		"1:12: unexpected token near '}'");
+		"1:12: invalid JSON: unexpected token near '}'");
+}
+
+/* A duplicate name points at both feeds. */
+static void test_feeds_duplicate(void **state)
+{
+	struct tmpdir *d = *state;
+	struct feed_config fc;
+	struct errmsg err;
+	struct strbuf path, want;
+
+	strbuf_init(&path);
+	strbuf_init(&want);
+	write_file(d->path, "feeds.json",
+		   "{\"feeds\": [\n"
+		   "  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\"},\n"
+		   "  {\"url\": \"y.csv\", \"kind\": \"csv\", \"name\": \"a\"}\n"
+		   "]}\n");
+	strbuf_addf(&path, "%s/feeds.json", d->path);
+	strbuf_addf(&want, "%s:3:43: 'name': duplicate feed name 'a' (first "
+		    "at %s:2:3)", path.buf, path.buf);
+	assert_int_equal(feeds_load(&fc, path.buf, &err), -1);
+	assert_string_equal(err.msg, want.buf);
+	feeds_release(&fc);
+	strbuf_release(&path);
+	strbuf_release(&want);
 }
 
 /* ---- fetching (file:// only: the network is the e2e tests' job) ---- */
@@ -609,6 +648,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_feeds_load, setup_dir,
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_feeds_errors, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_feeds_duplicate, setup_dir,
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
 						teardown_dir),

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """plan-check.py - re-checks a greenslot plan independently of the solver.
 
-usage: plan-check.py [--ci CI.csv] SITES.json PLAN.json JOBS.json...
+usage: plan-check.py [--ci CI.csv [--temp TEMP.csv] [--total] [--rescore]]
+                     SITES.json PLAN.json JOBS.json...
 
 Written from the contract alone (no code shared with greenslot), so that a
 bug in the solver's accounting or constraints cannot hide in the check.
@@ -14,7 +15,14 @@ job starts after its predecessors end (and is unplaced when one of them
 is); that the totals are the sums over the jobs; and, for sites with a
 constant PUE, that energy_kwh = P_W / 1000 x PUE x hours.  With --ci
 (CSV time,zone,value of carbon intensity, piecewise constant) it also
-recomputes the emissions of every job on a constant-PUE site.
+recomputes the emissions of every job on a constant-PUE site; with --temp
+too (CSV time,zone,value of temperature, zone being the site's weather key;
+a slot without temperature takes the base PUE, as greenslot does) the
+energy and emissions of every job on any site.  --total prints the
+recomputed total emissions ("emissions_kg N") for comparing plans;
+--rescore does not compare each job's emissions with the plan's, for
+scoring a plan on other values than it was made on (e.g. the recorded
+ones).
 
 Exits 0 when the plan passes, 1 listing every violation, 2 on bad input.
 """
@@ -88,7 +96,10 @@ def floor_div(a, b):
 
 
 class Checker:
-    def __init__(self, sites, jobs, order, plan):
+    def __init__(self, sites, jobs, order, plan, temp=None):
+        self.temp = temp
+        self.rescore = False
+        self.total = float("nan")
         self.sites = {s["id"]: s for s in sites}
         self.site_order = [s["id"] for s in sites]
         self.jobs = jobs
@@ -197,12 +208,28 @@ class Checker:
         placed[jid] = (s, e)
         self.check_energy(pj, prof, site)
 
-    def check_energy(self, pj, prof, site):
+    def pue_at(self, site, t):
+        """PUE over the slot from t: the contract's formula."""
         pue = site.get("pue", 1.0)
-        if isinstance(pue, dict):
-            return  # depends on temperature we do not have
-        hours = (parse_time(pj["end"]) - parse_time(pj["start"])) / 3600
-        want = self.power_w(prof, site) / 1000 * pue * hours
+        if not isinstance(pue, dict):
+            return pue
+        temp = self.temp.get(site.get("weather", site["id"]))
+        mean = slot_mean(temp, t, t + self.slot) if temp else float("nan")
+        if math.isnan(mean):
+            return pue["base"]
+        return pue["base"] + pue["per_c"] * max(0.0, mean - pue["above_c"])
+
+    def job_slots(self, pj):
+        for sg in pj.get("segments", []):
+            yield from range(parse_time(sg["start"]), parse_time(sg["end"]),
+                             self.slot)
+
+    def check_energy(self, pj, prof, site):
+        if isinstance(site.get("pue", 1.0), dict) and self.temp is None:
+            return  # depends on temperature we were not given
+        kw = self.power_w(prof, site) / 1000
+        want = sum(kw * self.pue_at(site, t) * self.slot / 3600
+                   for t in self.job_slots(pj))
         if abs(pj["energy_kwh"] - want) > 1e-6 * max(1, want):
             self.err("%s: energy_kwh %g, want %g"
                      % (pj["id"], pj["energy_kwh"], want))
@@ -246,9 +273,12 @@ class Checker:
                 self.err("%s: unplaced without a reason" % u["id"])
 
     def check_emissions(self, ci):
+        self.total = 0.0
         for pj in self.plan["jobs"]:
             site = self.sites.get(pj["site"])
-            if site is None or isinstance(site.get("pue", 1.0), dict):
+            if site is None or (isinstance(site.get("pue", 1.0), dict)
+                                and self.temp is None):
+                self.total = float("nan")
                 continue
             series = ci.get(site["zone"])
             if not series:
@@ -258,13 +288,14 @@ class Checker:
             prof = self.pick_profile(self.jobs[pj["id"]], pj, site,
                                      self.slot_of(parse_time(pj["end"])) -
                                      self.slot_of(parse_time(pj["start"])))
-            kw = self.power_w(prof, site) / 1000 * site.get("pue", 1.0)
+            kw = self.power_w(prof, site) / 1000
             want = 0.0
-            for t in range(parse_time(pj["start"]), parse_time(pj["end"]),
-                           self.slot):
-                want += kw * self.slot / 3600 * \
+            for t in self.job_slots(pj):
+                want += kw * self.pue_at(site, t) * self.slot / 3600 * \
                     slot_mean(series, t, t + self.slot) / 1000
-            if abs(pj["emissions_kg"] - want) > 1e-6 * max(1, want):
+            self.total += want
+            if not self.rescore and \
+                    abs(pj["emissions_kg"] - want) > 1e-6 * max(1, want):
                 self.err("%s: emissions_kg %g, want %g from --ci"
                          % (pj["id"], pj["emissions_kg"], want))
 
@@ -312,23 +343,40 @@ def slot_mean(series, a, b):
 
 
 def main(argv):
-    ci_path = None
+    ci_path = temp_path = None
+    want_total = rescore = False
     args = argv[1:]
-    if len(args) >= 2 and args[0] == "--ci":
-        ci_path = args[1]
-        args = args[2:]
-    if len(args) < 3:
-        fail_usage("usage: plan-check.py [--ci CI.csv] SITES.json "
-                   "PLAN.json JOBS.json...")
+    while args and args[0].startswith("--"):
+        if args[0] in ("--total", "--rescore"):
+            want_total = want_total or args[0] == "--total"
+            rescore = rescore or args[0] == "--rescore"
+            args = args[1:]
+        elif args[0] in ("--ci", "--temp") and len(args) >= 2:
+            if args[0] == "--ci":
+                ci_path = args[1]
+            else:
+                temp_path = args[1]
+            args = args[2:]
+        else:
+            fail_usage("unknown option '%s'" % args[0])
+    if len(args) < 3 or (want_total and not ci_path):
+        fail_usage("usage: plan-check.py [--ci CI.csv [--temp TEMP.csv] "
+                   "[--total] [--rescore]] SITES.json PLAN.json "
+                   "JOBS.json...")
     sites = load_json(args[0])["sites"]
     plan = load_json(args[1])
     jobs, order = load_jobs(args[2:])
     ci = load_ci(ci_path) if ci_path else None
-    errors = Checker(sites, jobs, order, plan).run(ci)
+    temp = load_ci(temp_path) if temp_path else None
+    checker = Checker(sites, jobs, order, plan, temp)
+    checker.rescore = rescore
+    errors = checker.run(ci)
     for e in errors:
         print("plan-check: %s" % e)
     if errors:
         return 1
+    if want_total:
+        print("emissions_kg %.9g" % checker.total)
     print("plan-check: %d jobs placed, %d unplaced: ok"
           % (len(plan["jobs"]), len(plan["unplaced"])))
     return 0

@@ -294,6 +294,48 @@ static void warn_no_price(const struct solver_signals *sg,
 	}
 }
 
+/* The MILP's search, on one stderr line redrawn at most 5 times a second. */
+struct search_progress {
+	double shown_at;
+	bool shown;
+};
+
+static void show_progress(void *vctx, double seconds, double best,
+			  double bound)
+{
+	struct search_progress *sp = vctx;
+
+	if (sp->shown && seconds - sp->shown_at < 0.2)
+		return;
+	sp->shown = true;
+	sp->shown_at = seconds;
+	if (isnan(best))
+		fprintf(stderr, "\rmilp: %.1f s, bound %.6g, no plan yet   ",
+			seconds, bound);
+	else
+		fprintf(stderr, "\rmilp: %.1f s, best %.6g, bound %.6g   ",
+			seconds, best, bound);
+}
+
+/* Runs the policy, showing the search's progress on a terminal. */
+static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
+		      const struct instance *in, struct assignment *a,
+		      struct errmsg *err)
+{
+	struct search_progress sp = {0, false};
+	int ret;
+
+	if (ctx->stderr_tty && !sa->so.verbose) {
+		sa->so.progress = show_progress;
+		sa->so.progress_ctx = &sp;
+	}
+	ret = solver_run(in, &sa->so, a, err);
+	if (sp.shown)
+		fprintf(stderr, "\r%60s\r", "");
+	sa->so.progress = NULL;
+	return ret;
+}
+
 /* Signals, instance, policy, plan; returns an exit code. */
 static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 		     const struct jobset *js, const struct solver_grid *g)
@@ -315,7 +357,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	/* NEEDSWORK: pass the trained runtime predictor as the hook */
 	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
 	    instance_build(&in, cat, js, &sg, NULL, &err) < 0 ||
-	    solver_run(&in, &sa->so, &a, &err) < 0) {
+	    run_policy(sa, ctx, &in, &a, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
 	}

@@ -264,7 +264,11 @@ struct search {
 	double *warm;       /* column values of the greedy plan, or NULL */
 	bool warm_given;
 	double bound;       /* best proven bound seen, -INFINITY if none */
+	const struct solver_opts *o;
+	const struct timespec *t0;
 };
+
+static double seconds_since(const struct timespec *t0);
 
 /*
  * Called by GLPK at every step: remembers the best bound of the open
@@ -283,6 +287,14 @@ static void search_callback(glp_tree *tree, void *info)
 	if (glp_ios_reason(tree) == GLP_IHEUR && se->warm && !se->warm_given) {
 		se->warm_given = true;
 		glp_ios_heur_sol(tree, se->warm);
+	}
+	if (se->o->progress) {
+		glp_prob *lp = glp_ios_get_prob(tree);
+		double best = glp_mip_status(lp) == GLP_FEAS
+				      ? glp_mip_obj_val(lp)
+				      : (double)NAN;
+		se->o->progress(se->o->progress_ctx, seconds_since(se->t0),
+				best, se->bound);
 	}
 }
 
@@ -484,9 +496,9 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err)
 {
 	struct model md = {in, o, NULL, NULL, 0, {0}};
-	struct search se = {NULL, false, -(double)INFINITY};
 	struct assignment greedy;
 	struct timespec t0;
+	struct search se = {NULL, false, -(double)INFINITY, o, &t0};
 	const char *status = "optimal";
 	bool failed = false;
 	int old_term;

@@ -196,6 +196,14 @@ struct solver_opts {
 	uint64_t seed;           /* random only */
 	bool verbose;            /* let GLPK talk */
 	bool presolve;           /* milp: GLPK's presolver (no warm start) */
+	/*
+	 * milp: called at every step of the search with the seconds spent,
+	 * the best objective found (NAN before the first) and the proven
+	 * bound, so the command can show progress.  May be NULL.
+	 */
+	void (*progress)(void *ctx, double seconds, double incumbent,
+			 double bound);
+	void *progress_ctx;
 };
 void solver_opts_init(struct solver_opts *o);
 

@@ -15,10 +15,15 @@ done
 if [ "$(id -u)" -eq 0 ]; then
 	echo "greenslot: installing missing packages:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >&2 || {
+	log=$(mktemp)
+	if ! { apt-get update -qq && apt-get install -y -qq \
+		--no-install-recommends $missing; } >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		rm -f "$log"
 		echo "greenslot: apt-get failed; run: apt-get install -y$missing" >&2
 		exit 1
-	}
+	fi
+	rm -f "$log"
 else
 	echo "greenslot: missing packages; run: sudo apt-get install -y$missing" >&2
 	exit 1

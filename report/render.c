@@ -41,6 +41,8 @@ static const char css[] =
 	"td.num,th.num{text-align:right;white-space:nowrap;"
 	"font-variant-numeric:tabular-nums}"
 	"tr.first td{font-weight:600}"
+	"table.compare td{white-space:nowrap;overflow-wrap:normal}"
+	"table.compare th{white-space:normal;vertical-align:bottom}"
 	"figure.chart{margin:1rem 0}"
 	"figure.chart svg{display:block;width:100%;height:auto;"
 	"max-width:100%}"

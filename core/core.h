@@ -369,6 +369,9 @@ enum json_doc_flags {
 };
 
 int json_doc_load(struct json_doc *d, const char *path, struct errmsg *err);
+/* The same for a text in memory (a feed's response); name is for messages. */
+int json_doc_load_buffer(struct json_doc *d, const char *name,
+			 const char *text, size_t len, struct errmsg *err);
 void json_doc_release(struct json_doc *d);
 void json_doc_push_key(struct json_doc *d, const char *key);
 void json_doc_push_index(struct json_doc *d, size_t index);

@@ -356,26 +356,22 @@ static int token_start(const json_error_t *je, int col)
 	return col - n + 1 >= 1 ? col - n + 1 : col;
 }
 
-int json_doc_load(struct json_doc *d, const char *path, struct errmsg *err)
+static void doc_init(struct json_doc *d, const char *name,
+		     struct errmsg *err)
 {
-	json_error_t je;
-	bool in = !strcmp(path, "-");
-	int r;
-
 	memset(d, 0, sizeof(*d));
 	strbuf_init(&d->text);
 	strbuf_init(&d->subject);
 	strbuf_init(&d->field);
-	d->file = xstrdup(in ? "<stdin>" : path);
+	d->file = xstrdup(name);
 	d->err = err;
-	r = in ? read_stdin(&d->text)
-	       : strbuf_read_file(&d->text, path, JSON_MAX_BYTES);
-	if (r < 0 && errno == EFBIG)
-		return err_set(err, "'%s' is larger than %zu MiB", d->file,
-			       JSON_MAX_BYTES >> 20);
-	if (r < 0)
-		return err_set(err, "cannot read '%s': %s", d->file,
-			       strerror(errno));
+}
+
+/* Parses d->text, reporting a syntax error at the start of its token. */
+static int doc_parse(struct json_doc *d, struct errmsg *err)
+{
+	json_error_t je;
+
 	/* a UTF-8 byte order mark is invisible in editors: skip it */
 	if (d->text.len >= 3 && !memcmp(d->text.buf, "\xEF\xBB\xBF", 3)) {
 		memmove(d->text.buf, d->text.buf + 3, d->text.len - 2);
@@ -390,6 +386,31 @@ int json_doc_load(struct json_doc *d, const char *path, struct errmsg *err)
 			      je.text);
 	}
 	return 0;
+}
+
+int json_doc_load(struct json_doc *d, const char *path, struct errmsg *err)
+{
+	bool in = !strcmp(path, "-");
+	int r;
+
+	doc_init(d, in ? "<stdin>" : path, err);
+	r = in ? read_stdin(&d->text)
+	       : strbuf_read_file(&d->text, path, JSON_MAX_BYTES);
+	if (r < 0 && errno == EFBIG)
+		return err_set(err, "'%s' is larger than %zu MiB", d->file,
+			       JSON_MAX_BYTES >> 20);
+	if (r < 0)
+		return err_set(err, "cannot read '%s': %s", d->file,
+			       strerror(errno));
+	return doc_parse(d, err);
+}
+
+int json_doc_load_buffer(struct json_doc *d, const char *name,
+			 const char *text, size_t len, struct errmsg *err)
+{
+	doc_init(d, name, err);
+	strbuf_add(&d->text, text, len);
+	return doc_parse(d, err);
 }
 
 void json_doc_release(struct json_doc *d)

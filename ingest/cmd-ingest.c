@@ -153,6 +153,9 @@ static int run_one(struct store *st, const struct feed_request *rq,
 	if (res.duplicates)
 		warning("feed '%s': %zu duplicate rows; the later ones were "
 			"kept", rq->feed->name, res.duplicates);
+	if (res.rejected)
+		warning("feed '%s': %zu impossible values rejected (not "
+			"stored)", rq->feed->name, res.rejected);
 	if (!a->quiet)
 		printf("%s: %zu points, %zu new or changed\n", rq->feed->name,
 		       res.points, res.changed);

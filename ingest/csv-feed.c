@@ -285,7 +285,6 @@ static int long_row(struct csv_parse *cp, gs_time t, gs_time issued,
 	const struct layout *l = &cp->lay;
 	const struct csv_field *fs = cp->rd.fields;
 	const char *zone = l->zone_default, *signal, *s;
-	struct store_point *p;
 	double v;
 	bool have;
 
@@ -317,13 +316,8 @@ static int long_row(struct csv_parse *cp, gs_time t, gs_time issued,
 	if (!isfinite(v))
 		return cell_error(cp, &fs[l->value], err,
 				  "column 'value': number out of range");
-	p = point_batch_add(cp->out);
-	p->zone = zone;
-	p->signal = signal;
-	p->unit = cp->cache.unit_out;
-	p->time = t;
-	p->issued = issued;
-	p->value = v;
+	point_batch_put(cp->out, zone, signal, cp->cache.unit_out, t, issued,
+			v);
 	return 0;
 }
 
@@ -341,7 +335,6 @@ static int wide_row(struct csv_parse *cp, gs_time t, gs_time issued,
 		zone = point_batch_intern(cp->out, s, strlen(s));
 	}
 	for (size_t i = 0; i < l->ncols; i++) {
-		struct store_point *p;
 		double v;
 		bool have;
 
@@ -351,13 +344,8 @@ static int wide_row(struct csv_parse *cp, gs_time t, gs_time issued,
 			return -1;
 		if (!have)
 			continue;
-		p = point_batch_add(cp->out);
-		p->zone = zone;
-		p->signal = l->col_signal[i];
-		p->unit = l->col_unit[i];
-		p->time = t;
-		p->issued = issued;
-		p->value = v;
+		point_batch_put(cp->out, zone, l->col_signal[i],
+				l->col_unit[i], t, issued, v);
 	}
 	return 0;
 }

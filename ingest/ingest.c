@@ -128,10 +128,6 @@ int feed_request_prepare(struct feed_request *rq,
 	memset(rq, 0, sizeof(*rq));
 	rq->feed = f;
 	secrets_init(&rq->secrets);
-	if (!f->kind->parse)
-		return err_at(err, fc->path, f->kind_line, f->kind_col,
-			      "feed kind '%s' is not implemented yet",
-			      f->kind->name);
 	split_window(rq, f->kind, w);
 	for (size_t i = 0; i < rq->nchunks; i++) {
 		if (chunk_target(rq, fc, &rq->chunks[i], err) < 0 ||
@@ -243,6 +239,7 @@ int ingest_feed(struct store *st, const struct feed_request *rq,
 	point_batch_init(&pb);
 	ret = fetch_and_parse(rq, &o, &pb, res, err);
 	if (!ret) {
+		res->rejected = pb.rejected;
 		res->duplicates = point_batch_dedup(&pb);
 		res->clipped = point_batch_clip(&pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
@@ -255,8 +252,9 @@ int ingest_feed(struct store *st, const struct feed_request *rq,
 
 	strbuf_init(&summary);
 	if (!ret)
-		strbuf_addf(&summary, "%zu points, %zu new or changed",
-			    res->points, res->changed);
+		strbuf_addf(&summary, "%zu points, %zu new or changed, "
+			    "%zu rejected", res->points, res->changed,
+			    res->rejected);
 	else
 		strbuf_addstr(&summary, err->msg);
 	if (store_log_ingest(st, f->name, started, time_now(), ret == 0,

@@ -41,6 +41,7 @@ int cmd_series(int argc, char **argv, struct cmd_ctx *ctx);
 struct point_batch {
 	struct store_point *pts;
 	size_t n, alloc;
+	size_t rejected;    /* impossible values the parser skipped */
 	char **strs;        /* interned strings the points point to */
 	size_t nstrs, alloc_strs;
 };
@@ -57,6 +58,14 @@ struct store_point *point_batch_add(struct point_batch *pb);
  * key, the one added last.  Returns how many were dropped.
  */
 size_t point_batch_dedup(struct point_batch *pb);
+/*
+ * Appends a point (issued GS_TIME_NONE for a recorded value), or counts it
+ * in pb->rejected when signal_plausible() says no grid or sky produces it.
+ * zone, signal and unit must be interned in pb.
+ */
+void point_batch_put(struct point_batch *pb, const char *zone,
+		     const char *signal, const char *unit, gs_time t,
+		     gs_time issued, double v);
 /* Drops points with time outside [from, to) (GS_TIME_NONE: open end). */
 size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to);
 
@@ -70,6 +79,12 @@ size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to);
  * busy_<resource> (fuel and resource: [a-z0-9_]+).
  */
 bool signal_valid(const char *signal);
+/*
+ * False for values no grid or sky produces: not finite, carbon intensity
+ * outside 0..2000 gCO2eq/kWh, temperature or dewpoint outside -90..60
+ * degC, negative wind, radiation or precipitation.
+ */
+bool signal_plausible(const char *signal, double v);
 /* The unit a signal is stored in, or NULL (price: per feed; busy: count). */
 const char *signal_unit(const char *signal);
 
@@ -144,7 +159,7 @@ enum feed_kind_flags {
 
 struct feed_kind {
 	const char *name;
-	feed_parse_fn parse;  /* NULL: not implemented yet */
+	feed_parse_fn parse;
 	int64_t max_window;   /* longest window one request may ask, 0: any */
 	unsigned flags;
 };
@@ -280,8 +295,8 @@ struct ingest_window {
 void ingest_window_default(struct ingest_window *w, gs_time now);
 
 /*
- * Expands one feed's templates.  Fails (a configuration error) when the
- * kind is not implemented or an environment variable is missing.
+ * Expands one feed's templates.  Fails (a configuration error) when an
+ * environment variable is missing.
  */
 int feed_request_prepare(struct feed_request *rq,
 			 const struct feed_config *fc, const struct feed *f,
@@ -301,6 +316,7 @@ struct ingest_result {
 	size_t changed;     /* of those, new or changed */
 	size_t duplicates;  /* rows overridden by a later row */
 	size_t clipped;     /* rows outside an explicit window */
+	size_t rejected;    /* impossible values the parser skipped */
 };
 
 /*
@@ -319,5 +335,132 @@ int ingest_feed(struct store *st, const struct feed_request *rq,
 /* kind "csv": the generic series CSV, long or wide form. */
 int csv_feed_parse(const struct feed_response *r, struct point_batch *out,
 		   struct errmsg *err);
+
+
+/* ---- JSON feed kinds: open-meteo, electricitymaps, watttime ---- */
+
+/*
+ * Shared by the JSON kinds (ingest/json-feed.c).  json_feed_open() reads
+ * r->body into d (release with json_doc_release() whether it failed or
+ * not); syntax errors are "DISPLAY:LINE:COL: invalid JSON: ...", and the
+ * json_doc_* getters then name positions and fields the same way.
+ */
+int json_feed_open(struct json_doc *d, const struct feed_response *r,
+		   struct errmsg *err);
+/* The feed's zone, else fallback (may be NULL), interned; NULL if neither. */
+const char *json_feed_zone(const struct feed_response *r,
+			   struct point_batch *out, const char *fallback);
+
+/*
+ * kind "open-meteo": forecast, archive and historical-forecast API JSON,
+ * the "hourly" and "minutely_15" blocks (ingest/feed-openmeteo.c).
+ */
+int open_meteo_parse(const struct feed_response *r, struct point_batch *out,
+		     struct errmsg *err);
+/* True when the url template names an archive (recorded values). */
+bool open_meteo_is_archive(const char *url);
+/* kind "electricitymaps": v3 carbon-intensity (ingest/feed-emaps.c). */
+int electricitymaps_parse(const struct feed_response *r,
+			  struct point_batch *out, struct errmsg *err);
+/* kind "watttime": v3 historical and forecast (ingest/feed-watttime.c). */
+int watttime_parse(const struct feed_response *r, struct point_batch *out,
+		   struct errmsg *err);
+
+/*
+ * kind "uk-carbon-intensity": the National Grid ESO Carbon Intensity API
+ * JSON, national and regional (ingest/feed-uk.c).  `actual` is recorded,
+ * `forecast` a provider forecast issued at r->fetched; regional values go
+ * to zones "GB-<regionid>".  The _counted form also says how many
+ * impossible intensities (below 0, above 2000 gCO2eq/kWh) it skipped.
+ */
+int uk_feed_parse(const struct feed_response *r, struct point_batch *out,
+		  struct errmsg *err);
+int uk_feed_parse_counted(const struct feed_response *r,
+			  struct point_batch *out, size_t *rejected,
+			  struct errmsg *err);
+
+/*
+ * kind "entsoe": ENTSO-E Transparency Platform XML (ingest/feed-entsoe.c,
+ * ingest/feed-entsoe-mix.c), read with libxml2's streaming reader,
+ * elements matched by local name in the root's namespace:
+ *   A75 GL_MarketDocument    generation_<fuel> (MW) per psrType, and
+ *                            carbon_intensity from the mix (lifecycle
+ *                            factors) where every production type has
+ *                            a value; consumption series skipped
+ *   A65 GL_MarketDocument    load (MW): processType A16 recorded, A01 a
+ *                            provider forecast issued at createdDateTime
+ *   A44 Publication_...      price (CURRENCY/MWh), recorded
+ *   Acknowledgement_...      "no matching data found": no points;
+ *                            any other reason is an error
+ * All points go to the feed's zone.  entsoe_parse() also counts what it
+ * skipped; entsoe_feed_parse() is the kind's parse function.
+ */
+struct entsoe_stats {
+	bool no_data;          /* an acknowledgement: no matching data */
+	size_t consumption;    /* A75 series with only outBiddingZone */
+	size_t rejected;       /* negative generation or load values */
+	size_t other_sequence; /* A44 series of classificationSequence != 1 */
+	size_t partial_mix;    /* times without carbon_intensity: a missing
+				  production type or an unknown fuel */
+	size_t unknown_psr;    /* series of a psrType not in the table */
+	struct strbuf warnings; /* one line each, "\n"-terminated */
+};
+void entsoe_stats_init(struct entsoe_stats *st);
+void entsoe_stats_release(struct entsoe_stats *st);
+int entsoe_parse(const struct feed_response *r, struct point_batch *out,
+		 struct entsoe_stats *st, struct errmsg *err);
+int entsoe_feed_parse(const struct feed_response *r, struct point_batch *out,
+		      struct errmsg *err);
+
+/* A psrType code and the fuel it is stored as (generation_<fuel>). */
+struct entsoe_psr {
+	const char *code;   /* "B01" */
+	const char *fuel;   /* "biomass" */
+	const char *factor; /* its emission_factor fuel; NULL: not in the mix */
+};
+/* The entry of a psrType code, or NULL for a code not in the table. */
+const struct entsoe_psr *entsoe_psr_find(const char *code);
+const struct entsoe_psr *entsoe_psr_table(size_t *n);
+
+/* gCO2eq/kWh per fuel, a copy of data/emission-factors.csv. */
+struct emission_factor {
+	const char *fuel;
+	double lifecycle, direct;
+};
+const struct emission_factor *emission_factor_find(const char *fuel);
+const struct emission_factor *emission_factor_table(size_t *n);
+
+/*
+ * The generation mix of one A75 document: values per fuel, each holding
+ * over [t, t + len).  entsoe_mix_intensity() appends carbon_intensity at
+ * every time some production type starts a value, when all production
+ * types of the mix have one there (unknown fuels only when 0 MW).
+ */
+struct entsoe_mix_value {
+	gs_time t;
+	int64_t len;
+	double mw;
+	size_t seq;   /* order added: the last of equal times wins */
+};
+struct entsoe_mix_fuel {
+	const struct entsoe_psr *psr; /* NULL: an unknown code */
+	char *code;                   /* the psrType code */
+	double factor;                /* lifecycle gCO2eq/kWh; NAN: none */
+	struct entsoe_mix_value *v;
+	size_t n, alloc;
+};
+struct entsoe_mix {
+	struct entsoe_mix_fuel *f;
+	size_t n, alloc;
+	size_t seq;
+};
+void entsoe_mix_init(struct entsoe_mix *m);
+void entsoe_mix_release(struct entsoe_mix *m);
+/* psr NULL: a code without a factor (kept out unless it is 0 MW). */
+void entsoe_mix_add(struct entsoe_mix *m, const struct entsoe_psr *psr,
+		    const char *code, gs_time t, int64_t len, double mw);
+/* Returns how many times it skipped (partial mix). */
+size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
+			    const char *zone);
 
 #endif

@@ -129,3 +129,22 @@ size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to)
 	pb->n = n;
 	return dropped;
 }
+
+void point_batch_put(struct point_batch *pb, const char *zone,
+		     const char *signal, const char *unit, gs_time t,
+		     gs_time issued, double v)
+{
+	struct store_point *p;
+
+	if (!signal_plausible(signal, v)) {
+		pb->rejected++;
+		return;
+	}
+	p = point_batch_add(pb);
+	p->zone = zone;
+	p->signal = signal;
+	p->unit = unit;
+	p->time = t;
+	p->issued = issued;
+	p->value = v;
+}

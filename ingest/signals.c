@@ -8,6 +8,7 @@
  */
 #include "ingest/ingest.h"
 
+#include <math.h>
 #include <strings.h>
 
 enum signal_class {
@@ -222,4 +223,19 @@ int unit_conversion(const char *signal, const char *unit,
 		return 0;
 	}
 	return unknown_unit(signal, unit, c, err);
+}
+
+bool signal_plausible(const char *signal, double v)
+{
+	if (!isfinite(v))
+		return false;
+	if (!strcmp(signal, "carbon_intensity"))
+		return v >= 0 && v <= 2000;
+	if (!strcmp(signal, "temperature") || !strcmp(signal, "dewpoint"))
+		return v >= -90 && v <= 60;
+	if (!strcmp(signal, "wind_speed") ||
+	    !strcmp(signal, "solar_radiation") ||
+	    !strcmp(signal, "precipitation"))
+		return v >= 0;
+	return true;
 }

@@ -169,7 +169,7 @@ static void test_csv_long_units(void **state)
 		"zone,unit,value,signal,time\n"
 		"PJM,lb/MWh,1000,carbon_intensity,2021-06-01T00:00:00Z\n"
 		"PJM,tCO2/MWh,0.25,carbon_intensity,2021-06-01T01:00:00Z\n"
-		"PJM,degF,212,temperature,2021-06-01T00:00:00Z\n"
+		"PJM,degF,95,temperature,2021-06-01T00:00:00Z\n"
 		"PJM,K,273.15,temperature,2021-06-01T01:00:00Z\n"
 		"PJM,km/h,36,wind_speed,2021-06-01T00:00:00Z\n"
 		"PJM,kW,1500,load,2021-06-01T00:00:00Z\n"
@@ -184,7 +184,7 @@ static void test_csv_long_units(void **state)
 	assert_float_equal(pb.pts[0].value, 453.59237, 1e-9);
 	assert_string_equal(pb.pts[0].unit, "gCO2eq/kWh");
 	assert_float_equal(pb.pts[1].value, 250, 0);
-	assert_true(pb.pts[2].value == 100); /* exactly */
+	assert_true(pb.pts[2].value == 35); /* exactly */
 	assert_string_equal(pb.pts[2].unit, "degC");
 	assert_float_equal(pb.pts[3].value, 0, 1e-12);
 	assert_true(pb.pts[4].value == 10);
@@ -197,6 +197,18 @@ static void test_csv_long_units(void **state)
 	assert_string_equal(pb.pts[8].unit, "EUR/MWh");
 	assert_null(pb.pts[9].unit); /* a price of unknown currency */
 	assert_string_equal(pb.pts[10].zone, "site-1");
+	assert_int_equal(pb.rejected, 0);
+	point_batch_release(&pb);
+
+	/* impossible values are counted and left out, not errors */
+	assert_int_equal(parse("time,carbon_intensity,temperature\n"
+			       "2021-06-01T00:00:00Z,-3,61\n"
+			       "2021-06-01T01:00:00Z,2001,-90.5\n"
+			       "2021-06-01T02:00:00Z,2000,60\n",
+			       "PJM", &pb, &err), 0);
+	assert_int_equal(pb.n, 2);
+	assert_int_equal(pb.rejected, 4);
+	assert_true(pb.pts[0].value == 2000);
 	point_batch_release(&pb);
 }
 
@@ -449,7 +461,7 @@ static void test_feeds_load(void **state)
 		   "\"PT5S\", \"retries\": 0, \"headers\": {\"X-Key\": "
 		   "\"{env:GS_TEST_KEY}\"}},\n"
 		   "  {\"name\": \"de\", \"kind\": \"entsoe\", \"url\": "
-		   "\"https://e/\"}\n"
+		   "\"https://e/\", \"zone\": \"DE\"}\n"
 		   "]}\n");
 	strbuf_init(&path);
 	strbuf_init(&want);
@@ -497,14 +509,9 @@ static void test_feeds_load(void **state)
 	assert_string_equal(rq.display, "https://h/{from}?k={env:GS_TEST_KEY}");
 	feed_request_release(&rq);
 
-	/* a known kind that is not implemented refuses to run */
-	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[2], &w,
-					      &err), -1);
-	strbuf_reset(&want);
-	strbuf_addf(&want, "%s:4:26: feed kind 'entsoe' is not implemented "
-		    "yet", path.buf);
-	assert_string_equal(err.msg, want.buf);
-	feed_request_release(&rq);
+	f = feeds_find(&fc, "de");
+	assert_string_equal(f->kind->name, "entsoe");
+	assert_string_equal(f->zone, "DE");
 	feeds_release(&fc);
 	strbuf_release(&path);
 	strbuf_release(&want);

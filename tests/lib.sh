@@ -10,6 +10,9 @@
 #                          (return 1) unless it exits with status N
 #   test_cmp EXPECTED ACTUAL   diff -u, fails on any difference
 #   test_grep PATTERN FILE     fails (showing FILE) unless grep -E matches
+#   start_fake_server DIR      serve DIR on 127.0.0.1 (tests/tools/fake-server,
+#                              requests logged to ./requests.log); sets PORT
+#                              and URL; the server stops when the script ends
 #   test_done                  last line of every script
 # Output is TAP: "ok N - what" / "not ok N - what".
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +25,8 @@ unset ENTSOE_TOKEN
 test_count=0
 test_failed=0
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/greenslot-test.XXXXXX")
-trap 'cd /; rm -rf "$TEST_DIR"' EXIT
+FAKE_SERVER_PID=
+trap 'cd /; [ -z "$FAKE_SERVER_PID" ] || kill $FAKE_SERVER_PID 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
 cd "$TEST_DIR" || exit 1
 
 test_expect_success() {
@@ -58,6 +62,15 @@ test_grep() {
 		cat "$2"
 		return 1
 	fi
+}
+
+start_fake_server() {
+	"$BUILD/tests/fake-server" -l requests.log -i 60 port "$1" &
+	FAKE_SERVER_PID=$!
+	i=0
+	while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat port)
+	URL=http://127.0.0.1:$PORT
 }
 
 test_done() {

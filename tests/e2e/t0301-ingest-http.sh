@@ -11,13 +11,7 @@ mkdir www
 cp "$FIX/ingest/CISO-2021-06-01-07.csv" www/ciso.csv
 printf 'time,carbon_intensity\n2021-06-01T00:00:00Z,abc\n' >www/bad.csv
 
-$BUILD/tests/fake-server -l requests.log -i 60 port www &
-server=$!
-trap 'kill $server 2>/dev/null; cd /; rm -rf "$TEST_DIR"' EXIT
-i=0
-while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(cat port)
-URL=http://127.0.0.1:$PORT
+start_fake_server www
 
 feed() { # name url [extra json]
 	printf '  {"name": "%s", "kind": "csv", "zone": "%s", "retries": %s,\n' \

@@ -15,13 +15,7 @@ cp "$UK/regional_regionid_13_fw24h.json" www/regional/13
 cp "$UK/error_400.json" www/error
 head -c 700 "$UK/national_pt24h_2023-03-16T1201Z.json" >www/cut.json
 
-$BUILD/tests/fake-server -l requests.log -i 60 port www &
-server=$!
-trap 'kill $server 2>/dev/null; cd /; rm -rf "$TEST_DIR"' EXIT
-i=0
-while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(cat port)
-URL=http://127.0.0.1:$PORT
+start_fake_server www
 # the window of the recorded response: GET /intensity/2023-03-16T12:01Z/pt24h
 WINDOW="--from 2023-03-15T12:00:00Z --to 2023-03-16T12:01:00Z"
 

@@ -17,13 +17,7 @@ done
 sed '0,/<\/quantity>/s|</quantity>|</quantty>|' \
 	www/A75-DE.xml >www/bad.xml
 
-$BUILD/tests/fake-server -l requests.log -i 60 port www &
-server=$!
-trap 'kill $server 2>/dev/null; cd /; rm -rf "$TEST_DIR"' EXIT
-i=0
-while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(cat port)
-URL=http://127.0.0.1:$PORT
+start_fake_server www
 Q='securityToken={env:ENTSOE_TOKEN}&periodStart={from:%Y%m%d%H%M}&periodEnd={to:%Y%m%d%H%M}'
 
 # writes feeds.json from "name file" lines on stdin

@@ -20,12 +20,7 @@ sed 's/lbs_co2_per_mwh/percent/' www/v3/historical >www/v3/signal-index
 printf '{"utc_offset_seconds": 0,\n "hourly": {"time": ["2024-01-01T00:00",\n' \
 	>www/v1/cut
 
-$BUILD/tests/fake-server -l requests.log -i 60 port www &
-server=$!
-trap 'kill $server 2>/dev/null; cd /; rm -rf "$TEST_DIR"' EXIT
-i=0
-while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-URL=http://127.0.0.1:$(cat port)
+start_fake_server www
 
 # feeds.json from "name kind zone path" lines on stdin (zone - : none)
 feeds() {

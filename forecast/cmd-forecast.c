@@ -142,55 +142,18 @@ static int parse_args(int argc, char **argv, struct forecast_args *a)
 /* forecast                                                            */
 /* ------------------------------------------------------------------ */
 
-static void to_points(const struct fc_result *r, const char *zone,
-		      const char *signal, struct store_point *pts)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct store_point *p = &pts[i];
-		memset(p, 0, sizeof(*p));
-		p->zone = zone;
-		p->signal = signal;
-		p->time = r->t[i];
-		p->value = r->v[i];
-		p->issued = r->issued;
-		p->lo80 = r->lo80[i];
-		p->hi80 = r->hi80[i];
-		p->lo95 = r->lo95[i];
-		p->hi95 = r->hi95[i];
-	}
-}
-
-static int store_forecast(struct store *st, const struct fc_result *r,
-			  const char *zone, const char *signal,
-			  struct errmsg *err)
-{
-	struct store_point *pts = xcalloc(r->n, sizeof(*pts));
-	int ret;
-
-	to_points(r, zone, signal, pts);
-	ret = store_put_points(st, fc_model_name(FC_GREENSLOT), pts, r->n,
-			       time_now(), NULL, err);
-	free(pts);
-	return ret;
-}
-
 /* Forecasts one zone/signal, stores it and prints its summary line. */
 static int forecast_one(struct store *st, const char *zone,
 			const char *signal, const struct forecast_args *a)
 {
-	struct series hist;
 	struct fc_result r;
 	struct errmsg err;
 	char t0[GS_TIME_BUFSZ], t1[GS_TIME_BUFSZ];
 	int ret = -1;
 
-	series_init(&hist);
 	fc_result_init(&r);
-	if (store_get_series(st, zone, signal, GS_TIME_NONE, a->at, &hist,
-			     &err) < 0 ||
-	    forecast_model(FC_GREENSLOT, &hist, a->at, a->horizon_s, 0, &r,
-			   &err) < 0 ||
-	    store_forecast(st, &r, zone, signal, &err) < 0) {
+	if (forecast_store(st, zone, signal, a->at, a->horizon_s, &r,
+			   &err) < 0) {
 		error("%s %s: %s", zone, signal, err.msg);
 		goto out;
 	}
@@ -202,7 +165,6 @@ static int forecast_one(struct store *st, const char *zone,
 	ret = 0;
 out:
 	fc_result_release(&r);
-	series_release(&hist);
 	return ret;
 }
 

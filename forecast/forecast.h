@@ -105,6 +105,16 @@ int forecast_model(enum fc_model m, const struct series *history,
 		   gs_time issued, int64_t horizon_s, int64_t step_s,
 		   struct fc_result *out, struct errmsg *err);
 
+/*
+ * Forecasts zone/signal with greenslot's model from the values recorded
+ * before `at`, over horizon_s on the series' own step, and stores it as
+ * source "greenslot" issued at `at`.  r (initialised by the caller) gets
+ * the forecast, with its warnings.
+ */
+int forecast_store(struct store *st, const char *zone, const char *signal,
+		   gs_time at, int64_t horizon_s, struct fc_result *r,
+		   struct errmsg *err);
+
 /* The seasonal naive reference: forecast_model(FC_SEASONAL_NAIVE, ...). */
 int forecast_snaive(const struct series *history, gs_time issued,
 		    int64_t horizon_s, int64_t step_s, struct fc_result *out,

@@ -302,6 +302,17 @@ void strv_free(char **v, size_t n);
 int store_log_ingest(struct store *st, const char *feed, gs_time started,
 		     gs_time finished, bool ok, size_t points,
 		     const char *message, struct errmsg *err);
+/*
+ * ETag and Last-Modified of the last response of a feed's request, keyed
+ * by feed and a key free of secrets (the url template and the window).
+ * Get: both NULL when nothing is stored (caller frees).  Put: replaces.
+ */
+int store_get_http_cache(struct store *st, const char *feed, const char *key,
+			 char **etag, char **last_modified,
+			 struct errmsg *err);
+int store_put_http_cache(struct store *st, const char *feed, const char *key,
+			 const char *etag, const char *last_modified,
+			 gs_time fetched, struct errmsg *err);
 
 /* ------------------------------------------------------------------ */
 /* JSON input: site catalogs and job specs                             */

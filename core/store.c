@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
 #define BUSY_TIMEOUT_MS 60000
 
@@ -86,6 +86,15 @@ static const char *const migrations[] = {
 	"  trained_at INTEGER NOT NULL,"
 	"  params BLOB,"
 	"  metrics TEXT);",
+	/* 2: validators of feed responses, for conditional requests; keyed
+	   by the url template and window, never by anything expanded */
+	"CREATE TABLE http_cache ("
+	"  feed TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  fetched_at INTEGER,"
+	"  PRIMARY KEY (feed, key)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -936,5 +945,63 @@ int store_log_ingest(struct store *st, const char *feed, gs_time started,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "cannot log the ingest run");
+	return 0;
+}
+
+int store_get_http_cache(struct store *st, const char *feed, const char *key,
+			 char **etag, char **last_modified,
+			 struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*etag = *last_modified = NULL;
+	if (prepare(st,
+		    "SELECT etag, last_modified FROM http_cache "
+		    "WHERE feed = ? AND key = ?",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *e = sqlite3_column_text(stmt, 0);
+		const unsigned char *lm = sqlite3_column_text(stmt, 1);
+		*etag = e ? xstrdup((const char *)e) : NULL;
+		*last_modified = lm ? xstrdup((const char *)lm) : NULL;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the http cache");
+	return 0;
+}
+
+int store_put_http_cache(struct store *st, const char *feed, const char *key,
+			 const char *etag, const char *last_modified,
+			 gs_time fetched, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO http_cache (feed, key, etag, "
+		    "last_modified, fetched_at) VALUES (?, ?, ?, ?, ?)",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	if (etag)
+		sqlite3_bind_text(stmt, 3, etag, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 3);
+	if (last_modified)
+		sqlite3_bind_text(stmt, 4, last_modified, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 4);
+	sqlite3_bind_int64(stmt, 5, fetched);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot write the http cache");
 	return 0;
 }

@@ -19,13 +19,16 @@ static const struct cmd_opt ingest_opts[] = {
 		     "on the hour); when given, earlier rows are dropped"},
 	{"--to T", "end of the window to fetch (default: 48 hours ahead); "
 		   "when given, rows from it on are dropped"},
+	{"--refetch", "fetch every response whole, ignoring the ETag and "
+		      "Last-Modified stored from the last run"},
 	{"-q, --quiet", "print nothing but errors"},
 	{"--db PATH", "store to write to"},
 	{NULL, NULL},
 };
 
 const struct cmd_doc cmd_ingest_doc = {
-	"ingest --feeds FEEDS.json [--feed NAME]... [--from T] [--to T]",
+	"ingest --feeds FEEDS.json [--feed NAME]... [--from T] [--to T] "
+	"[--refetch]",
 	"fetch carbon intensity, prices and weather into the store",
 	"Fetches each feed of FEEDS.json (kinds csv, uk-carbon-intensity, "
 	"entsoe, electricitymaps, watttime, open-meteo) for the window and "
@@ -35,9 +38,13 @@ const struct cmd_doc cmd_ingest_doc = {
 	"are never printed.  Besides name, kind, url and zone a feed may "
 	"have \"headers\" (an object; values are templates like the url), "
 	"\"timeout\" (ISO 8601, default PT60S) and \"retries\" (on 5xx and "
-	"timeouts, default 2).  Prints one line per feed: NAME: N points, M "
-	"new or changed.  Exit 1 if a feed could not be fetched, 2 if one "
-	"sent invalid data.",
+	"timeouts, default 2).  HTTP requests accept compressed responses, "
+	"retry with jittered backoff (honouring Retry-After up to 5 "
+	"minutes) and are conditional: a server that answers 304 Not "
+	"Modified for the url template and window of the last successful "
+	"run costs nothing.  Prints one line per feed: NAME: N points, M "
+	"new or changed (or NAME: not modified).  Exit 1 if a feed could "
+	"not be fetched, 2 if one sent invalid data.",
 	ingest_opts,
 };
 
@@ -47,6 +54,7 @@ struct ingest_args {
 	size_t nnames, alloc;
 	struct ingest_window w;
 	bool quiet;
+	bool refetch;
 };
 
 static int parse_args(int argc, char **argv, struct ingest_args *a)
@@ -57,6 +65,7 @@ static int parse_args(int argc, char **argv, struct ingest_args *a)
 		{"from", required_argument, NULL, 'a'},
 		{"to", required_argument, NULL, 'b'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"refetch", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -84,6 +93,9 @@ static int parse_args(int argc, char **argv, struct ingest_args *a)
 			break;
 		case 'q':
 			a->quiet = true;
+			break;
+		case 'r':
+			a->refetch = true;
 			break;
 		default:
 			return -1;
@@ -156,7 +168,9 @@ static int run_one(struct store *st, const struct feed_request *rq,
 	if (res.rejected)
 		warning("feed '%s': %zu impossible values rejected (not "
 			"stored)", rq->feed->name, res.rejected);
-	if (!a->quiet)
+	if (!a->quiet && res.not_modified)
+		printf("%s: not modified\n", rq->feed->name);
+	else if (!a->quiet)
 		printf("%s: %zu points, %zu new or changed\n", rq->feed->name,
 		       res.points, res.changed);
 	return EXIT_OK;
@@ -170,6 +184,7 @@ static int run_all(struct store *st, const struct feed_config *fc,
 	bool fetch_failed = false, invalid = false;
 
 	fetch_opts_init(&o);
+	o.refetch = a->refetch;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		error("cannot initialize libcurl");
 		return EXIT_RUNTIME;

@@ -40,8 +40,8 @@ static int chunk_target(struct feed_request *rq, const struct feed_config *fc,
 	struct errmsg sub;
 
 	strbuf_init(&sb);
-	if (template_expand(f->url, c->from, c->to, &sb, &rq->secrets,
-			    &sub) < 0) {
+	if (template_expand_zone(f->url, c->from, c->to, f->zone, &sb,
+				 &rq->secrets, &sub) < 0) {
 		strbuf_release(&sb);
 		return err_set(err, "feed '%s': url '%s': %s", f->name,
 			       f->url, sub.msg);
@@ -78,8 +78,9 @@ static int chunk_headers(struct feed_request *rq, struct feed_chunk *c,
 		struct strbuf sb;
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "%s: ", f->headers[i].name);
-		if (template_expand(f->headers[i].value, c->from, c->to, &sb,
-				    &rq->secrets, &sub) < 0) {
+		if (template_expand_zone(f->headers[i].value, c->from, c->to,
+					 f->zone, &sb, &rq->secrets,
+					 &sub) < 0) {
 			strbuf_release(&sb);
 			return err_set(err, "feed '%s': header '%s': %s",
 				       f->name, f->headers[i].name, sub.msg);
@@ -152,9 +153,53 @@ void feed_request_release(struct feed_request *rq)
 	memset(rq, 0, sizeof(*rq));
 }
 
+/* What conditional requests need per chunk: sent and received validators. */
+struct chunk_state {
+	char *key;                     /* http cache key; NULL: not http */
+	struct fetch_validators sent, got;
+	bool not_modified;
+};
+
+static bool has_window(const char *tmpl)
+{
+	return strstr(tmpl, "{from") || strstr(tmpl, "{to");
+}
+
+/*
+ * The http cache key of a chunk: what picks the resource (the url and
+ * header templates and the feed's zone, so that an edited FEEDS.json
+ * does not send validators of another resource) and the window when the
+ * request or what is kept of the reply depends on it ({from}/{to} in the
+ * url or a header, or rows clipped to an explicit window).  Never the
+ * expanded url, which may hold a secret from {env:NAME}.  So a cron run
+ * with the default window (which moves every second) still finds the
+ * validators of a url that names no window.
+ */
+static char *cache_key(const struct feed *f, const struct feed_chunk *c,
+		       const struct ingest_window *w)
+{
+	bool windowed = w->clip_from || w->clip_to || has_window(f->url);
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, f->url);
+	for (size_t i = 0; i < f->nheaders; i++) {
+		windowed |= has_window(f->headers[i].value);
+		strbuf_addf(&sb, "\n%s: %s", f->headers[i].name,
+			    f->headers[i].value);
+	}
+	if (f->zone)
+		strbuf_addf(&sb, "\nzone %s", f->zone);
+	if (windowed)
+		strbuf_addf(&sb, "\nwindow %lld %lld", (long long)c->from,
+			    (long long)c->to);
+	return strbuf_detach(&sb);
+}
+
 static int fetch_chunk(const struct feed_request *rq,
 		       const struct feed_chunk *c, const struct fetch_opts *o,
-		       struct strbuf *body, struct errmsg *err)
+		       struct chunk_state *cs, struct strbuf *body,
+		       struct errmsg *err)
 {
 	const struct feed *f = rq->feed;
 	struct errmsg sub;
@@ -169,19 +214,73 @@ static int fetch_chunk(const struct feed_request *rq,
 		return err_set(err, "feed '%s': cannot read '%s': %s",
 			       f->name, rq->display, strerror(errno));
 	}
-	if (fetch_url(c->url, (const char *const *)c->headers, c->nheaders,
-		      o, body, &sub) == 0)
+	if (fetch_url_cond(c->url, (const char *const *)c->headers,
+			   c->nheaders, o, cs->key ? &cs->sent : NULL,
+			   &cs->got, &cs->not_modified, body, &sub) == 0)
 		return 0;
 	return err_set(err, "feed '%s': cannot fetch '%s': %s", f->name,
 		       f->url, sub.msg);
 }
 
+/* Stored validators of each http chunk, unless o->refetch. */
+static int load_cache(struct store *st, const struct feed_request *rq,
+		      const struct ingest_window *w,
+		      const struct fetch_opts *o, struct chunk_state *cs,
+		      struct errmsg *err)
+{
+	for (size_t i = 0; i < rq->nchunks; i++) {
+		if (!rq->chunks[i].url || !strncmp(rq->chunks[i].url,
+						   "file://", 7))
+			continue;
+		cs[i].key = cache_key(rq->feed, &rq->chunks[i], w);
+		if (!o->refetch &&
+		    store_get_http_cache(st, rq->feed->name, cs[i].key,
+					 &cs[i].sent.etag,
+					 &cs[i].sent.last_modified, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Called only once the feed's points are stored: a run that failed
+ * later must fetch the whole body again next time.  A chunk answered 304
+ * keeps what is stored.
+ */
+static int save_cache(struct store *st, const struct feed_request *rq,
+		      const struct chunk_state *cs, gs_time fetched,
+		      struct errmsg *err)
+{
+	for (size_t i = 0; i < rq->nchunks; i++) {
+		if (!cs[i].key || cs[i].not_modified)
+			continue;
+		if (store_put_http_cache(st, rq->feed->name, cs[i].key,
+					 cs[i].got.etag,
+					 cs[i].got.last_modified, fetched,
+					 err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void chunk_states_free(struct chunk_state *cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cs[i].key);
+		fetch_validators_release(&cs[i].sent);
+		fetch_validators_release(&cs[i].got);
+	}
+	free(cs);
+}
+
 /* Fetches and parses every chunk into pb; sets res->status on failure. */
 static int fetch_and_parse(const struct feed_request *rq,
-			   const struct fetch_opts *o, struct point_batch *pb,
-			   struct ingest_result *res, struct errmsg *err)
+			   const struct fetch_opts *o, struct chunk_state *cs,
+			   struct point_batch *pb, struct ingest_result *res,
+			   struct errmsg *err)
 {
 	struct strbuf body;
+	size_t unchanged = 0;
 	int ret = 0;
 
 	strbuf_init(&body);
@@ -191,10 +290,14 @@ static int fetch_and_parse(const struct feed_request *rq,
 					  c->from, c->to, 0};
 
 		strbuf_reset(&body);
-		if (fetch_chunk(rq, c, o, &body, err) < 0) {
+		if (fetch_chunk(rq, c, o, &cs[i], &body, err) < 0) {
 			res->status = INGEST_FETCH_FAILED;
 			ret = -1;
 			break;
+		}
+		if (cs[i].not_modified) {
+			unchanged++;
+			continue;
 		}
 		r.body = body.buf;
 		r.len = body.len;
@@ -205,6 +308,7 @@ static int fetch_and_parse(const struct feed_request *rq,
 		}
 	}
 	strbuf_release(&body);
+	res->not_modified = !ret && unchanged == rq->nchunks;
 	return ret;
 }
 
@@ -221,12 +325,27 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 	return 0;
 }
 
+static void summarize(struct strbuf *sb, int ret,
+		      const struct ingest_result *res,
+		      const struct errmsg *err)
+{
+	if (ret)
+		strbuf_addstr(sb, err->msg);
+	else if (res->not_modified)
+		strbuf_addstr(sb, "not modified");
+	else
+		strbuf_addf(sb, "%zu points, %zu new or changed, "
+			    "%zu rejected", res->points, res->changed,
+			    res->rejected);
+}
+
 int ingest_feed(struct store *st, const struct feed_request *rq,
 		const struct ingest_window *w, const struct fetch_opts *fetch,
 		struct ingest_result *res, struct errmsg *err)
 {
 	const struct feed *f = rq->feed;
 	struct fetch_opts o = *fetch;
+	struct chunk_state *cs;
 	struct point_batch pb;
 	struct strbuf summary;
 	struct errmsg logerr;
@@ -236,27 +355,35 @@ int ingest_feed(struct store *st, const struct feed_request *rq,
 	memset(res, 0, sizeof(*res));
 	o.timeout_ms = (long)(f->timeout_s * 1000);
 	o.retries = f->retries;
+	/* a Retry-After may not take longer than the attempts could */
+	o.budget_ms = o.timeout_ms * (o.retries + 1);
+	cs = xcalloc(rq->nchunks + 1, sizeof(*cs));
 	point_batch_init(&pb);
-	ret = fetch_and_parse(rq, &o, &pb, res, err);
-	if (!ret) {
+	ret = load_cache(st, rq, w, &o, cs, err);
+	if (ret < 0)
+		res->status = INGEST_STORE_FAILED;
+	else
+		ret = fetch_and_parse(rq, &o, cs, &pb, res, err);
+	if (!ret && !res->not_modified) {
+		gs_time now = time_now();
 		res->rejected = pb.rejected;
 		res->duplicates = point_batch_dedup(&pb);
 		res->clipped = point_batch_clip(&pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
 			w->clip_to ? w->to : GS_TIME_NONE);
-		ret = store_batch(st, rq, &pb, time_now(), res, err);
+		ret = store_batch(st, rq, &pb, now, res, err);
+		if (!ret && save_cache(st, rq, cs, now, err) < 0) {
+			res->status = INGEST_STORE_FAILED;
+			ret = -1;
+		}
 	}
 	point_batch_release(&pb);
+	chunk_states_free(cs, rq->nchunks);
 	if (ret < 0)
 		secrets_scrub(&rq->secrets, err);
 
 	strbuf_init(&summary);
-	if (!ret)
-		strbuf_addf(&summary, "%zu points, %zu new or changed, "
-			    "%zu rejected", res->points, res->changed,
-			    res->rejected);
-	else
-		strbuf_addstr(&summary, err->msg);
+	summarize(&summary, ret, res, err);
 	if (store_log_ingest(st, f->name, started, time_now(), ret == 0,
 			     res->points, summary.buf, &logerr) < 0 && !ret) {
 		*err = logerr;

@@ -238,12 +238,27 @@ int template_check(const char *tmpl, struct errmsg *err);
 struct fetch_opts {
 	long connect_timeout_ms;
 	long timeout_ms;      /* whole transfer, per attempt */
-	size_t max_bytes;     /* body size cap */
+	size_t max_bytes;     /* body size cap, after content decoding */
 	int retries;          /* extra attempts on 5xx, 429, timeouts */
-	long backoff_ms;      /* wait before the first retry; doubles */
+	long backoff_ms;      /* base wait before the first retry; doubles,
+				 with jitter (half of it random) */
+	long retry_after_max_ms; /* longest Retry-After honoured (5 min);
+				    a longer one is an error, not a wait */
+	long budget_ms;       /* all attempts and waits of one fetch; 0: no
+				 limit (ingest_feed: timeout x attempts) */
+	uint64_t jitter_seed; /* seeded per process by fetch_opts_init() */
+	bool refetch;         /* ingest_feed: ignore the stored ETag and
+				 Last-Modified (`ingest --refetch`) */
 };
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 void fetch_opts_init(struct fetch_opts *o);
+
+/* ETag and Last-Modified of a response, as sent (NULL when absent). */
+struct fetch_validators {
+	char *etag;
+	char *last_modified;
+};
+void fetch_validators_release(struct fetch_validators *v);
 
 /*
  * GETs url (http, https or file) into body with libcurl: redirects only to
@@ -254,6 +269,19 @@ void fetch_opts_init(struct fetch_opts *o);
 int fetch_url(const char *url, const char *const *headers, size_t nheaders,
 	      const struct fetch_opts *o, struct strbuf *body,
 	      struct errmsg *err);
+/*
+ * fetch_url() as a conditional request: `send` (may be NULL) gives
+ * If-None-Match and If-Modified-Since; a 304 reply sets *not_modified
+ * and leaves body empty.  `got` (may be NULL) receives the response's
+ * validators (release them).  Retries wait at least a 429's or 503's
+ * Retry-After (seconds or an HTTP date) up to o->retry_after_max_ms and
+ * what is left of o->budget_ms; a longer one fails at once, saying so.
+ */
+int fetch_url_cond(const char *url, const char *const *headers,
+		   size_t nheaders, const struct fetch_opts *o,
+		   const struct fetch_validators *send,
+		   struct fetch_validators *got, bool *not_modified,
+		   struct strbuf *body, struct errmsg *err);
 
 /* ------------------------------------------------------------------ */
 /* Ingesting one feed                                                 */
@@ -317,6 +345,7 @@ struct ingest_result {
 	size_t duplicates;  /* rows overridden by a later row */
 	size_t clipped;     /* rows outside an explicit window */
 	size_t rejected;    /* impossible values the parser skipped */
+	bool not_modified;  /* every chunk answered 304: nothing parsed */
 };
 
 /*
@@ -462,5 +491,51 @@ void entsoe_mix_add(struct entsoe_mix *m, const struct entsoe_psr *psr,
 /* Returns how many times it skipped (partial mix). */
 size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 			    const char *zone);
+
+/* ---- Zone catalog (ingest/zones.c, a copy of data/zones.csv) ---- */
+
+/*
+ * A greenslot zone and the same area's identifier at each provider;
+ * NULL where there is none (or none we could source).  lat/lon is a
+ * representative point (capital, or the main city of a bidding zone,
+ * region or balancing authority), not a centroid.
+ */
+struct zone_info {
+	const char *zone;        /* greenslot name: "DE", "SE-SE3", "CISO" */
+	const char *name;
+	const char *entsoe_eic;  /* ENTSO-E EIC area code */
+	const char *emaps;       /* Electricity Maps zone key */
+	const char *watttime;    /* WattTime region abbreviation */
+	const char *uk_region;   /* Carbon Intensity API regionid */
+	double lat, lon;
+	const char *source;      /* source tags, see data/README.md */
+};
+
+enum zone_id_kind {
+	ZONE_ID_ZONE,
+	ZONE_ID_EIC,
+	ZONE_ID_EMAPS,
+	ZONE_ID_WATTTIME,
+	ZONE_ID_UK_REGION,
+};
+
+const struct zone_info *zone_table(size_t *n);
+/* The zone of that greenslot name, or NULL. */
+const struct zone_info *zone_find(const char *zone);
+/* The (first) zone whose identifier of `kind` is id, or NULL. */
+const struct zone_info *zone_find_by(enum zone_id_kind kind, const char *id);
+/* z's identifier of `kind`, NULL when it has none. */
+const char *zone_id(const struct zone_info *z, enum zone_id_kind kind);
+
+/*
+ * template_expand() for a feed of zone `zone` (may be NULL): also expands
+ * {zone} and, from the catalog, {eic}, {emaps}, {watttime}, {uk_region},
+ * {lat} and {lon}.  A placeholder without a value for the zone (no zone,
+ * a zone not in the catalog, an empty cell) is an error naming the
+ * placeholder and the zone.
+ */
+int template_expand_zone(const char *tmpl, gs_time from, gs_time to,
+			 const char *zone, struct strbuf *out,
+			 struct secrets *secrets, struct errmsg *err);
 
 #endif

@@ -2,10 +2,13 @@
  * template.c - url templates of FEEDS.json, and keeping their secrets.
  *
  * A feed's url (and its header values) may hold {from}, {to},
- * {from:%Y%m%d%H%M} and {env:NAME}.  The expansion is what the feed needs
- * and often holds an API token, so it is never put in a message: errors
- * name the template instead, and anything a server or a parser says is
- * scrubbed of the values of {env:NAME} before it is shown.
+ * {from:%Y%m%d%H%M}, {env:NAME}, and the feed's zone as greenslot and
+ * each provider spell it ({zone}, {eic}, {emaps}, {watttime},
+ * {uk_region}, {lat}, {lon}: from the zone catalog, ingest/zones.c).
+ * The expansion is what the feed needs and often holds an API token, so
+ * it is never put in a message: errors name the template instead, and
+ * anything a server or a parser says is scrubbed of the values of
+ * {env:NAME} before it is shown.
  */
 #include "ingest/ingest.h"
 
@@ -104,13 +107,71 @@ static int expand_time(gs_time t, const char *fmt, struct strbuf *out,
 	return 0;
 }
 
+/* The zone placeholders; kind -1: the zone itself, -2: lat, -3: lon. */
+static const struct {
+	const char *name;
+	int kind;
+} zone_placeholders[] = {
+	{ "zone", -1 },
+	{ "eic", ZONE_ID_EIC },
+	{ "emaps", ZONE_ID_EMAPS },
+	{ "watttime", ZONE_ID_WATTTIME },
+	{ "uk_region", ZONE_ID_UK_REGION },
+	{ "lat", -2 },
+	{ "lon", -3 },
+};
+
+/*
+ * A zone placeholder: 1 when body is none, else 0 or -1.  The catalog is
+ * only consulted when expanding (out not NULL): a template is valid for
+ * any zone, the feed's zone decides whether it can be expanded.
+ */
+static int expand_zone(const char *body, const char *zone,
+		       struct strbuf *out, struct errmsg *err)
+{
+	const struct zone_info *z;
+	const char *v;
+	int kind = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(zone_placeholders); i++)
+		if (!strcmp(body, zone_placeholders[i].name))
+			break;
+	if (i == ARRAY_SIZE(zone_placeholders))
+		return 1;
+	if (!out)
+		return 0;
+	kind = zone_placeholders[i].kind;
+	if (!zone)
+		return err_set(err, "placeholder '{%s}' needs the feed's "
+			       "\"zone\"", body);
+	if (kind == -1) {
+		strbuf_addstr(out, zone);
+		return 0;
+	}
+	z = zone_find(zone);
+	if (!z)
+		return err_set(err, "placeholder '{%s}': zone '%s' is not in "
+			       "the zone catalog", body, zone);
+	if (kind == -2 || kind == -3) {
+		strbuf_addf(out, "%.10g", kind == -2 ? z->lat : z->lon);
+		return 0;
+	}
+	v = zone_id(z, (enum zone_id_kind)kind);
+	if (!v)
+		return err_set(err, "placeholder '{%s}': zone '%s' has no "
+			       "value for it in the zone catalog", body, zone);
+	strbuf_addstr(out, v);
+	return 0;
+}
+
 /*
  * One placeholder, body = the text between the braces.  With out NULL
  * only the syntax is checked (no environment lookups).
  */
 static int expand_one(const char *body, gs_time from, gs_time to,
-		      struct strbuf *out, struct secrets *secrets,
-		      struct errmsg *err)
+		      const char *zone, struct strbuf *out,
+		      struct secrets *secrets, struct errmsg *err)
 {
 	const char *colon = strchr(body, ':');
 	size_t nlen = colon ? (size_t)(colon - body) : strlen(body);
@@ -132,12 +193,15 @@ static int expand_one(const char *body, gs_time from, gs_time to,
 		strbuf_release(&scratch);
 		return ret;
 	}
+	ret = expand_zone(body, zone, out, err);
+	if (ret <= 0)
+		return ret;
 	return err_set(err, "unknown placeholder '{%s}' (want {from}, {to}, "
 		       "{from:FORMAT}, {to:FORMAT} or {env:NAME})", body);
 }
 
 static int expand(const char *tmpl, gs_time from, gs_time to,
-		  struct strbuf *out, struct secrets *secrets,
+		  const char *zone, struct strbuf *out, struct secrets *secrets,
 		  struct errmsg *err)
 {
 	struct strbuf body;
@@ -165,7 +229,8 @@ static int expand(const char *tmpl, gs_time from, gs_time to,
 		}
 		strbuf_reset(&body);
 		strbuf_add(&body, p + 1, (size_t)(close - p - 1));
-		if (expand_one(body.buf, from, to, out, secrets, err) < 0) {
+		if (expand_one(body.buf, from, to, zone, out, secrets,
+			       err) < 0) {
 			strbuf_release(&body);
 			return -1;
 		}
@@ -179,10 +244,17 @@ int template_expand(const char *tmpl, gs_time from, gs_time to,
 		    struct strbuf *out, struct secrets *secrets,
 		    struct errmsg *err)
 {
-	return expand(tmpl, from, to, out, secrets, err);
+	return expand(tmpl, from, to, NULL, out, secrets, err);
+}
+
+int template_expand_zone(const char *tmpl, gs_time from, gs_time to,
+			 const char *zone, struct strbuf *out,
+			 struct secrets *secrets, struct errmsg *err)
+{
+	return expand(tmpl, from, to, zone, out, secrets, err);
 }
 
 int template_check(const char *tmpl, struct errmsg *err)
 {
-	return expand(tmpl, 0, 0, NULL, NULL, err);
+	return expand(tmpl, 0, 0, NULL, NULL, NULL, err);
 }

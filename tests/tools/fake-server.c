@@ -6,7 +6,8 @@
  *
  * Binds 127.0.0.1 on a free port, writes the port number to PORTFILE
  * (atomically: tests wait for the file), and serves DIR.  Every request
- * line is appended to LOG, so tests can check what was asked for.  The
+ * line is appended to LOG, so tests can check what was asked for, then
+ * "  If-None-Match: ..." and "  If-Modified-Since: ..." lines when sent.  The
  * path prefix picks a fault:
  *
  *   /status/NNN/PATH   replies status NNN
@@ -15,6 +16,15 @@
  *   /flaky/PATH        503 the first time PATH is asked for, then serves it
  *   /redirect/PATH     302 to /PATH on this server
  *   /redirect-file     302 to file:///etc/passwd (clients must refuse)
+ *   /gzip/PATH         PATH with Content-Encoding: gzip (stored deflate
+ *                      blocks: no zlib needed, any inflater reads them)
+ *   /retry-after/N/PATH  429 with Retry-After: N the first time, then PATH
+ *   /fail-once/PATH    500 the first time PATH is asked for, then serves it
+ *   /reset-once/PATH   the first time, closes the connection without a
+ *                      reply (a TCP reset), then serves PATH
+ *   /etag/PATH         PATH with an ETag (of its content) and a fixed
+ *                      Last-Modified; 304 to a matching If-None-Match (or
+ *                      If-Modified-Since when there is none); logs both
  *   /hang              never replies (waits for the client to give up)
  *
  * One connection at a time, Connection: close.  Exits after IDLE_SECONDS
@@ -26,6 +36,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <strings.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -62,9 +73,11 @@ static void reply_head(int fd, int status, const char *reason,
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
-		    "Content-Length: %zu\r\nConnection: close\r\n%s\r\n",
-		    status, reason, length, extra ? extra : "");
+	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n",
+		    status, reason);
+	if (status != 304)
+		strbuf_addf(&sb, "Content-Length: %zu\r\n", length);
+	strbuf_addf(&sb, "Connection: close\r\n%s\r\n", extra ? extra : "");
 	write_all(fd, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
@@ -117,6 +130,130 @@ static void serve_file(const struct server *s, int fd, const char *path,
 	strbuf_release(&body);
 }
 
+static uint32_t crc32_of(const char *p, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		c ^= (unsigned char)p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+static void add_le(struct strbuf *sb, uint32_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++) {
+		char b = (char)(v >> (8 * i) & 0xff);
+		strbuf_add(sb, &b, 1);
+	}
+}
+
+/* RFC 1952 gzip of in, its deflate data as stored (uncompressed) blocks. */
+static void gzip_stored(const struct strbuf *in, struct strbuf *out)
+{
+	static const char head[10] = {0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0,
+				      0, 3};
+	size_t off = 0;
+
+	strbuf_add(out, head, sizeof(head));
+	do {
+		size_t n = in->len - off > 65535 ? 65535 : in->len - off;
+		char final = off + n == in->len;
+		strbuf_add(out, &final, 1);          /* BFINAL, BTYPE 00 */
+		add_le(out, (uint32_t)n, 2);
+		add_le(out, (uint32_t)~n & 0xffff, 2);
+		strbuf_add(out, in->buf + off, n);
+		off += n;
+	} while (off < in->len);
+	add_le(out, crc32_of(in->buf, in->len), 4);
+	add_le(out, (uint32_t)in->len, 4);
+}
+
+static void serve_gzip(const struct server *s, int fd, const char *path)
+{
+	struct strbuf body, gz;
+
+	strbuf_init(&body);
+	strbuf_init(&gz);
+	if (load_file(s, path, &body) < 0) {
+		reply_text(fd, 404, "Not Found", NULL);
+	} else {
+		gzip_stored(&body, &gz);
+		reply_head(fd, 200, "OK", gz.len,
+			   "Content-Encoding: gzip\r\n");
+		write_all(fd, gz.buf, gz.len);
+	}
+	strbuf_release(&gz);
+	strbuf_release(&body);
+}
+
+/* The value of header `name` in the request head, or false. */
+static bool header_value(const char *head, const char *name,
+			 struct strbuf *out)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = strstr(head, "\r\n"); p; p = strstr(p, "\r\n")) {
+		p += 2;
+		if (!strncasecmp(p, name, n) && p[n] == ':') {
+			const char *v = p + n + 1;
+			v += strspn(v, " \t");
+			strbuf_add(out, v, strcspn(v, "\r\n"));
+			return true;
+		}
+	}
+	return false;
+}
+
+#define LAST_MODIFIED "Wed, 21 Oct 2015 07:28:00 GMT"
+
+/* ETag "fnv-<hash of the content>"; 304 when the client has it. */
+static void serve_etag(const struct server *s, int fd, const char *path,
+		       const char *head)
+{
+	struct strbuf body, tag, extra, h;
+	uint64_t hash = 0xcbf29ce484222325ULL;
+
+	strbuf_init(&body);
+	strbuf_init(&tag);
+	strbuf_init(&extra);
+	strbuf_init(&h);
+	if (load_file(s, path, &body) < 0) {
+		reply_text(fd, 404, "Not Found", NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < body.len; i++)
+		hash = (hash ^ (unsigned char)body.buf[i]) * 0x100000001b3ULL;
+	strbuf_addf(&tag, "\"fnv-%016llx\"", (unsigned long long)hash);
+	strbuf_addf(&extra, "ETag: %s\r\nLast-Modified: %s\r\n", tag.buf,
+		    LAST_MODIFIED);
+	/* RFC 9110 13.2.2: If-Modified-Since only without If-None-Match */
+	if (header_value(head, "If-None-Match", &h) ?
+	    !strcmp(h.buf, tag.buf) :
+	    header_value(head, "If-Modified-Since", &h) &&
+	    !strcmp(h.buf, LAST_MODIFIED)) {
+		reply_head(fd, 304, "Not Modified", 0, extra.buf);
+		goto out;
+	}
+	reply_head(fd, 200, "OK", body.len, extra.buf);
+	write_all(fd, body.buf, body.len);
+out:
+	strbuf_release(&h);
+	strbuf_release(&extra);
+	strbuf_release(&tag);
+	strbuf_release(&body);
+}
+
+/* Closes with a RST (SO_LINGER 0) instead of a FIN. */
+static void reset(int fd)
+{
+	struct linger l = {1, 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
 /* Waits until the client closes (or READ_TIMEOUT_MS x 6 pass). */
 static void hang(int fd)
 {
@@ -147,10 +284,11 @@ static bool is(const char *path, const char *name)
 	return !strncmp(path, name, n) && (!path[n] || path[n] == '?');
 }
 
-static void route(struct server *s, int fd, const char *path)
+static void route(struct server *s, int fd, const char *path,
+		  const char *head)
 {
 	struct strbuf extra;
-	int code;
+	int code, n = 0;
 
 	if (is(path, "/hang")) {
 		hang(fd);
@@ -167,6 +305,29 @@ static void route(struct server *s, int fd, const char *path)
 			reply_text(fd, 503, "Service Unavailable", NULL);
 		else
 			serve_file(s, fd, path + 7, false);
+	} else if (!strncmp(path, "/gzip/", 6)) {
+		serve_gzip(s, fd, path + 6);
+	} else if (!strncmp(path, "/etag/", 6)) {
+		serve_etag(s, fd, path + 6, head);
+	} else if (!strncmp(path, "/retry-after/", 13) &&
+		   sscanf(path + 13, "%6d/%n", &code, &n) == 1 && n) {
+		strbuf_init(&extra);
+		strbuf_addf(&extra, "Retry-After: %d\r\n", code);
+		if (first_time(s, path))
+			reply_text(fd, 429, "Too Many Requests", extra.buf);
+		else
+			serve_file(s, fd, path + 13 + n, false);
+		strbuf_release(&extra);
+	} else if (!strncmp(path, "/fail-once/", 11)) {
+		if (first_time(s, path))
+			reply_text(fd, 500, "Internal Server Error", NULL);
+		else
+			serve_file(s, fd, path + 11, false);
+	} else if (!strncmp(path, "/reset-once/", 12)) {
+		if (first_time(s, path))
+			reset(fd);
+		else
+			serve_file(s, fd, path + 12, false);
 	} else if (is(path, "/redirect-file")) {
 		reply_text(fd, 302, "Found",
 			   "Location: file:///etc/passwd\r\n");
@@ -223,7 +384,18 @@ static void handle(struct server *s, int fd)
 		reply_text(fd, 405, "Method Not Allowed", NULL);
 		return;
 	}
-	route(s, fd, path);
+	if (s->log) {
+		struct strbuf h;
+		strbuf_init(&h);
+		if (header_value(head, "If-None-Match", &h))
+			fprintf(s->log, "  If-None-Match: %s\n", h.buf);
+		strbuf_reset(&h);
+		if (header_value(head, "If-Modified-Since", &h))
+			fprintf(s->log, "  If-Modified-Since: %s\n", h.buf);
+		strbuf_release(&h);
+		fflush(s->log);
+	}
+	route(s, fd, path, head);
 }
 
 static int listen_local(int *port)

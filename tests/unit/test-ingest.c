@@ -640,6 +640,142 @@ static void test_fetch_file(void **state)
 	strbuf_release(&url);
 }
 
+/* ---- zone placeholders (the zone catalog, ingest/zones.c) ---- */
+
+static void expect_zone_error(const char *tmpl, const char *zone,
+			      const char *msg)
+{
+	struct strbuf sb;
+	struct errmsg err;
+
+	strbuf_init(&sb);
+	assert_int_equal(template_expand_zone(tmpl, 0, 0, zone, &sb, NULL,
+					      &err), -1);
+	assert_string_equal(err.msg, msg);
+	strbuf_release(&sb);
+}
+
+static void test_template_zone(void **state)
+{
+	struct strbuf sb;
+	struct secrets sec;
+	struct errmsg err;
+	gs_time from = T("2026-11-25T18:00:00Z"), to = T("2026-11-26T18:00:00Z");
+	(void)state;
+
+	strbuf_init(&sb);
+	secrets_init(&sec);
+	setenv("GS_TEST_ZONE_TOKEN", "zt0k", 1);
+	assert_int_equal(template_expand_zone(
+		"https://e/api?in_Domain={eic}&z={zone}&m={emaps}&w={watttime}"
+		"&lat={lat}&lon={lon}&s={from:%Y%m%d%H%M}"
+		"&t={env:GS_TEST_ZONE_TOKEN}", from, to, "DE", &sb, &sec,
+		&err), 0);
+	assert_string_equal(sb.buf,
+		"https://e/api?in_Domain=10Y1001A1001A82H&z=DE&m=DE&w=DE"
+		"&lat=52.52&lon=13.4&s=202611251800&t=zt0k");
+	/* only {env:NAME} values are secret */
+	assert_int_equal(sec.n, 1);
+	assert_string_equal(sec.v[0], "zt0k");
+
+	strbuf_reset(&sb);
+	assert_int_equal(template_expand_zone(
+		"https://api/regional/intensity/{from}/fw24h/regionid/"
+		"{uk_region}?{lat},{lon}", from, to, "GB-13", &sb, NULL,
+		&err), 0);
+	assert_string_equal(sb.buf,
+		"https://api/regional/intensity/2026-11-25T18:00:00Z/fw24h/"
+		"regionid/13?51.51,-0.13");
+
+	strbuf_reset(&sb);
+	assert_int_equal(template_expand_zone("{emaps}/{watttime}", from, to,
+					      "CISO", &sb, NULL, &err), 0);
+	assert_string_equal(sb.buf, "US-CAL-CISO/CAISO_NORTH");
+
+	/* {zone} needs no catalog entry, the others do */
+	strbuf_reset(&sb);
+	assert_int_equal(template_expand_zone("z={zone}", from, to, "my-dc",
+					      &sb, NULL, &err), 0);
+	assert_string_equal(sb.buf, "z=my-dc");
+	expect_zone_error("x{eic}", "GB-13", "placeholder '{eic}': zone "
+			  "'GB-13' has no value for it in the zone catalog");
+	expect_zone_error("x{watttime}", "SE-SE1", "placeholder '{watttime}': "
+			  "zone 'SE-SE1' has no value for it in the zone "
+			  "catalog");
+	expect_zone_error("x{lat}", "my-dc", "placeholder '{lat}': zone "
+			  "'my-dc' is not in the zone catalog");
+	expect_zone_error("x{zone}", NULL,
+			  "placeholder '{zone}' needs the feed's \"zone\"");
+	expect_zone_error("x{uk_region}", NULL, "placeholder '{uk_region}' "
+			  "needs the feed's \"zone\"");
+
+	/* template_expand() knows no zone */
+	strbuf_reset(&sb);
+	assert_int_equal(template_expand("x{eic}", from, to, &sb, NULL, &err),
+			 -1);
+	assert_string_equal(err.msg,
+			    "placeholder '{eic}' needs the feed's \"zone\"");
+
+	/* syntax: every zone placeholder is known, arguments are not */
+	assert_int_equal(template_check("{zone}{eic}{emaps}{watttime}"
+					"{uk_region}{lat}{lon}", &err), 0);
+	assert_int_equal(template_check("{eic:x}", &err), -1);
+	assert_int_equal(template_check("{EIC}", &err), -1);
+	secrets_release(&sec);
+	strbuf_release(&sb);
+}
+
+/* A feed whose zone lacks a value: prepare fails naming all three. */
+static void test_feeds_zone_placeholders(void **state)
+{
+	struct tmpdir *d = *state;
+	struct feed_config fc;
+	struct feed_request rq;
+	struct ingest_window w;
+	struct errmsg err;
+	struct strbuf path;
+
+	write_file(d->path, "feeds.json",
+		   "{\"feeds\": [\n"
+		   "  {\"name\": \"de\", \"kind\": \"entsoe\", \"url\": "
+		   "\"https://e/?in_Domain={eic}\", \"zone\": \"DE\", "
+		   "\"headers\": {\"X-Zone\": \"{emaps}\"}},\n"
+		   "  {\"name\": \"lon\", \"kind\": \"entsoe\", \"url\": "
+		   "\"https://e/?in_Domain={eic}\", \"zone\": \"GB-13\"},\n"
+		   "  {\"name\": \"nozone\", \"kind\": \"csv\", \"url\": "
+		   "\"https://c/{zone}.csv\"}\n"
+		   "]}\n");
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s/feeds.json", d->path);
+	assert_int_equal(feeds_load(&fc, path.buf, &err), 0);
+	assert_int_equal(fc.nfeeds, 3);
+	ingest_window_default(&w, T("2026-11-25T18:20:00Z"));
+
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[0], &w,
+					      &err), 0);
+	assert_string_equal(rq.chunks[0].url,
+			    "https://e/?in_Domain=10Y1001A1001A82H");
+	assert_int_equal(rq.chunks[0].nheaders, 1);
+	assert_string_equal(rq.chunks[0].headers[0], "X-Zone: DE");
+	feed_request_release(&rq);
+
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[1], &w,
+					      &err), -1);
+	assert_string_equal(err.msg, "feed 'lon': url 'https://e/?in_Domain="
+			    "{eic}': placeholder '{eic}': zone 'GB-13' has no "
+			    "value for it in the zone catalog");
+	feed_request_release(&rq);
+
+	assert_int_equal(feed_request_prepare(&rq, &fc, &fc.feeds[2], &w,
+					      &err), -1);
+	assert_string_equal(err.msg, "feed 'nozone': url 'https://c/{zone}"
+			    ".csv': placeholder '{zone}' needs the feed's "
+			    "\"zone\"");
+	feed_request_release(&rq);
+	feeds_release(&fc);
+	strbuf_release(&path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +796,9 @@ int main(void)
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
 						teardown_dir),
+		cmocka_unit_test(test_template_zone),
+		cmocka_unit_test_setup_teardown(test_feeds_zone_placeholders,
+						setup_dir, teardown_dir),
 	};
 	int ret;
 

@@ -7,6 +7,7 @@
  * that happened: 1 if a feed could not be fetched (or stored), else 2 if
  * one sent invalid content, else 0.
  */
+#include "forecast/forecast.h"
 #include "ingest/ingest.h"
 
 #include <curl/curl.h>
@@ -21,6 +22,8 @@ static const struct cmd_opt ingest_opts[] = {
 		   "when given, rows from it on are dropped"},
 	{"--refetch", "fetch every response whole, ignoring the ETag and "
 		      "Last-Modified stored from the last run"},
+	{"--no-forecast", "do not refresh greenslot's forecasts of the zones "
+			  "that got new data"},
 	{"-q, --quiet", "print nothing but errors"},
 	{"--db PATH", "store to write to"},
 	{NULL, NULL},
@@ -28,7 +31,7 @@ static const struct cmd_opt ingest_opts[] = {
 
 const struct cmd_doc cmd_ingest_doc = {
 	"ingest --feeds FEEDS.json [--feed NAME]... [--from T] [--to T] "
-	"[--refetch]",
+	"[--refetch] [--no-forecast]",
 	"fetch carbon intensity, prices and weather into the store",
 	"Fetches each feed of FEEDS.json (kinds csv, uk-carbon-intensity, "
 	"entsoe, electricitymaps, watttime, open-meteo) for the window and "
@@ -43,8 +46,12 @@ const struct cmd_doc cmd_ingest_doc = {
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
 	"run costs nothing.  Prints one line per feed: NAME: N points, M "
-	"new or changed (or NAME: not modified).  Exit 1 if a feed could "
-	"not be fetched, 2 if one sent invalid data.",
+	"new or changed (or NAME: not modified).  Then, unless "
+	"--no-forecast, greenslot's forecasts of carbon intensity and price "
+	"(PT48H from the current hour) are refreshed for the zones of the "
+	"feeds that got new data, where that data is live (recorded in the "
+	"last two days).  Exit 1 if a feed could not be fetched, 2 if one "
+	"sent invalid data.",
 	ingest_opts,
 };
 
@@ -55,6 +62,7 @@ struct ingest_args {
 	struct ingest_window w;
 	bool quiet;
 	bool refetch;
+	bool no_forecast;
 };
 
 static int parse_args(int argc, char **argv, struct ingest_args *a)
@@ -66,6 +74,7 @@ static int parse_args(int argc, char **argv, struct ingest_args *a)
 		{"to", required_argument, NULL, 'b'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"refetch", no_argument, NULL, 'r'},
+		{"no-forecast", no_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -96,6 +105,9 @@ static int parse_args(int argc, char **argv, struct ingest_args *a)
 			break;
 		case 'r':
 			a->refetch = true;
+			break;
+		case 'n':
+			a->no_forecast = true;
 			break;
 		default:
 			return -1;
@@ -152,8 +164,68 @@ static int prepare_all(const struct feed_config *fc, const bool *selected,
 	return ret;
 }
 
+/* Zones of the feeds that stored new or changed points, each once. */
+struct fresh_zones {
+	const char **v;
+	size_t n, alloc;
+};
+
+static void fresh_add(struct fresh_zones *fz, const char *zone)
+{
+	if (!zone)
+		return;
+	for (size_t i = 0; i < fz->n; i++)
+		if (!strcmp(fz->v[i], zone))
+			return;
+	ALLOC_GROW(fz->v, fz->n + 1, fz->alloc);
+	fz->v[fz->n++] = zone;
+}
+
+/*
+ * Refreshes greenslot's forecast of one zone and signal when its recorded
+ * data is live; a backfill of old data, or a signal the zone lacks, is
+ * left alone.  A failure is a warning: the feeds themselves landed.
+ */
+static void refresh_forecast(struct store *st, const char *zone,
+			     const char *signal, gs_time now, bool quiet)
+{
+	gs_time at = time_floor(now, 3600);
+	char t0[GS_TIME_BUFSZ];
+	struct series recent;
+	struct fc_result r;
+	struct errmsg err;
+	bool live;
+
+	series_init(&recent);
+	live = store_get_series(st, zone, signal, now - 2 * 86400,
+				GS_TIME_NONE, &recent, &err) == 0 &&
+	       recent.n > 0;
+	series_release(&recent);
+	if (!live)
+		return;
+	fc_result_init(&r);
+	if (forecast_store(st, zone, signal, at, 48 * 3600, &r, &err) < 0)
+		warning("forecast %s %s: %s", zone, signal, err.msg);
+	else if (!quiet)
+		printf("forecast %s %s: %zu points from %s\n", zone, signal,
+		       r.n, time_format(at, t0));
+	fc_result_release(&r);
+}
+
+static void refresh_forecasts(struct store *st,
+			      const struct fresh_zones *fz, bool quiet)
+{
+	static const char *const signals[] = {"carbon_intensity", "price"};
+	gs_time now = time_now();
+
+	for (size_t i = 0; i < fz->n; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(signals); k++)
+			refresh_forecast(st, fz->v[i], signals[k], now, quiet);
+}
+
 static int run_one(struct store *st, const struct feed_request *rq,
-		   const struct ingest_args *a, const struct fetch_opts *o)
+		   const struct ingest_args *a, const struct fetch_opts *o,
+		   struct fresh_zones *fz)
 {
 	struct ingest_result res;
 	struct errmsg err;
@@ -168,6 +240,8 @@ static int run_one(struct store *st, const struct feed_request *rq,
 	if (res.rejected)
 		warning("feed '%s': %zu impossible values rejected (not "
 			"stored)", rq->feed->name, res.rejected);
+	if (res.changed)
+		fresh_add(fz, rq->feed->zone);
 	if (!a->quiet && res.not_modified)
 		printf("%s: not modified\n", rq->feed->name);
 	else if (!a->quiet)
@@ -181,6 +255,7 @@ static int run_all(struct store *st, const struct feed_config *fc,
 		   const struct ingest_args *a)
 {
 	struct fetch_opts o;
+	struct fresh_zones fz = {NULL, 0, 0};
 	bool fetch_failed = false, invalid = false;
 
 	fetch_opts_init(&o);
@@ -193,12 +268,15 @@ static int run_all(struct store *st, const struct feed_config *fc,
 		int code;
 		if (!selected[i])
 			continue;
-		code = run_one(st, &rqs[i], a, &o);
+		code = run_one(st, &rqs[i], a, &o, &fz);
 		fetch_failed |= code == EXIT_RUNTIME;
 		invalid |= code == EXIT_USAGE;
 		fflush(stdout);
 	}
 	curl_global_cleanup();
+	if (!a->no_forecast)
+		refresh_forecasts(st, &fz, a->quiet);
+	free(fz.v);
 	if (fetch_failed)
 		return EXIT_RUNTIME;
 	return invalid ? EXIT_USAGE : EXIT_OK;

@@ -197,7 +197,9 @@ static int expand_one(const char *body, gs_time from, gs_time to,
 	if (ret <= 0)
 		return ret;
 	return err_set(err, "unknown placeholder '{%s}' (want {from}, {to}, "
-		       "{from:FORMAT}, {to:FORMAT} or {env:NAME})", body);
+		       "{from:FORMAT}, {to:FORMAT}, {env:NAME}, {zone}, {eic}, "
+		       "{emaps}, {watttime}, {uk_region}, {lat} or {lon})",
+		       body);
 }
 
 static int expand(const char *tmpl, gs_time from, gs_time to,

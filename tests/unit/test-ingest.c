@@ -362,8 +362,9 @@ static void test_template_expand(void **state)
 			    "environment variable 'GS_TEST_MISSING' is not set");
 	assert_int_equal(template_check("x{foo}", &err), -1);
 	assert_string_equal(err.msg, "unknown placeholder '{foo}' (want "
-			    "{from}, {to}, {from:FORMAT}, {to:FORMAT} or "
-			    "{env:NAME})");
+			    "{from}, {to}, {from:FORMAT}, {to:FORMAT}, "
+			    "{env:NAME}, {zone}, {eic}, {emaps}, {watttime}, "
+			    "{uk_region}, {lat} or {lon})");
 	assert_int_equal(template_check("x{from", &err), -1);
 	assert_string_equal(err.msg, "unterminated placeholder '{from'");
 	assert_int_equal(template_check("{from:%Q}", &err), -1);
@@ -550,7 +551,9 @@ static void test_feeds_errors(void **state)
 		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
 		"\"url\": \"x{bad}\"}]}",
 		"1:48: 'url': unknown placeholder '{bad}' (want {from}, {to}, "
-		"{from:FORMAT}, {to:FORMAT} or {env:NAME}) in feed 'a'");
+		"{from:FORMAT}, {to:FORMAT}, {env:NAME}, {zone}, {eic}, "
+		"{emaps}, {watttime}, {uk_region}, {lat} or {lon}) in feed "
+		"'a'");
 	expect_feeds_error(dir,
 		"{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x\"},\n"
 		"  {\"kind\": \"csv\", \"url\": \"x\"}]}",

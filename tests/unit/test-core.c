@@ -11,14 +11,8 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "tests/unit/unit.h"
 #include <sqlite3.h>
-
-static gs_time T(const char *s)
-{
-	gs_time t;
-	assert_int_equal(time_parse(s, &t), 0);
-	return t;
-}
 
 static void test_time_parse_valid(void **state)
 {

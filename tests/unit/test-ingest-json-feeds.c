@@ -14,13 +14,7 @@
 #include <stdlib.h>
 
 #include "ingest/ingest.h"
-
-static gs_time T(const char *s)
-{
-	gs_time t;
-	assert_int_equal(time_parse(s, &t), 0);
-	return t;
-}
+#include "tests/unit/unit.h"
 
 #define FETCHED "2024-01-01T12:34:56Z"
 

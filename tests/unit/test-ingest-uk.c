@@ -14,15 +14,9 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "tests/unit/unit.h"
 
 #define FETCHED 1700000000 /* 2023-11-14T22:13:20Z */
-
-static gs_time T(const char *s)
-{
-	gs_time t;
-	assert_int_equal(time_parse(s, &t), 0);
-	return t;
-}
 
 /*
  * A fixture of tests/fixtures/ingest/uk-carbon-intensity, found from the

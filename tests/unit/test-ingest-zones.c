@@ -16,43 +16,7 @@
 #include <stdlib.h>
 
 #include "ingest/ingest.h"
-
-/* The repository root from argv[0] (BUILD/tests/NAME), else ".". */
-static void find_root(const char *argv0, struct strbuf *root)
-{
-	char *abs = realpath(argv0, NULL);
-	size_t n;
-	int slashes = 0;
-
-	if (abs)
-		argv0 = abs;
-	n = strlen(argv0);
-	while (n > 0 && slashes < 3)
-		if (argv0[--n] == '/')
-			slashes++;
-	if (slashes < 3)
-		strbuf_addstr(root, ".");
-	else if (!n)
-		strbuf_addstr(root, "/");
-	else
-		strbuf_add(root, argv0, n);
-	free(abs);
-}
-
-/* state: the repository root (a prestate from main) */
-static void read_repo_file(void **state, const char *rel, struct strbuf *sb)
-{
-	struct strbuf path;
-
-	strbuf_init(&path);
-	strbuf_addf(&path, "%s/%s", ((struct strbuf *)*state)->buf, rel);
-	if (strbuf_read_file(sb, path.buf, 1 << 20) < 0) {
-		strbuf_reset(&path);
-		strbuf_addstr(&path, rel);
-		assert_int_equal(strbuf_read_file(sb, path.buf, 1 << 20), 0);
-	}
-	strbuf_release(&path);
-}
+#include "tests/unit/unit.h"
 
 /* An empty CSV cell is a NULL in the table. */
 static void assert_cell(const struct csv_field *f, const char *v)

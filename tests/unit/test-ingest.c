@@ -13,14 +13,8 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "tests/unit/unit.h"
 #include <curl/curl.h>
-
-static gs_time T(const char *s)
-{
-	gs_time t;
-	assert_int_equal(time_parse(s, &t), 0);
-	return t;
-}
 
 /* ---- the CSV reader ---- */
 

@@ -12,13 +12,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
-
-static gs_time T(const char *s)
-{
-	gs_time t;
-	assert_int_equal(time_parse(s, &t), 0);
-	return t;
-}
+#include "tests/unit/unit.h"
 
 static int setup(void **state)
 {

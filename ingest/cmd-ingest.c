@@ -45,7 +45,10 @@ const struct cmd_doc cmd_ingest_doc = {
 	"retry with jittered backoff (honouring Retry-After up to 5 "
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
-	"run costs nothing.  Prints one line per feed: NAME: N points, M "
+	"run costs nothing.  The feeds' requests run at the same time (at "
+	"most 16, 4 to one host), so a run takes about as long as its "
+	"slowest feed; they are then stored one by one.  Prints one line "
+	"per feed, in FEEDS.json order: NAME: N points, M "
 	"new or changed (or NAME: not modified).  Then, unless "
 	"--no-forecast, greenslot's forecasts of carbon intensity and price "
 	"(PT48H from the current hour) are refreshed for the zones of the "
@@ -223,40 +226,56 @@ static void refresh_forecasts(struct store *st,
 			refresh_forecast(st, fz->v[i], signals[k], now, quiet);
 }
 
-static int run_one(struct store *st, const struct feed_request *rq,
-		   const struct ingest_args *a, const struct fetch_opts *o,
-		   struct fresh_zones *fz)
-{
-	struct ingest_result res;
-	struct errmsg err;
+/* What the feeds of a run came to, as they are reported in order. */
+struct run_state {
+	const struct ingest_args *a;
+	struct fresh_zones fz;
+	bool fetch_failed, invalid;
+};
 
-	if (ingest_feed(st, rq, &a->w, o, &res, &err) < 0) {
-		error("%s", err.msg);
-		return res.status == INGEST_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
+static void report_one(const struct feed_request *rq, int ret,
+		       const struct ingest_result *res,
+		       const struct errmsg *err, void *ud)
+{
+	struct run_state *rs = ud;
+
+	if (ret < 0) {
+		error("%s", err->msg);
+		if (res->status == INGEST_INVALID)
+			rs->invalid = true;
+		else
+			rs->fetch_failed = true;
+		fflush(stdout);
+		return;
 	}
-	if (res.duplicates)
+	if (res->duplicates)
 		warning("feed '%s': %zu duplicate rows; the later ones were "
-			"kept", rq->feed->name, res.duplicates);
-	if (res.rejected)
+			"kept", rq->feed->name, res->duplicates);
+	if (res->rejected)
 		warning("feed '%s': %zu impossible values rejected (not "
-			"stored)", rq->feed->name, res.rejected);
-	if (res.changed)
-		fresh_add(fz, rq->feed->zone);
-	if (!a->quiet && res.not_modified)
+			"stored)", rq->feed->name, res->rejected);
+	if (res->changed)
+		fresh_add(&rs->fz, rq->feed->zone);
+	if (!rs->a->quiet && res->not_modified)
 		printf("%s: not modified\n", rq->feed->name);
-	else if (!a->quiet)
+	else if (!rs->a->quiet)
 		printf("%s: %zu points, %zu new or changed\n", rq->feed->name,
-		       res.points, res.changed);
-	return EXIT_OK;
+		       res->points, res->changed);
+	fflush(stdout);
 }
 
+/*
+ * The selected feeds are fetched all at once (see ingest_feeds()), then
+ * stored and reported one by one in FEEDS.json order.
+ */
 static int run_all(struct store *st, const struct feed_config *fc,
 		   const bool *selected, const struct feed_request *rqs,
 		   const struct ingest_args *a)
 {
 	struct fetch_opts o;
-	struct fresh_zones fz = {NULL, 0, 0};
-	bool fetch_failed = false, invalid = false;
+	struct run_state rs = {a, {NULL, 0, 0}, false, false};
+	const struct feed_request **sel;
+	size_t n = 0;
 
 	fetch_opts_init(&o);
 	o.refetch = a->refetch;
@@ -264,22 +283,19 @@ static int run_all(struct store *st, const struct feed_config *fc,
 		error("cannot initialize libcurl");
 		return EXIT_RUNTIME;
 	}
-	for (size_t i = 0; i < fc->nfeeds; i++) {
-		int code;
-		if (!selected[i])
-			continue;
-		code = run_one(st, &rqs[i], a, &o, &fz);
-		fetch_failed |= code == EXIT_RUNTIME;
-		invalid |= code == EXIT_USAGE;
-		fflush(stdout);
-	}
+	sel = xcalloc(fc->nfeeds + 1, sizeof(*sel));
+	for (size_t i = 0; i < fc->nfeeds; i++)
+		if (selected[i])
+			sel[n++] = &rqs[i];
+	ingest_feeds(st, sel, n, &a->w, &o, report_one, &rs);
+	free(sel);
 	curl_global_cleanup();
 	if (!a->no_forecast)
-		refresh_forecasts(st, &fz, a->quiet);
-	free(fz.v);
-	if (fetch_failed)
+		refresh_forecasts(st, &rs.fz, a->quiet);
+	free(rs.fz.v);
+	if (rs.fetch_failed)
 		return EXIT_RUNTIME;
-	return invalid ? EXIT_USAGE : EXIT_OK;
+	return rs.invalid ? EXIT_USAGE : EXIT_OK;
 }
 
 int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)

@@ -9,6 +9,13 @@
  * retries with jittered exponential backoff for the failures that pass
  * (5xx, 429, timeouts, dropped connections), honouring Retry-After.
  * Messages never contain the url: it may carry a token.
+ *
+ * fetch_many() runs many such GETs at once on one curl multi handle, so
+ * that an ingest of 50 feeds takes about as long as the slowest: each
+ * transfer has its own easy handle, body and retry state, and one that
+ * waits for its retry is re-added when its backoff has passed (the
+ * multi poll's timeout wakes us then).  fetch_url_cond() is the case of
+ * one transfer.
  */
 #include "ingest/ingest.h"
 
@@ -195,53 +202,6 @@ static void read_reply(CURL *c, struct reply *rp)
 	rp->got.last_modified = header_copy(c, "Last-Modified");
 }
 
-static enum attempt fetch_once(const char *url, struct curl_slist *hdrs,
-			       const struct fetch_opts *o,
-			       struct strbuf *body, struct reply *rp,
-			       struct errmsg *err)
-{
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct sink sink = {body, o->max_bytes, false};
-	CURL *c = curl_easy_init();
-	CURLcode rc;
-
-	strbuf_reset(body);
-	fetch_validators_release(&rp->got);
-	rp->status = 0;
-	rp->retry_after_s = -1;
-	if (!c) {
-		err_set(err, "cannot start libcurl");
-		return ATTEMPT_FAILED;
-	}
-	if (set_options(c, url, hdrs, o, &sink, errbuf) < 0) {
-		curl_easy_cleanup(c);
-		err_set(err, "libcurl refused an option (too old?)");
-		return ATTEMPT_FAILED;
-	}
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		enum attempt a = curl_failure(rc, errbuf, &sink, o, err);
-		curl_easy_cleanup(c);
-		return a;
-	}
-	read_reply(c, rp);
-	curl_easy_cleanup(c);
-	if (rp->status >= 400) {
-		err_set(err, "HTTP status %ld", rp->status);
-		return rp->status >= 500 || rp->status == 429 ? ATTEMPT_RETRY :
-								ATTEMPT_FAILED;
-	}
-	return ATTEMPT_OK;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -346,46 +306,283 @@ static int build_headers(const char *const *headers, size_t nheaders,
 	return 0;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Many transfers at once                                             */
+/* ------------------------------------------------------------------ */
+
+enum job_state { JOB_WAITING, JOB_RUNNING, JOB_DONE };
+
+/* What a fetch_job needs between attempts; private to this file. */
+struct fetch_job_state {
+	enum job_state state;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	struct sink sink;
+	char errbuf[CURL_ERROR_SIZE];
+	struct reply rp;
+	int attempts;         /* started so far */
+	long deadline;        /* of o->budget_ms; 0: none */
+	long wake_at;         /* JOB_WAITING: do not start before (ms) */
+	uint64_t rng;
+	char *host;           /* "host:port", for the per-host cap */
+};
+
+void fetch_job_init(struct fetch_job *j, const char *url,
+		    const char *const *headers, size_t nheaders,
+		    const struct fetch_opts *o,
+		    const struct fetch_validators *send)
+{
+	memset(j, 0, sizeof(*j));
+	j->url = url;
+	j->headers = headers;
+	j->nheaders = nheaders;
+	j->o = o;
+	j->send = send;
+	strbuf_init(&j->body);
+}
+
+void fetch_job_release(struct fetch_job *j)
+{
+	strbuf_release(&j->body);
+	fetch_validators_release(&j->got);
+}
+
+/* Where the url goes, so that one provider gets few transfers at once. */
+static char *host_of(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+	struct strbuf sb;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	}
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s:%s", host ? host : "", port ? port : "");
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return strbuf_detach(&sb);
+}
+
+static void job_finish(struct fetch_job *j, enum attempt a)
+{
+	struct fetch_job_state *s = j->state;
+
+	j->fetched = time_now();
+	if (a != ATTEMPT_OK) {
+		fetch_validators_release(&s->rp.got);
+		strbuf_reset(&j->body);
+		j->ret = -1;
+	} else {
+		j->not_modified = s->rp.status == 304;
+		j->got = s->rp.got;
+		s->rp.got.etag = s->rp.got.last_modified = NULL;
+		j->ret = 0;
+	}
+	s->state = JOB_DONE;
+}
+
+/* Starts the next attempt of j on m; false when j is done (failed). */
+static bool job_start(CURLM *m, struct fetch_job *j)
+{
+	struct fetch_job_state *s = j->state;
+
+	strbuf_reset(&j->body);
+	fetch_validators_release(&s->rp.got);
+	s->rp.status = 0;
+	s->rp.retry_after_s = -1;
+	s->errbuf[0] = '\0';
+	s->sink = (struct sink){&j->body, j->o->max_bytes, false};
+	if (!s->attempts++ && j->o->budget_ms > 0)
+		s->deadline = now_ms() + j->o->budget_ms;
+	s->easy = curl_easy_init();
+	if (!s->easy) {
+		err_set(&j->err, "cannot start libcurl");
+		job_finish(j, ATTEMPT_FAILED);
+		return false;
+	}
+	if (set_options(s->easy, j->url, s->hdrs, j->o, &s->sink,
+			s->errbuf) < 0 ||
+	    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j) != CURLE_OK ||
+	    curl_multi_add_handle(m, s->easy) != CURLM_OK) {
+		curl_easy_cleanup(s->easy);
+		s->easy = NULL;
+		err_set(&j->err, "libcurl refused an option (too old?)");
+		job_finish(j, ATTEMPT_FAILED);
+		return false;
+	}
+	s->state = JOB_RUNNING;
+	return true;
+}
+
+/* One attempt of j ended with rc: done, or waiting for its retry. */
+static void job_ended(CURLM *m, struct fetch_job *j, CURLcode rc)
+{
+	struct fetch_job_state *s = j->state;
+	enum attempt a = ATTEMPT_OK;
+	long wait;
+
+	if (rc != CURLE_OK) {
+		a = curl_failure(rc, s->errbuf, &s->sink, j->o, &j->err);
+	} else {
+		read_reply(s->easy, &s->rp);
+		if (s->rp.status >= 400) {
+			err_set(&j->err, "HTTP status %ld", s->rp.status);
+			a = s->rp.status >= 500 || s->rp.status == 429 ?
+				ATTEMPT_RETRY : ATTEMPT_FAILED;
+		}
+	}
+	curl_multi_remove_handle(m, s->easy);
+	curl_easy_cleanup(s->easy);
+	s->easy = NULL;
+	if (a == ATTEMPT_RETRY && s->attempts <= j->o->retries) {
+		wait = next_wait(j->o, s->attempts, &s->rp, s->deadline,
+				 &s->rng, &j->err);
+		if (wait >= 0) {
+			s->state = JOB_WAITING;
+			s->wake_at = now_ms() + wait;
+			return;
+		}
+	}
+	job_finish(j, a == ATTEMPT_RETRY ? ATTEMPT_FAILED : a);
+}
+
+static size_t running_to(struct fetch_job **jobs, size_t n, const char *host)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += jobs[i]->state->state == JOB_RUNNING &&
+		     (!host || !strcmp(jobs[i]->state->host, host));
+	return k;
+}
+
+/*
+ * Starts the waiting jobs that are due, within the caps; returns how
+ * long until the next one is due (ms; -1: none waits for a time).
+ */
+static long start_due(CURLM *m, struct fetch_job **jobs, size_t n)
+{
+	long next = -1, now = now_ms();
+
+	for (size_t i = 0; i < n; i++) {
+		struct fetch_job_state *s = jobs[i]->state;
+		if (s->state != JOB_WAITING)
+			continue;
+		if (s->wake_at > now) {
+			long d = s->wake_at - now;
+			next = next < 0 || d < next ? d : next;
+			continue;
+		}
+		if (running_to(jobs, n, NULL) >= FETCH_PARALLEL ||
+		    running_to(jobs, n, s->host) >= FETCH_PER_HOST)
+			continue;  /* a transfer ending wakes the poll */
+		job_start(m, jobs[i]);
+	}
+	return next;
+}
+
+static size_t count_done(struct fetch_job **jobs, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += jobs[i]->state->state == JOB_DONE;
+	return k;
+}
+
+static void jobs_setup(struct fetch_job **jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct fetch_job *j = jobs[i];
+		struct fetch_job_state *s = xcalloc(1, sizeof(*s));
+
+		j->state = s;
+		s->rp.retry_after_s = -1;
+		s->rng = j->o->jitter_seed ^ fnv1a(j->url);
+		s->host = host_of(j->url);
+		j->ret = -1;
+		j->not_modified = false;
+		if (build_headers(j->headers, j->nheaders, j->send, &s->hdrs,
+				  &j->err) < 0)
+			s->state = JOB_DONE;
+	}
+}
+
+static void jobs_teardown(struct fetch_job **jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct fetch_job_state *s = jobs[i]->state;
+
+		curl_slist_free_all(s->hdrs);
+		fetch_validators_release(&s->rp.got);
+		free(s->host);
+		free(s);
+		jobs[i]->state = NULL;
+	}
+}
+
+void fetch_many(struct fetch_job **jobs, size_t n)
+{
+	CURLM *m = curl_multi_init();
+	CURLMsg *msg;
+	int left;
+
+	jobs_setup(jobs, n);
+	if (!m) {
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i]->state->state != JOB_DONE) {
+				err_set(&jobs[i]->err, "cannot start libcurl");
+				job_finish(jobs[i], ATTEMPT_FAILED);
+			}
+	}
+	while (m && count_done(jobs, n) < n) {
+		long next = start_due(m, jobs, n);
+		int timeout = next < 0 || next > 1000 ? 1000 : (int)next;
+
+		curl_multi_perform(m, &left);
+		while ((msg = curl_multi_info_read(m, &left))) {
+			struct fetch_job *j = NULL;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+					  (char **)&j);
+			job_ended(m, j, msg->data.result);
+			timeout = 0;  /* its retry or a queued job may start */
+		}
+		if (count_done(jobs, n) < n && timeout)
+			curl_multi_poll(m, NULL, 0, timeout, NULL);
+	}
+	jobs_teardown(jobs, n);
+	curl_multi_cleanup(m);
+}
+
 int fetch_url_cond(const char *url, const char *const *headers,
 		   size_t nheaders, const struct fetch_opts *o,
 		   const struct fetch_validators *send,
 		   struct fetch_validators *got, bool *not_modified,
 		   struct strbuf *body, struct errmsg *err)
 {
-	struct curl_slist *hdrs = NULL;
-	struct reply rp = {0, -1, {NULL, NULL}};
-	enum attempt a = ATTEMPT_FAILED;
-	uint64_t rng = o->jitter_seed ^ fnv1a(url);
-	long deadline = o->budget_ms > 0 ? now_ms() + o->budget_ms : 0;
+	struct fetch_job j, *jp = &j;
 
+	fetch_job_init(&j, url, headers, nheaders, o, send);
+	fetch_many(&jp, 1);
 	if (not_modified)
-		*not_modified = false;
-	if (build_headers(headers, nheaders, send, &hdrs, err) < 0)
-		return -1;
-	for (int i = 0; i <= o->retries; i++) {
-		if (i) {
-			long wait = next_wait(o, i, &rp, deadline, &rng, err);
-			if (wait < 0)
-				break;
-			sleep_ms(wait);
-		}
-		a = fetch_once(url, hdrs, o, body, &rp, err);
-		if (a != ATTEMPT_RETRY)
-			break;
+		*not_modified = j.ret == 0 && j.not_modified;
+	if (j.ret < 0)
+		*err = j.err;
+	strbuf_release(body);
+	*body = j.body;   /* no copy of a body of up to max_bytes */
+	strbuf_init(&j.body);
+	if (got && j.ret == 0) {
+		*got = j.got;
+		j.got.etag = j.got.last_modified = NULL;
 	}
-	curl_slist_free_all(hdrs);
-	if (a != ATTEMPT_OK) {
-		fetch_validators_release(&rp.got);
-		strbuf_reset(body);
-		return -1;
-	}
-	if (rp.status == 304 && not_modified)
-		*not_modified = true;
-	if (got)
-		*got = rp.got;
-	else
-		fetch_validators_release(&rp.got);
-	return 0;
+	fetch_job_release(&j);
+	return j.ret;
 }
 
 int fetch_url(const char *url, const char *const *headers, size_t nheaders,

@@ -6,7 +6,9 @@
  * shows up in feed_request_prepare(), before anything is fetched; and so
  * that a feed is stored whole or not at all: all of its points go to the
  * store in one store_put_points() call, after every chunk has been
- * fetched and parsed.
+ * fetched and parsed.  ingest_feeds() does this for many feeds with
+ * the network phase shared: every url of every feed is fetched at once
+ * by fetch_many(), then each feed is parsed and stored in turn.
  */
 #include "ingest/ingest.h"
 
@@ -158,6 +160,7 @@ struct chunk_state {
 	char *key;                     /* http cache key; NULL: not http */
 	struct fetch_validators sent, got;
 	bool not_modified;
+	struct fetch_job job;          /* url chunks: fetched by fetch_many() */
 };
 
 static bool has_window(const char *tmpl)
@@ -196,14 +199,18 @@ static char *cache_key(const struct feed *f, const struct feed_chunk *c,
 	return strbuf_detach(&sb);
 }
 
+/*
+ * The body of chunk c into *body: a plain path is read now, a url was
+ * fetched with the other feeds' by fetch_many() (its body is taken).
+ */
 static int fetch_chunk(const struct feed_request *rq,
 		       const struct feed_chunk *c, const struct fetch_opts *o,
 		       struct chunk_state *cs, struct strbuf *body,
-		       struct errmsg *err)
+		       gs_time *fetched, struct errmsg *err)
 {
 	const struct feed *f = rq->feed;
-	struct errmsg sub;
 
+	*fetched = time_now();
 	if (c->path) {
 		if (strbuf_read_file(body, c->path, o->max_bytes) == 0)
 			return 0;
@@ -214,12 +221,17 @@ static int fetch_chunk(const struct feed_request *rq,
 		return err_set(err, "feed '%s': cannot read '%s': %s",
 			       f->name, rq->display, strerror(errno));
 	}
-	if (fetch_url_cond(c->url, (const char *const *)c->headers,
-			   c->nheaders, o, cs->key ? &cs->sent : NULL,
-			   &cs->got, &cs->not_modified, body, &sub) == 0)
-		return 0;
-	return err_set(err, "feed '%s': cannot fetch '%s': %s", f->name,
-		       f->url, sub.msg);
+	if (cs->job.ret < 0)
+		return err_set(err, "feed '%s': cannot fetch '%s': %s",
+			       f->name, f->url, cs->job.err.msg);
+	cs->not_modified = cs->job.not_modified;
+	cs->got = cs->job.got;
+	cs->job.got.etag = cs->job.got.last_modified = NULL;
+	*fetched = cs->job.fetched;
+	strbuf_release(body);
+	*body = cs->job.body;
+	strbuf_init(&cs->job.body);
+	return 0;
 }
 
 /* Stored validators of each http chunk, unless o->refetch. */
@@ -269,6 +281,7 @@ static void chunk_states_free(struct chunk_state *cs, size_t n)
 		free(cs[i].key);
 		fetch_validators_release(&cs[i].sent);
 		fetch_validators_release(&cs[i].got);
+		fetch_job_release(&cs[i].job);
 	}
 	free(cs);
 }
@@ -290,7 +303,8 @@ static int fetch_and_parse(const struct feed_request *rq,
 					  c->from, c->to, 0};
 
 		strbuf_reset(&body);
-		if (fetch_chunk(rq, c, o, &cs[i], &body, err) < 0) {
+		if (fetch_chunk(rq, c, o, &cs[i], &body, &r.fetched,
+				err) < 0) {
 			res->status = INGEST_FETCH_FAILED;
 			ret = -1;
 			break;
@@ -301,7 +315,6 @@ static int fetch_and_parse(const struct feed_request *rq,
 		}
 		r.body = body.buf;
 		r.len = body.len;
-		r.fetched = time_now();
 		if (rq->feed->kind->parse(&r, pb, err) < 0) {
 			res->status = INGEST_INVALID;
 			ret = -1;
@@ -339,57 +352,163 @@ static void summarize(struct strbuf *sb, int ret,
 			    res->rejected);
 }
 
-int ingest_feed(struct store *st, const struct feed_request *rq,
-		const struct ingest_window *w, const struct fetch_opts *fetch,
-		struct ingest_result *res, struct errmsg *err)
-{
-	const struct feed *f = rq->feed;
-	struct fetch_opts o = *fetch;
+/* One feed of ingest_feeds() between its phases. */
+struct feed_run {
+	const struct feed_request *rq;
+	struct fetch_opts o;
 	struct chunk_state *cs;
 	struct point_batch pb;
+	gs_time started;
+	int ret;
+	struct ingest_result res;
+	struct errmsg err;
+};
+
+/* The feed's options and stored validators, before anything is fetched. */
+static void run_begin(struct store *st, struct feed_run *run,
+		      const struct feed_request *rq,
+		      const struct ingest_window *w,
+		      const struct fetch_opts *fetch)
+{
+	const struct feed *f = rq->feed;
+
+	memset(run, 0, sizeof(*run));
+	run->rq = rq;
+	run->started = time_now();
+	run->o = *fetch;
+	run->o.timeout_ms = (long)(f->timeout_s * 1000);
+	run->o.retries = f->retries;
+	/* a Retry-After may not take longer than the attempts could */
+	run->o.budget_ms = run->o.timeout_ms * (run->o.retries + 1);
+	run->cs = xcalloc(rq->nchunks + 1, sizeof(*run->cs));
+	for (size_t i = 0; i < rq->nchunks; i++)
+		strbuf_init(&run->cs[i].job.body);
+	point_batch_init(&run->pb);
+	run->ret = load_cache(st, rq, w, &run->o, run->cs, &run->err);
+	if (run->ret < 0)
+		run->res.status = INGEST_STORE_FAILED;
+}
+
+/* The url chunks of the feeds that may go on, as fetch jobs. */
+static struct fetch_job **collect_jobs(struct feed_run *runs, size_t n,
+				       size_t *njobs)
+{
+	struct fetch_job **jobs = NULL;
+	size_t alloc = 0;
+
+	*njobs = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct feed_request *rq = runs[k].rq;
+		struct chunk_state *cs = runs[k].cs;
+		if (runs[k].ret < 0)
+			continue;
+		for (size_t i = 0; i < rq->nchunks; i++) {
+			const struct feed_chunk *c = &rq->chunks[i];
+			if (!c->url)
+				continue;
+			fetch_job_init(&cs[i].job, c->url,
+				       (const char *const *)c->headers,
+				       c->nheaders, &runs[k].o,
+				       cs[i].key ? &cs[i].sent : NULL);
+			ALLOC_GROW(jobs, *njobs + 1, alloc);
+			jobs[(*njobs)++] = &cs[i].job;
+		}
+	}
+	return jobs;
+}
+
+/* Parses and stores one fetched feed in one transaction; logs the run. */
+static void run_finish(struct store *st, struct feed_run *run,
+		       const struct ingest_window *w)
+{
+	const struct feed_request *rq = run->rq;
+	struct ingest_result *res = &run->res;
+	struct errmsg *err = &run->err;
 	struct strbuf summary;
 	struct errmsg logerr;
-	gs_time started = time_now();
-	int ret;
+	int ret = run->ret;
 
-	memset(res, 0, sizeof(*res));
-	o.timeout_ms = (long)(f->timeout_s * 1000);
-	o.retries = f->retries;
-	/* a Retry-After may not take longer than the attempts could */
-	o.budget_ms = o.timeout_ms * (o.retries + 1);
-	cs = xcalloc(rq->nchunks + 1, sizeof(*cs));
-	point_batch_init(&pb);
-	ret = load_cache(st, rq, w, &o, cs, err);
-	if (ret < 0)
-		res->status = INGEST_STORE_FAILED;
-	else
-		ret = fetch_and_parse(rq, &o, cs, &pb, res, err);
+	if (!ret)
+		ret = fetch_and_parse(rq, &run->o, run->cs, &run->pb, res,
+				      err);
 	if (!ret && !res->not_modified) {
 		gs_time now = time_now();
-		res->rejected = pb.rejected;
-		res->duplicates = point_batch_dedup(&pb);
-		res->clipped = point_batch_clip(&pb,
+		res->rejected = run->pb.rejected;
+		res->duplicates = point_batch_dedup(&run->pb);
+		res->clipped = point_batch_clip(&run->pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
 			w->clip_to ? w->to : GS_TIME_NONE);
-		ret = store_batch(st, rq, &pb, now, res, err);
-		if (!ret && save_cache(st, rq, cs, now, err) < 0) {
+		ret = store_batch(st, rq, &run->pb, now, res, err);
+		if (!ret && save_cache(st, rq, run->cs, now, err) < 0) {
 			res->status = INGEST_STORE_FAILED;
 			ret = -1;
 		}
 	}
-	point_batch_release(&pb);
-	chunk_states_free(cs, rq->nchunks);
+	point_batch_release(&run->pb);
+	chunk_states_free(run->cs, rq->nchunks);
+	run->cs = NULL;
 	if (ret < 0)
 		secrets_scrub(&rq->secrets, err);
 
 	strbuf_init(&summary);
 	summarize(&summary, ret, res, err);
-	if (store_log_ingest(st, f->name, started, time_now(), ret == 0,
-			     res->points, summary.buf, &logerr) < 0 && !ret) {
+	if (store_log_ingest(st, rq->feed->name, run->started, time_now(),
+			     ret == 0, res->points, summary.buf,
+			     &logerr) < 0 && !ret) {
 		*err = logerr;
 		res->status = INGEST_STORE_FAILED;
 		ret = -1;
 	}
 	strbuf_release(&summary);
-	return ret;
+	run->ret = ret;
+}
+
+void ingest_feeds(struct store *st, const struct feed_request *const *rqs,
+		  size_t n, const struct ingest_window *w,
+		  const struct fetch_opts *fetch, ingest_done_fn done,
+		  void *ud)
+{
+	struct feed_run *runs = xcalloc(n + 1, sizeof(*runs));
+	struct fetch_job **jobs;
+	size_t njobs;
+
+	for (size_t k = 0; k < n; k++)
+		run_begin(st, &runs[k], rqs[k], w, fetch);
+	jobs = collect_jobs(runs, n, &njobs);
+	fetch_many(jobs, njobs);
+	free(jobs);
+	for (size_t k = 0; k < n; k++) {
+		run_finish(st, &runs[k], w);
+		done(rqs[k], runs[k].ret, &runs[k].res, &runs[k].err, ud);
+	}
+	free(runs);
+}
+
+struct one_result {
+	int ret;
+	struct ingest_result *res;
+	struct errmsg *err;
+};
+
+static void one_done(const struct feed_request *rq, int ret,
+		     const struct ingest_result *res,
+		     const struct errmsg *err, void *ud)
+{
+	struct one_result *o = ud;
+
+	(void)rq;
+	o->ret = ret;
+	*o->res = *res;
+	if (ret < 0)
+		*o->err = *err;
+}
+
+int ingest_feed(struct store *st, const struct feed_request *rq,
+		const struct ingest_window *w, const struct fetch_opts *fetch,
+		struct ingest_result *res, struct errmsg *err)
+{
+	struct one_result o = {-1, res, err};
+
+	ingest_feeds(st, &rq, 1, w, fetch, one_done, &o);
+	return o.ret;
 }

@@ -283,6 +283,39 @@ int fetch_url_cond(const char *url, const char *const *headers,
 		   struct fetch_validators *got, bool *not_modified,
 		   struct strbuf *body, struct errmsg *err);
 
+/*
+ * One GET of fetch_many(): what fetch_url_cond() takes and gives, so that
+ * the feeds of a run take about as long as the slowest, not their sum.
+ */
+struct fetch_job {
+	const char *url;
+	const char *const *headers;
+	size_t nheaders;
+	const struct fetch_opts *o;
+	const struct fetch_validators *send;  /* may be NULL */
+	int ret;                    /* 0, or -1 with err */
+	struct errmsg err;
+	struct strbuf body;
+	struct fetch_validators got;
+	bool not_modified;
+	gs_time fetched;            /* when its last attempt ended */
+	struct fetch_job_state *state;  /* fetch.c's, during fetch_many() */
+};
+void fetch_job_init(struct fetch_job *j, const char *url,
+		    const char *const *headers, size_t nheaders,
+		    const struct fetch_opts *o,
+		    const struct fetch_validators *send);
+void fetch_job_release(struct fetch_job *j);
+
+#define FETCH_PARALLEL 16   /* transfers at once */
+#define FETCH_PER_HOST 4    /* of those, to one host and port */
+/*
+ * Runs every job to its end with one curl multi handle: each with its own
+ * retries, backoff and budget exactly as fetch_url_cond(); a job waiting
+ * for its retry does not hold up the others.
+ */
+void fetch_many(struct fetch_job **jobs, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Ingesting one feed                                                 */
 /* ------------------------------------------------------------------ */
@@ -356,6 +389,20 @@ struct ingest_result {
 int ingest_feed(struct store *st, const struct feed_request *rq,
 		const struct ingest_window *w, const struct fetch_opts *fetch,
 		struct ingest_result *res, struct errmsg *err);
+
+/* Called by ingest_feeds() for each feed, with what ingest_feed() gives. */
+typedef void (*ingest_done_fn)(const struct feed_request *rq, int ret,
+			       const struct ingest_result *res,
+			       const struct errmsg *err, void *ud);
+/*
+ * ingest_feed() for n feeds, with their http requests all fetched at
+ * once by fetch_many(); then each feed is parsed and stored, in one
+ * transaction and in the order given, and passed to done().
+ */
+void ingest_feeds(struct store *st, const struct feed_request *const *rqs,
+		  size_t n, const struct ingest_window *w,
+		  const struct fetch_opts *fetch, ingest_done_fn done,
+		  void *ud);
 
 /* ------------------------------------------------------------------ */
 /* Feed kinds                                                         */

@@ -2,7 +2,7 @@
  * fake-server.c - a small HTTP/1.1 server for the end-to-end tests of
  * feeds, after curl's test servers: canned files plus faults on demand.
  *
- *   fake-server [-l LOG] [-i IDLE_SECONDS] PORTFILE DIR
+ *   fake-server [-l LOG] [-T TIMELOG] [-i IDLE_SECONDS] PORTFILE DIR
  *
  * Binds 127.0.0.1 on a free port, writes the port number to PORTFILE
  * (atomically: tests wait for the file), and serves DIR.  Every request
@@ -27,6 +27,11 @@
  *                      If-Modified-Since when there is none); logs both
  *   /hang              never replies (waits for the client to give up)
  *
+ * TIMELOG gets "MS request PATH" when a request has been read and "MS
+ * reply PATH" when its reply has been sent, MS from CLOCK_MONOTONIC (one
+ * clock for all servers of a test): so a test can tell that a client
+ * sent requests to several servers before any of them replied.
+ *
  * One connection at a time, Connection: close.  Exits after IDLE_SECONDS
  * (default 60) without a connection, or on SIGTERM.
  */
@@ -48,6 +53,7 @@ struct server {
 	int listen_fd;
 	const char *dir;
 	FILE *log;
+	FILE *timelog;
 	int idle_s;
 	char **seen; /* paths asked for under /flaky/ */
 	size_t nseen, alloc_seen;
@@ -364,6 +370,18 @@ static int read_head(int fd, char *buf, size_t size)
 	return -1;
 }
 
+static void log_time(struct server *s, const char *what, const char *path)
+{
+	struct timespec ts;
+
+	if (!s->timelog)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(s->timelog, "%lld %s %s\n",
+		(long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, what, path);
+	fflush(s->timelog);
+}
+
 static void handle(struct server *s, int fd)
 {
 	char head[MAX_HEAD], method[16], path[4096];
@@ -395,7 +413,9 @@ static void handle(struct server *s, int fd)
 		strbuf_release(&h);
 		fflush(s->log);
 	}
+	log_time(s, "request", path);
 	route(s, fd, path, head);
+	log_time(s, "reply", path);
 }
 
 static int listen_local(int *port)
@@ -455,23 +475,26 @@ static void serve(struct server *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fake-server [-l LOG] [-i IDLE_SECONDS] "
-			"PORTFILE DIR\n");
+	fprintf(stderr, "usage: fake-server [-l LOG] [-T TIMELOG] "
+			"[-i IDLE_SECONDS] PORTFILE DIR\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	struct server s = {0};
-	const char *log = NULL;
+	const char *log = NULL, *timelog = NULL;
 	char *end;
 	int c, port;
 
 	s.idle_s = 60;
-	while ((c = getopt(argc, argv, "l:i:")) != -1) {
+	while ((c = getopt(argc, argv, "l:T:i:")) != -1) {
 		switch (c) {
 		case 'l':
 			log = optarg;
+			break;
+		case 'T':
+			timelog = optarg;
 			break;
 		case 'i':
 			s.idle_s = (int)strtol(optarg, &end, 10);
@@ -490,6 +513,10 @@ int main(int argc, char **argv)
 		perror(log);
 		return 1;
 	}
+	if (timelog && !(s.timelog = fopen(timelog, "a"))) {
+		perror(timelog);
+		return 1;
+	}
 	s.listen_fd = listen_local(&port);
 	if (s.listen_fd < 0 || write_port(argv[optind], port) < 0) {
 		perror("fake-server");
@@ -499,6 +526,8 @@ int main(int argc, char **argv)
 	close(s.listen_fd);
 	if (s.log)
 		fclose(s.log);
+	if (s.timelog)
+		fclose(s.timelog);
 	strv_free(s.seen, s.nseen);
 	return 0;
 }

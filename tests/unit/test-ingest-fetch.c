@@ -2,7 +2,8 @@
  * test-ingest-fetch.c - unit tests of the HTTP side of ingest
  * (ingest/fetch.c): gzip bodies and the cap on their decoded size,
  * retries on 500, 429 with Retry-After and connection resets, the
- * Retry-After cap and time budget, conditional requests; and the store's
+ * Retry-After cap and time budget, conditional requests, many transfers
+ * at once (fetch_many); and the store's
  * http_cache table with its schema migration from version 1.
  *
  * The HTTP tests talk to tests/tools/fake-server, started from the
@@ -321,6 +322,58 @@ static void test_conditional(void **state)
 
 /* ---- the store's http_cache and migration 2 ---- */
 
+/*
+ * Many jobs at once, more than FETCH_PER_HOST to one server: each ends
+ * as it would alone, with its own options, retries and errors.
+ */
+static void test_fetch_many(void **state)
+{
+	static const char *const paths[] = {
+		"/fail-once/a.txt?many", "/status/404/a.txt",
+		"/gzip/big.txt", "/a.txt?1", "/a.txt?2", "/a.txt?3",
+		"/a.txt?4", "/a.txt?5", "/status/503/a.txt?many",
+	};
+	enum { N = ARRAY_SIZE(paths) };
+	struct server *s = *state;
+	struct fetch_opts o, small;
+	struct fetch_job jobs[N], *jp[N];
+	struct strbuf urls[N];
+
+	need_server(s);
+	opts(&o);
+	small = o;
+	small.max_bytes = 999;
+	for (size_t i = 0; i < N; i++) {
+		strbuf_init(&urls[i]);
+		strbuf_addf(&urls[i], "%s%s", s->url.buf, paths[i]);
+		fetch_job_init(&jobs[i], urls[i].buf, NULL, 0,
+			       i == 2 ? &small : &o, NULL);
+		jp[i] = &jobs[i];
+	}
+	fetch_many(jp, N);
+	assert_int_equal(jobs[0].ret, 0);   /* retried after its 500 */
+	assert_string_equal(jobs[0].body.buf, "hello\n");
+	assert_int_equal(jobs[1].ret, -1);
+	assert_string_equal(jobs[1].err.msg, "HTTP status 404");
+	assert_int_equal(jobs[2].ret, -1);
+	assert_string_equal(jobs[2].err.msg, "response larger than 999 bytes");
+	assert_int_equal(jobs[2].body.len, 0);
+	for (size_t i = 3; i < 8; i++) {
+		assert_int_equal(jobs[i].ret, 0);
+		assert_string_equal(jobs[i].body.buf, "hello\n");
+		assert_false(jobs[i].not_modified);
+		assert_null(jobs[i].state);
+	}
+	assert_int_equal(jobs[8].ret, -1);
+	assert_string_equal(jobs[8].err.msg, "HTTP status 503");
+	for (size_t i = 0; i < N; i++) {
+		fetch_job_release(&jobs[i]);
+		strbuf_release(&urls[i]);
+	}
+	/* no jobs: returns at once */
+	fetch_many(NULL, 0);
+}
+
 static void test_http_cache_store(void **state)
 {
 	struct server *s = *state;
@@ -440,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_conditional),
+		cmocka_unit_test(test_fetch_many),
 		cmocka_unit_test(test_http_cache_store),
 		cmocka_unit_test(test_migration_1_to_2),
 	};

@@ -150,6 +150,8 @@ gs_time time_from_civil(int year, int month, int day, int hour, int min,
 int time_strftime(gs_time t, const char *fmt, struct strbuf *out);
 /* Current wall-clock time. */
 gs_time time_now(void);
+/* Seconds on the monotonic clock, for measuring durations. */
+double time_mono(void);
 /* Floor/ceil of t to a multiple of step seconds since the epoch. */
 gs_time time_floor(gs_time t, int64_t step);
 gs_time time_ceil(gs_time t, int64_t step);

@@ -190,6 +190,14 @@ gs_time time_now(void)
 	return (gs_time)time(NULL);
 }
 
+double time_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 gs_time time_floor(gs_time t, int64_t step)
 {
 	return floor_div(t, step) * step;

@@ -204,10 +204,7 @@ static void read_reply(CURL *c, struct reply *rp)
 
 static long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long)(time_mono() * 1000);
 }
 
 /* FNV-1a, only to give each url its own jitter sequence in this process */

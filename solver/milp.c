@@ -265,10 +265,8 @@ struct search {
 	bool warm_given;
 	double bound;       /* best proven bound seen, -INFINITY if none */
 	const struct solver_opts *o;
-	const struct timespec *t0;
+	double t0;          /* time_mono() when the solve began */
 };
-
-static double seconds_since(const struct timespec *t0);
 
 /*
  * Called by GLPK at every step: remembers the best bound of the open
@@ -293,18 +291,9 @@ static void search_callback(glp_tree *tree, void *info)
 		double best = glp_mip_status(lp) == GLP_FEAS
 				      ? glp_mip_obj_val(lp)
 				      : (double)NAN;
-		se->o->progress(se->o->progress_ctx, seconds_since(se->t0),
+		se->o->progress(se->o->progress_ctx, time_mono() - se->t0,
 				best, se->bound);
 	}
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* Column values of an assignment, for the warm start. */
@@ -359,7 +348,7 @@ static void copy_placements(struct assignment *dst,
  * relaxation fails.
  */
 static int run_glpk(struct model *md, struct search *se, double limit_s,
-		    const struct timespec *t0, struct errmsg *err)
+		    double t0, struct errmsg *err)
 {
 	glp_iocp parm;
 	int ret;
@@ -390,7 +379,7 @@ static int run_glpk(struct model *md, struct search *se, double limit_s,
 		}
 		se->bound = glp_get_obj_val(md->lp);
 	}
-	parm.tm_lim = time_limit_ms(limit_s - seconds_since(t0));
+	parm.tm_lim = time_limit_ms(limit_s - (time_mono() - t0));
 	return glp_intopt(md->lp, &parm);
 }
 
@@ -497,13 +486,12 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 {
 	struct model md = {in, o, NULL, NULL, 0, {0}};
 	struct assignment greedy;
-	struct timespec t0;
-	struct search se = {NULL, false, -(double)INFINITY, o, &t0};
+	double t0 = time_mono();
+	struct search se = {NULL, false, -(double)INFINITY, o, t0};
 	const char *status = "optimal";
 	bool failed = false;
 	int old_term;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	old_term = glp_term_out(o->verbose ? GLP_ON : GLP_OFF);
 	assignment_init(&greedy, a->njobs);
 	solve_greedy(in, o, &greedy);
@@ -513,7 +501,7 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 	if (!o->presolve)
 		se.warm = columns_of(&md, &greedy);
 	if (in->nopts) /* else nothing to choose: all unplaced, optimal */
-		status = judge(&md, run_glpk(&md, &se, o->time_limit_s, &t0,
+		status = judge(&md, run_glpk(&md, &se, o->time_limit_s, t0,
 					     err),
 			       &failed, err);
 	if (!failed)
@@ -524,6 +512,6 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 	glp_delete_prob(md.lp);
 	glp_term_out(old_term);
 	assignment_release(&greedy);
-	a->solve_seconds = seconds_since(&t0);
+	a->solve_seconds = time_mono() - t0;
 	return failed ? -1 : 0;
 }

@@ -46,22 +46,12 @@ bool solver_policy_known(const char *name)
 	return false;
 }
 
-static double elapsed_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int solver_run(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err)
 {
-	struct timespec t0;
+	double t0 = time_mono();
 	int ret = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!strcmp(o->policy, "milp")) {
 		ret = solve_milp(in, o, a, err);
 	} else {
@@ -71,7 +61,7 @@ int solver_run(const struct instance *in, const struct solver_opts *o,
 		if (ret < 0)
 			return err_set(err, "unknown policy '%s'", o->policy);
 	}
-	a->solve_seconds = elapsed_since(&t0);
+	a->solve_seconds = time_mono() - t0;
 	if (ret < 0)
 		return -1;
 	if (solver_check(in, a, err) < 0) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "tests/unit/unit.h"
 
 struct bad_case {
 	const char *name;
@@ -773,48 +774,6 @@ static char *job_text(const char *id, const char *extra)
 	return strbuf_detach(&sb);
 }
 
-/* ---- a scratch directory per group, so file names stay short ---- */
-
-static int setup(void **state)
-{
-	char *dir = xstrdup("/tmp/gs-jsonin.XXXXXX");
-	char *old = getcwd(NULL, 0);
-
-	if (!mkdtemp(dir) || !old || chdir(dir) < 0)
-		return -1;
-	free(dir);
-	*state = old;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char *old = *state;
-	char *here = getcwd(NULL, 0);
-	DIR *d = opendir(".");
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlink(e->d_name);
-	if (d)
-		closedir(d);
-	if (chdir(old) < 0 || !here || rmdir(here) < 0)
-		return -1;
-	free(here);
-	free(old);
-	return 0;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void expect_msg(const char *file, const struct bad_case *c,
 		       const char *got)
 {
@@ -831,7 +790,7 @@ static void load_sites(struct catalog *cat)
 {
 	struct errmsg err;
 
-	write_file("sites.json", SITES);
+	unit_write_file("sites.json", SITES);
 	if (catalog_load(cat, "sites.json", &err) < 0)
 		fail_msg("%s", err.msg);
 }
@@ -1005,7 +964,7 @@ static void test_catalog_bad(void **state)
 		struct catalog cat;
 		struct errmsg err;
 
-		write_file("s.json", bad_sites[i].text);
+		unit_write_file("s.json", bad_sites[i].text);
 		assert_int_equal(catalog_load(&cat, "s.json", &err), -1);
 		expect_msg("s.json", &bad_sites[i], err.msg);
 		assert_int_equal(cat.nsites, 0); /* nothing left to free */
@@ -1060,7 +1019,7 @@ static void test_jobs_valid(void **state)
 	(void)state;
 
 	load_sites(&cat);
-	write_file("jobs.json", text);
+	unit_write_file("jobs.json", text);
 	if (load_jobs(&cat, &js, files, 1, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(js.njobs, 2);
@@ -1140,7 +1099,7 @@ static void test_jobs_forms(void **state)
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "%s%s%s", forms[i][0], i < 3 ? job : "",
 			    forms[i][1]);
-		write_file("jobs.json", sb.buf);
+		unit_write_file("jobs.json", sb.buf);
 		strbuf_release(&sb);
 		if (load_jobs(&cat, &js, files, 1, &err) < 0)
 			fail_msg("%s", err.msg);
@@ -1166,7 +1125,7 @@ static void test_jobs_bad(void **state)
 		struct jobset js;
 		struct errmsg err;
 
-		write_file("j.json", bad_jobs[i].text);
+		unit_write_file("j.json", bad_jobs[i].text);
 		assert_int_equal(load_jobs(&cat, &js, files, 1, &err), -1);
 		expect_msg("j.json", &bad_jobs[i], err.msg);
 		jobset_release(&js);
@@ -1191,8 +1150,8 @@ static void test_jobs_across_files(void **state)
 	(void)state;
 
 	load_sites(&cat);
-	write_file("a.json", a);
-	write_file("b.json", b);
+	unit_write_file("a.json", a);
+	unit_write_file("b.json", b);
 	if (load_jobs(&cat, &js, files, 2, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(js.njobs, 2);
@@ -1203,19 +1162,19 @@ static void test_jobs_across_files(void **state)
 	assert_int_equal(js.jobs[0].after[0], 1);
 	jobset_release(&js);
 
-	write_file("b.json", b2);
+	unit_write_file("b.json", b2);
 	assert_int_equal(load_jobs(&cat, &js, files, 2, &err), -1);
 	assert_string_equal(err.msg, "b.json:1:8: 'id': duplicate job id "
 				     "'train' (first at a.json:1:8)");
 	assert_int_equal(js.njobs, 1);
 	jobset_release(&js);
 
-	write_file("b.json", "[{\"id\": \"y\"}]");
+	unit_write_file("b.json", "[{\"id\": \"y\"}]");
 	assert_int_equal(load_jobs(&cat, &js, files, 2, &err), -1);
 	assert_int_equal(js.njobs, 1);
 	jobset_release(&js);
 
-	write_file("b.json", c);
+	unit_write_file("b.json", c);
 	assert_int_equal(load_jobs(&cat, &js, files, 2, &err), -1);
 	assert_string_equal(err.msg, "b.json:5:12: 'after[0]': unknown job "
 				     "'x' in job 'prep'");
@@ -1223,7 +1182,7 @@ static void test_jobs_across_files(void **state)
 
 	free(c);
 	c = job_text("prep", ",\n \"after\": [\"train\"]");
-	write_file("b.json", c);
+	unit_write_file("b.json", c);
 	assert_int_equal(load_jobs(&cat, &js, files, 2, &err), -1);
 	assert_string_equal(err.msg, "a.json:5:12: 'after': dependency cycle "
 				     "train -> prep -> train");
@@ -1257,7 +1216,7 @@ static void test_jobs_long_chain(void **state)
 			    "{\"cpu\": 1}, \"after\": [\"j%d\"]}\n",
 			    i ? "," : "", i, i ? i - 1 : N - 1);
 	strbuf_addch(&sb, ']');
-	write_file("chain.json", sb.buf);
+	unit_write_file("chain.json", sb.buf);
 	assert_int_equal(load_jobs(&cat, &js, files, 1, &err), -1);
 	assert_int_equal(js.njobs, N);
 	assert_int_equal(js.jobs[N - 1].line, N);
@@ -1271,7 +1230,7 @@ static void test_jobs_long_chain(void **state)
 		char *p = strstr(sb.buf, "[\"j19999\"]");
 		memcpy(p, "[]        ", 10);
 	}
-	write_file("chain.json", sb.buf);
+	unit_write_file("chain.json", sb.buf);
 	if (load_jobs(&cat, &js, files, 1, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(js.jobs[N - 1].after[0], N - 2);
@@ -1292,7 +1251,7 @@ static void test_json_doc(void **state)
 	const char *s = NULL;
 	(void)state;
 
-	write_file("d.json", "{\"n\": null, \"t\": [1, {\"u\": 2}],\n"
+	unit_write_file("d.json", "{\"n\": null, \"t\": [1, {\"u\": 2}],\n"
 			     " \"s\": \"x\"}");
 	assert_int_equal(json_doc_load(&d, "d.json", &err), 0);
 	assert_int_equal(json_doc_check_keys(&d, d.root, keys), 0);
@@ -1322,19 +1281,19 @@ static void test_json_doc(void **state)
 			    "d.json:1:23: unknown key 't[1].u' in thing 'x'");
 	json_doc_release(&d);
 
-	write_file("d.json", "{\"a\": 1}\n{}");
+	unit_write_file("d.json", "{\"a\": 1}\n{}");
 	assert_int_equal(json_doc_load(&d, "d.json", &err), -1);
 	assert_string_equal(err.msg, "d.json:2:1: invalid JSON: end of file "
 				     "expected near '{'");
 	json_doc_release(&d);
 
 	/* a byte order mark is skipped and does not count as a column */
-	write_file("d.json", "\xEF\xBB\xBF{\"a\": x}");
+	unit_write_file("d.json", "\xEF\xBB\xBF{\"a\": x}");
 	assert_int_equal(json_doc_load(&d, "d.json", &err), -1);
 	assert_string_equal(err.msg, "d.json:1:7: invalid JSON: invalid "
 				     "token near 'x'");
 	json_doc_release(&d);
-	write_file("d.json", "\xEF\xBB\xBF{\"a\": [1, true]}");
+	unit_write_file("d.json", "\xEF\xBB\xBF{\"a\": [1, true]}");
 	assert_int_equal(json_doc_load(&d, "d.json", &err), 0);
 	json_doc_push_key(&d, "a");
 	json_doc_push_index(&d, 1);
@@ -1343,7 +1302,7 @@ static void test_json_doc(void **state)
 	assert_string_equal(err.msg, "d.json:1:11: 'a[1]' must be a number");
 	json_doc_release(&d);
 
-	write_file("d.json", "{\"a\": \"\xff\"}");
+	unit_write_file("d.json", "{\"a\": \"\xff\"}");
 	assert_int_equal(json_doc_load(&d, "d.json", &err), -1);
 	assert_int_equal(strncmp(err.msg, "d.json:1:", 9), 0);
 	json_doc_release(&d);
@@ -1364,5 +1323,5 @@ int main(void)
 		cmocka_unit_test(test_jobs_long_chain),
 		cmocka_unit_test(test_json_doc),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -14,41 +14,6 @@
 #include "core/core.h"
 #include "tests/unit/unit.h"
 
-static int setup(void **state)
-{
-	char *dir = xstrdup("/tmp/gs-plan.XXXXXX");
-	char *old = getcwd(NULL, 0);
-
-	if (!mkdtemp(dir) || !old || chdir(dir) < 0)
-		return -1;
-	free(dir);
-	*state = old;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char *old = *state;
-	char *here = getcwd(NULL, 0);
-
-	unlink("plan.json");
-	unlink("bad.json");
-	if (chdir(old) < 0 || !here || rmdir(here) < 0)
-		return -1;
-	free(here);
-	free(old);
-	return 0;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 static char *read_text(const char *path)
 {
 	struct strbuf sb;
@@ -407,7 +372,7 @@ static void test_read_bad(void **state)
 		strbuf_add(&sb, SMALL, (size_t)(at - SMALL));
 		strbuf_addstr(&sb, c->to);
 		strbuf_addstr(&sb, at + strlen(c->from));
-		write_file("bad.json", sb.buf);
+		unit_write_file("bad.json", sb.buf);
 		find_pos(sb.buf, c->at, c->n, &line, &col);
 		snprintf(want, sizeof(want), "bad.json:%d:%d: %s", line, col,
 			 c->msg);
@@ -426,11 +391,11 @@ static void test_read_not_a_plan(void **state)
 	struct errmsg err;
 	(void)state;
 
-	write_file("bad.json", "[]\n");
+	unit_write_file("bad.json", "[]\n");
 	assert_int_equal(plan_read(&p, "bad.json", &err), -1);
 	assert_string_equal(err.msg, "bad.json:1:1: a plan must be an object "
 				     "{\"plan\": ..., \"jobs\": [...], ...}");
-	write_file("bad.json", "{\"plan\": {}\n");
+	unit_write_file("bad.json", "{\"plan\": {}\n");
 	assert_int_equal(plan_read(&p, "bad.json", &err), -1);
 	assert_string_equal(err.msg, "bad.json:2:1: invalid JSON: '}' "
 				     "expected near end of file");
@@ -449,5 +414,5 @@ int main(void)
 		cmocka_unit_test(test_read_bad),
 		cmocka_unit_test(test_read_not_a_plan),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

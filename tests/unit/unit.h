@@ -8,6 +8,9 @@
 
 #include "core/core.h"
 
+#include <dirent.h>
+#include <unistd.h>
+
 /* An RFC 3339 time that must parse. */
 static inline gs_time T(const char *s)
 {
@@ -55,6 +58,51 @@ static inline void read_repo_file(void **state, const char *rel,
 		assert_int_equal(strbuf_read_file(sb, path.buf, 1 << 20), 0);
 	}
 	strbuf_release(&path);
+}
+
+/*
+ * A group's scratch directory (cmocka group setup/teardown): the tests run
+ * inside a fresh directory under /tmp, so file names stay short; teardown
+ * removes the files they left and the directory, and goes back.
+ */
+static inline int scratch_setup(void **state)
+{
+	char *dir = xstrdup("/tmp/gs-unit.XXXXXX");
+	char *old = getcwd(NULL, 0);
+
+	if (!mkdtemp(dir) || !old || chdir(dir) < 0)
+		return -1;
+	free(dir);
+	*state = old;
+	return 0;
+}
+
+static inline int scratch_teardown(void **state)
+{
+	char *old = *state;
+	char *here = getcwd(NULL, 0);
+	DIR *d = opendir(".");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(e->d_name);
+	if (d)
+		closedir(d);
+	if (chdir(old) < 0 || !here || rmdir(here) < 0)
+		return -1;
+	free(here);
+	free(old);
+	return 0;
+}
+
+static inline void unit_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
 }
 
 #endif

@@ -208,10 +208,28 @@ bench_entsoe() {
 	rm -f "$xml" "$work"/?.db*
 }
 
-echo "# CSV ingest"
-bench_csv
-echo
-echo "# ENTSO-E A75 ingest"
-bench_entsoe
-echo
-echo "figures written to $out/ingest-csv.txt and $out/ingest-entsoe.txt"
+# BENCH=NAME runs only that benchmark (csv, entsoe, or a script's NAME).
+only=${BENCH:-}
+if [ -z "$only" ] || [ "$only" = csv ]; then
+	echo "# CSV ingest"
+	bench_csv
+	echo
+fi
+if [ -z "$only" ] || [ "$only" = entsoe ]; then
+	echo "# ENTSO-E A75 ingest"
+	bench_entsoe
+	echo
+fi
+# Every other stage's benchmark is its own script, tests/bench/bench-NAME.sh,
+# run as: sh SCRIPT GREENSLOT OUT_DIR WORK_DIR; it writes OUT_DIR/NAME.txt.
+for script in "$bench"/bench-*.sh; do
+	[ -f "$script" ] || continue
+	name=${script##*/bench-}
+	name=${name%.sh}
+	[ -z "$only" ] || [ "$only" = "$name" ] || continue
+	echo "# $name"
+	mkdir -p "$work/$name"
+	sh "$script" "$gs" "$out" "$work/$name" || die "bench-$name.sh failed"
+	echo
+done
+echo "figures written to $out/*.txt"

@@ -11,18 +11,10 @@
  * common colour-vision deficiencies; the forecast is also dashed, so the
  * curves differ by more than colour.
  */
-#include "report/report.h"
+#include "report/draw.h"
 
-#include <cairo.h>
 #include <math.h>
-#if CAIRO_HAS_SVG_SURFACE
-#include <cairo-svg.h>
-#endif
-#if CAIRO_HAS_PDF_SURFACE
-#include <cairo-pdf.h>
-#endif
 
-#define CHART_W 800.0
 #define TOP_H 62.0      /* title and one row of legend */
 #define LEGEND_Y 46.0   /* baseline of the legend's first row */
 #define LEGEND_ROW_H 17.0
@@ -33,20 +25,10 @@
 #define BOTTOM_H 58.0   /* tick labels and axis title */
 #define LEFT_W 70.0
 #define RIGHT_W 18.0
-#define MAX_OUTPUT (64u << 20)
-
-struct rgb {
-	double r, g, b;
-};
-
-/* Okabe-Ito colours (plus greys), as 0-1 fractions. */
-static const struct rgb C_BLACK = {0, 0, 0};
-static const struct rgb C_ORANGE = {0xe6 / 255.0, 0x9f / 255.0, 0};
-static const struct rgb C_SKY = {0x56 / 255.0, 0xb4 / 255.0, 0xe9 / 255.0};
-static const struct rgb C_BLUE = {0, 0x72 / 255.0, 0xb2 / 255.0};
-static const struct rgb C_VERMILION = {0xd5 / 255.0, 0x5e / 255.0, 0};
-static const struct rgb C_GREY = {0.45, 0.45, 0.45};
-static const struct rgb C_GRID = {0.88, 0.88, 0.88};
+#define USE_H 50.0      /* the capacity strip */
+#define AGG_H 110.0     /* the "jobs running" strip of a busy site */
+/* More lanes than this and the bars are too thin to see: aggregate. */
+#define MAX_LANES 24
 
 /* Where things are on the surface, computed once per drawing. */
 struct layout {
@@ -54,20 +36,12 @@ struct layout {
 	double px, py, pw, ph;  /* the curve's plot area */
 	double ly, lane_h;      /* top of the job lanes, height of one */
 	double axis_y;          /* bottom of the lanes (or of the plot) */
+	double uy;              /* top of the capacity strip (0: none) */
+	bool aggregated;        /* jobs drawn as a count, not as bars */
 	double ymax;            /* value at the top of the plot */
 	double ystep;           /* y tick spacing; 0 when there is no curve */
 	gs_time from, to;
 };
-
-static void set_rgb(cairo_t *cr, struct rgb c)
-{
-	cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-static void set_rgba(cairo_t *cr, struct rgb c, double a)
-{
-	cairo_set_source_rgba(cr, c.r, c.g, c.b, a);
-}
 
 static double map_x(const struct layout *l, gs_time t)
 {
@@ -78,56 +52,6 @@ static double map_x(const struct layout *l, gs_time t)
 static double map_y(const struct layout *l, double v)
 {
 	return l->py + l->ph - v / l->ymax * l->ph;
-}
-
-static void set_font(cairo_t *cr, double size, bool bold)
-{
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD :
-				      CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-}
-
-/* cairo puts the context in an error state on invalid UTF-8: sanitize. */
-static double text_width(cairo_t *cr, const char *s)
-{
-	struct strbuf sb;
-	cairo_text_extents_t ext;
-
-	strbuf_init(&sb);
-	utf8_sanitize(&sb, s);
-	cairo_text_extents(cr, sb.buf, &ext);
-	strbuf_release(&sb);
-	return ext.x_advance;
-}
-
-/*
- * Draws s with its left (align 0), centre (0.5) or right (1) at x; with
- * keep_in, moved in if it would run off the chart's sides.
- */
-static void show_text_in(cairo_t *cr, double x, double y, double align,
-			 bool keep_in, const char *s)
-{
-	struct strbuf sb;
-	cairo_text_extents_t ext;
-
-	strbuf_init(&sb);
-	utf8_sanitize(&sb, s);
-	cairo_text_extents(cr, sb.buf, &ext);
-	x -= ext.x_advance * align;
-	if (keep_in && x + ext.x_advance > CHART_W - 2)
-		x = CHART_W - 2 - ext.x_advance;
-	if (keep_in && x < 2)
-		x = 2;
-	cairo_move_to(cr, x, y);
-	cairo_show_text(cr, sb.buf);
-	strbuf_release(&sb);
-}
-
-static void show_text(cairo_t *cr, double x, double y, double align,
-		      const char *s)
-{
-	show_text_in(cr, x, y, align, false, s);
 }
 
 static bool has_points(const struct series *s)
@@ -198,7 +122,12 @@ static size_t legend_entries(const struct chart *c, struct legend_entry *e)
 		e[n++] = (struct legend_entry){'r', C_ORANGE, 0.28,
 					       "80% forecast interval"};
 	if (c->nbars)
-		e[n++] = (struct legend_entry){'r', C_SKY, 1, "job running"};
+		e[n++] = (struct legend_entry){'r', C_SKY, 1,
+			chart_aggregated(c) ? "jobs running (count)" :
+					      "job running"};
+	if (c->nuse)
+		e[n++] = (struct legend_entry){'r', C_GREEN, 0.75,
+					       "capacity in use (peak resource)"};
 	return n;
 }
 
@@ -232,7 +161,7 @@ static void legend_item(cairo_t *cr, double x, double y,
  */
 static int legend_layout(cairo_t *cr, const struct chart *c, bool draw)
 {
-	struct legend_entry e[4];
+	struct legend_entry e[5];
 	size_t n = legend_entries(c, e);
 	double x = LEFT_W, y = LEGEND_Y;
 	int rows = 1;
@@ -264,11 +193,21 @@ static int legend_rows(const struct chart *c)
 	return rows;
 }
 
+bool chart_aggregated(const struct chart *c)
+{
+	return c->nlanes > MAX_LANES;
+}
+
+/* Number of lanes and the height of one; one lane of AGG_H aggregated. */
 static int lane_count_height(const struct chart *c, double *lane_h)
 {
 	int n = c->nbars ? (c->nlanes > 0 ? c->nlanes : 1) : 0;
 
 	*lane_h = LANE_H;
+	if (chart_aggregated(c)) {
+		*lane_h = AGG_H;
+		return 1;
+	}
 	if (n * LANE_H > LANES_MAX_H)
 		*lane_h = LANES_MAX_H / n;
 	return n;
@@ -286,7 +225,8 @@ void chart_size(const struct chart *c, double *width, double *height)
 
 	*width = CHART_W;
 	*height = top_height(c) + PLOT_H + BOTTOM_H +
-		  (n ? LANES_GAP + n * lane_h : 0);
+		  (n ? LANES_GAP + n * lane_h : 0) +
+		  (c->nuse ? LANES_GAP + USE_H : 0);
 }
 
 static void layout_init(struct layout *l, const struct chart *c)
@@ -301,6 +241,12 @@ static void layout_init(struct layout *l, const struct chart *c)
 	l->ph = PLOT_H;
 	l->ly = l->py + l->ph + (nlanes ? LANES_GAP : 0);
 	l->axis_y = l->ly + nlanes * l->lane_h;
+	l->aggregated = chart_aggregated(c);
+	l->uy = 0;
+	if (c->nuse) {
+		l->uy = l->axis_y + LANES_GAP;
+		l->axis_y = l->uy + USE_H;
+	}
 	l->from = c->from;
 	l->to = c->to > c->from ? c->to : c->from + 1;
 
@@ -388,80 +334,10 @@ static void draw_y_axis(cairo_t *cr, const struct layout *l,
 	cairo_rotate(cr, -M_PI / 2);
 	show_text(cr, 0, 0, 0.5, c->y_label ? c->y_label : "");
 	cairo_restore(cr);
-	if (c->nbars) {
+	if (c->nbars && !chart_aggregated(c)) {
 		set_rgb(cr, C_GREY);
 		show_text(cr, l->px - 5, l->ly + 12, 1, "jobs");
 	}
-}
-
-/* The smallest tick step, from a list of round ones, that leaves room. */
-static int64_t time_step(const struct layout *l)
-{
-	static const int64_t steps[] = {
-		3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400,
-		2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400,
-	};
-	const size_t n = sizeof(steps) / sizeof(steps[0]);
-	double max_ticks = l->pw / 62;
-	double span = (double)(l->to - l->from);
-
-	for (size_t i = 0; i < n; i++)
-		if (span / (double)steps[i] <= max_ticks)
-			return steps[i];
-	return steps[n - 1] *
-	       (int64_t)ceil(span / (double)steps[n - 1] / max_ticks);
-}
-
-static void date_label(gs_time t, char *buf, size_t n)
-{
-	struct gs_tm tm;
-
-	time_to_tm(t, &tm);
-	snprintf(buf, n, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
-}
-
-/*
- * Vertical grid through plot and lanes; hours on the first label line and
- * dates (at midnight, and under the first tick) on the second.
- */
-static void draw_x_axis(cairo_t *cr, const struct layout *l)
-{
-	int64_t step = time_step(l);
-	bool first = true;
-
-	set_font(cr, 10, false);
-	for (gs_time t = time_ceil(l->from, step); t <= l->to; t += step) {
-		double x = map_x(l, t);
-		bool midnight = t % 86400 == 0;
-		char label[64];
-		struct gs_tm tm;
-
-		set_rgb(cr, midnight ? C_GREY : C_GRID);
-		cairo_set_line_width(cr, midnight ? 0.8 : 0.6);
-		cairo_move_to(cr, x, l->py);
-		cairo_line_to(cr, x, l->axis_y + 4);
-		cairo_stroke(cr);
-		set_rgb(cr, C_BLACK);
-		if (step < 86400) {
-			time_to_tm(t, &tm);
-			snprintf(label, sizeof(label), "%02d:%02d", tm.hour,
-				 tm.min);
-			show_text_in(cr, x, l->axis_y + 16, 0.5, true,
-				     label);
-		}
-		/* the first tick's date, unless a midnight comes soon */
-		if (first && 86400 - t % 86400 < 3 * step)
-			first = false;
-		if (midnight || first || step >= 86400) {
-			date_label(t, label, sizeof(label));
-			show_text_in(cr, x,
-				     l->axis_y + (step < 86400 ? 29 : 16), 0.5,
-				     true, label);
-		}
-		first = false;
-	}
-	set_font(cr, 11, false);
-	show_text(cr, l->px + l->pw / 2, l->h - 8, 0.5, "time (UTC)");
 }
 
 /* Start of the next bar in the same lane after b, or the plot's end. */
@@ -603,9 +479,146 @@ static void draw_curves(cairo_t *cr, const struct chart *c,
 	}
 }
 
-static void chart_draw(cairo_t *cr, const struct chart *c)
+/*
+ * A step strip under the curve: v[i] holds over [t[i], t[i+1]) (the last
+ * to t[n]), filled, with its scale from 0 to vmax and a dashed line at
+ * `mark` (NAN: none).  label names it on the left.
+ */
+struct strip {
+	const gs_time *t; /* [n + 1] */
+	const double *v;  /* [n] */
+	size_t n;
+	double vmax, mark;
+	const char *label, *top_label;
+	struct rgb col;
+};
+
+static void draw_strip(cairo_t *cr, const struct layout *l, double y,
+		       double h, const struct strip *s)
 {
+	static const double dash[] = {4, 3};
+
+	cairo_save(cr);
+	cairo_rectangle(cr, l->px, y, l->pw, h);
+	cairo_clip(cr);
+	cairo_move_to(cr, map_x(l, s->t[0]), y + h);
+	for (size_t i = 0; i < s->n; i++) {
+		double v = isfinite(s->v[i]) ? fmin(s->v[i], s->vmax) : 0;
+		double yy = y + h - v / s->vmax * h;
+		cairo_line_to(cr, map_x(l, s->t[i]), yy);
+		cairo_line_to(cr, map_x(l, s->t[i + 1]), yy);
+	}
+	cairo_line_to(cr, map_x(l, s->t[s->n]), y + h);
+	cairo_close_path(cr);
+	set_rgba(cr, s->col, 0.75);
+	cairo_fill(cr);
+	if (isfinite(s->mark)) {
+		double yy = y + h - s->mark / s->vmax * h;
+		cairo_move_to(cr, l->px, yy);
+		cairo_line_to(cr, l->px + l->pw, yy);
+		set_rgb(cr, C_VERMILION);
+		cairo_set_line_width(cr, 1);
+		cairo_set_dash(cr, dash, 2, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	cairo_restore(cr);
+	set_rgb(cr, C_GREY);
+	cairo_set_line_width(cr, 0.6);
+	cairo_rectangle(cr, l->px, y, l->pw, h);
+	cairo_stroke(cr);
+	set_font(cr, 10, false);
+	set_rgb(cr, C_BLACK);
+	show_text(cr, l->px - 5, y + 10, 1, s->top_label);
+	show_text(cr, l->px - 5, y + h, 1, "0");
+	set_rgb(cr, C_GREY);
+	show_text(cr, l->px - 5, y + h / 2 + 4, 1, s->label);
+}
+
+struct event {
+	gs_time t;
+	int d;
+};
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->d - y->d;
+}
+
+/* How many jobs run at once, as a step function of time. */
+static void draw_running(cairo_t *cr, const struct chart *c,
+			 const struct layout *l)
+{
+	struct event *ev = NULL;
+	size_t n = 0, alloc = 0, k = 0;
+	gs_time *t;
+	double *v, peak = 0;
+	int run = 0;
+	char top[32];
+
+	for (size_t i = 0; i < c->nbars; i++) {
+		const struct chart_bar *b = &c->bars[i];
+		struct plan_segment whole = {b->start, b->end};
+		const struct plan_segment *seg = b->segments ? b->segments :
+							       &whole;
+		size_t ns = b->segments ? b->nsegments : 1;
+		for (size_t j = 0; j < ns; j++) {
+			ALLOC_GROW(ev, n + 2, alloc);
+			ev[n++] = (struct event){seg[j].start, 1};
+			ev[n++] = (struct event){seg[j].end, -1};
+		}
+	}
+	if (!n)
+		return;
+	qsort(ev, n, sizeof(*ev), cmp_event);
+	t = xcalloc(n + 1, sizeof(*t));
+	v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		run += ev[i].d;
+		if (i + 1 < n && ev[i + 1].t == ev[i].t)
+			continue;
+		t[k] = ev[i].t;
+		v[k] = run;
+		peak = fmax(peak, run);
+		k++;
+	}
+	snprintf(top, sizeof(top), "%.0f", peak);
+	draw_strip(cr, l, l->ly, l->lane_h,
+		   &(struct strip){t, v, k - 1, peak > 0 ? peak : 1,
+				   (double)NAN, "jobs", top, C_SKY});
+	free(t);
+	free(v);
+	free(ev);
+}
+
+static void draw_use(cairo_t *cr, const struct chart *c,
+		     const struct layout *l)
+{
+	gs_time *t = xcalloc(c->nuse + 1, sizeof(*t));
+	double vmax = 1;
+	char top[32];
+
+	for (size_t i = 0; i <= c->nuse; i++)
+		t[i] = c->use_start + (gs_time)i * c->use_step;
+	for (size_t i = 0; i < c->nuse; i++)
+		if (isfinite(c->use[i]))
+			vmax = fmax(vmax, c->use[i]);
+	snprintf(top, sizeof(top), "%.0f%%", 100 * vmax);
+	draw_strip(cr, l, l->uy, USE_H,
+		   &(struct strip){t, c->use, c->nuse, vmax, 1.0,
+				   "capacity", top, C_GREEN});
+	free(t);
+}
+
+static void chart_draw(cairo_t *cr, const void *arg)
+{
+	const struct chart *c = arg;
 	struct layout l;
+	struct time_axis ax;
 
 	layout_init(&l, c);
 	cairo_set_source_rgb(cr, 1, 1, 1);
@@ -615,10 +628,16 @@ static void chart_draw(cairo_t *cr, const struct chart *c)
 	show_text(cr, l.px, 22, 0, c->title ? c->title : "");
 	legend_layout(cr, c, true);
 	draw_y_axis(cr, &l, c);
-	draw_x_axis(cr, &l);
+	ax = (struct time_axis){l.px, l.pw, l.py, l.axis_y, l.axis_y + 16,
+			       l.h - 8, l.from, l.to};
+	draw_time_axis(cr, &ax);
 	draw_curves(cr, c, &l);
-	if (c->nbars)
+	if (c->nbars && l.aggregated)
+		draw_running(cr, c, &l);
+	else if (c->nbars)
 		draw_lanes(cr, c, &l);
+	if (c->nuse)
+		draw_use(cr, c, &l);
 	set_rgb(cr, C_BLACK);
 	cairo_set_line_width(cr, 1);
 	cairo_rectangle(cr, l.px, l.py, l.pw, l.ph);
@@ -672,162 +691,12 @@ void chart_pack_lanes(struct chart *c)
 	free(order);
 }
 
-static cairo_status_t write_strbuf(void *closure, const unsigned char *data,
-				   unsigned int length)
-{
-	struct strbuf *sb = closure;
-
-	if (sb->len + length > MAX_OUTPUT)
-		return CAIRO_STATUS_WRITE_ERROR;
-	strbuf_add(sb, data, length);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static bool starts_with(const char *p, const char *end, const char *s)
-{
-	size_t n = strlen(s);
-	return (size_t)(end - p) >= n && !memcmp(p, s, n);
-}
-
-/*
- * Copies the SVG from its root element on (dropping the XML prolog, which
- * HTML does not allow), putting prefix in front of every id and every
- * reference to one: cairo names its glyphs and clips the same way in
- * every file, and ids must be unique in an HTML document.
- */
-static void svg_copy_prefixed(struct strbuf *out, const struct strbuf *svg,
-			      const char *prefix)
-{
-	static const char *const refs[] = {" id=\"", "href=\"#", "url(#"};
-	const char *p = strstr(svg->buf, "<svg");
-	const char *end = svg->buf + svg->len;
-
-	if (!p)
-		p = svg->buf;
-	while (p < end) {
-		bool hit = false;
-		for (size_t i = 0; prefix && i < 3 && !hit; i++) {
-			if (!starts_with(p, end, refs[i]))
-				continue;
-			strbuf_addstr(out, refs[i]);
-			strbuf_addstr(out, prefix);
-			p += strlen(refs[i]);
-			hit = true;
-		}
-		if (!hit)
-			strbuf_addch(out, *p++);
-	}
-}
-
-static int draw_on(cairo_surface_t *s, const struct chart *c, double scale,
-		   struct errmsg *err)
-{
-	cairo_t *cr;
-	cairo_status_t st = cairo_surface_status(s);
-
-	if (st != CAIRO_STATUS_SUCCESS)
-		return err_set(err, "cannot create chart surface: %s",
-			       cairo_status_to_string(st));
-	cr = cairo_create(s);
-	cairo_scale(cr, scale, scale);
-	chart_draw(cr, c);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (st != CAIRO_STATUS_SUCCESS)
-		return err_set(err, "cannot draw chart '%s': %s",
-			       c->title ? c->title : "",
-			       cairo_status_to_string(st));
-	return 0;
-}
-
-/* Finishes and frees s; reports a failure of the stream behind it. */
-static int finish(cairo_surface_t *s, int ret, struct errmsg *err)
-{
-	cairo_status_t st;
-
-	cairo_surface_finish(s);
-	st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	if (!ret && st != CAIRO_STATUS_SUCCESS)
-		return err_set(err, "cannot write chart: %s",
-			       cairo_status_to_string(st));
-	return ret;
-}
-
-static int render_svg(const struct chart *c, const char *prefix,
-		      struct strbuf *out, struct errmsg *err)
-{
-#if CAIRO_HAS_SVG_SURFACE
-	struct strbuf raw;
-	cairo_surface_t *s;
-	double w, h;
-	int ret;
-
-	chart_size(c, &w, &h);
-	strbuf_init(&raw);
-	s = cairo_svg_surface_create_for_stream(write_strbuf, &raw, w, h);
-#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
-	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
-#endif
-	ret = finish(s, draw_on(s, c, 1, err), err);
-	if (!ret)
-		svg_copy_prefixed(out, &raw, prefix);
-	strbuf_release(&raw);
-	return ret;
-#else
-	return err_set(err, "cairo was built without SVG support");
-#endif
-}
-
-static int render_png(const struct chart *c, struct strbuf *out,
-		      struct errmsg *err)
-{
-	const double scale = 2;
-	cairo_surface_t *s;
-	cairo_status_t st;
-	double w, h;
-	int ret;
-
-	chart_size(c, &w, &h);
-	s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-				       (int)ceil(w * scale),
-				       (int)ceil(h * scale));
-	ret = draw_on(s, c, scale, err);
-	if (!ret) {
-		st = cairo_surface_write_to_png_stream(s, write_strbuf, out);
-		if (st != CAIRO_STATUS_SUCCESS)
-			ret = err_set(err, "cannot write chart as PNG: %s",
-				      cairo_status_to_string(st));
-	}
-	return finish(s, ret, err);
-}
-
-static int render_pdf(const struct chart *c, struct strbuf *out,
-		      struct errmsg *err)
-{
-#if CAIRO_HAS_PDF_SURFACE
-	cairo_surface_t *s;
-	double w, h;
-
-	chart_size(c, &w, &h);
-	s = cairo_pdf_surface_create_for_stream(write_strbuf, out, w, h);
-	return finish(s, draw_on(s, c, 1, err), err);
-#else
-	return err_set(err, "cairo was built without PDF support");
-#endif
-}
-
 int chart_render(const struct chart *c, enum chart_format fmt,
 		 const char *id_prefix, struct strbuf *out,
 		 struct errmsg *err)
 {
-	switch (fmt) {
-	case CHART_SVG:
-		return render_svg(c, id_prefix, out, err);
-	case CHART_PNG:
-		return render_png(c, out, err);
-	case CHART_PDF:
-		return render_pdf(c, out, err);
-	}
-	return err_set(err, "unknown chart format %d", (int)fmt);
+	struct drawing d = {c->title, 0, 0, chart_draw, c};
+
+	chart_size(c, &d.w, &d.h);
+	return drawing_render(&d, fmt, id_prefix, out, err);
 }

@@ -133,6 +133,12 @@ struct chart {
 	struct chart_bar *bars;
 	size_t nbars;
 	int nlanes;                    /* set by chart_pack_lanes() */
+	/* share of the site's capacity in use per slot (1 = full), for the
+	 * strip under the jobs; nuse 0: no strip */
+	const double *use;
+	size_t nuse;
+	gs_time use_start;
+	int64_t use_step;
 };
 
 enum chart_format {
@@ -146,6 +152,15 @@ enum chart_format {
  * taken in order of start) and sets c->nlanes.  Reorders nothing.
  */
 void chart_pack_lanes(struct chart *c);
+
+/*
+ * Whether the chart draws its jobs as a count of jobs running rather than
+ * as bars: past 24 lanes, bars are too thin to see or label.
+ */
+bool chart_aggregated(const struct chart *c);
+
+/* "svg", "png" or "pdf"; -1 for anything else. */
+int chart_format_parse(const char *s, enum chart_format *out);
 
 /* Width and height in points (pixels for PNG) that chart_render() uses. */
 void chart_size(const struct chart *c, double *width, double *height);

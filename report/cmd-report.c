@@ -13,13 +13,20 @@
 static const struct cmd_opt report_opts[] = {
 	{"--sites SITES.json", "site catalog the plans were made with"},
 	{"--db PATH", "store holding the carbon-intensity series"},
-	{"-o, --output FILE", "where to write the HTML (default report.html; "
-			      "- for stdout)"},
+	{"-o, --output FILE", "where to write the HTML or the chart (default "
+			      "report.html, or NAME.FORMAT with --chart; - "
+			      "for stdout)"},
+	{"--chart NAME", "write only this chart: heatmap, or timeline:SITE "
+			 "(the first plan's jobs at that site over the carbon "
+			 "intensity); 'list' prints the names"},
+	{"--format svg|png|pdf", "the chart's file format (default: from the "
+				 "extension of -o, else svg)"},
 	{NULL, NULL},
 };
 
 const struct cmd_doc cmd_report_doc = {
-	"report --sites SITES.json [-o report.html] PLAN.json...",
+	"report --sites SITES.json [-o report.html] PLAN.json...\n"
+	"report --sites SITES.json --chart NAME [--format svg|png|pdf] [-o FILE] PLAN.json...",
 	"write a self-contained HTML report of plans",
 	"Writes one HTML file with inline CSS and SVG charts and no external "
 	"references: the plan's totals (emissions in kg CO2eq, energy in kWh, "
@@ -84,10 +91,18 @@ static gs_time generated_time(void)
 	return (gs_time)v;
 }
 
-static int parse_options(int argc, char **argv, const char **out)
+struct report_opts {
+	const char *out;
+	const char *chart;  /* NULL: the whole report */
+	const char *format; /* NULL: from the extension of out */
+};
+
+static int parse_options(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"chart", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -97,7 +112,13 @@ static int parse_options(int argc, char **argv, const char **out)
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			*out = optarg;
+			o->out = optarg;
+			break;
+		case 'c':
+			o->chart = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
 			break;
 		case ':':
 			return error("option '%s' needs a value",
@@ -107,22 +128,101 @@ static int parse_options(int argc, char **argv, const char **out)
 				     "report --help'", argv[optind - 1]);
 		}
 	}
+	if (o->format && !o->chart)
+		return error("--format needs --chart (the report itself is "
+			     "HTML)");
 	if (optind >= argc)
 		return error("no plan given; usage: greenslot %s",
 			     cmd_report_doc.synopsis);
 	return 0;
 }
 
-int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
+/* --format, else the extension of -o, else svg. */
+static int chart_format(const struct report_opts *o, enum chart_format *fmt)
 {
-	const char *out = "report.html";
-	struct plans ps = {0};
-	struct report_input in = {0};
+	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+
+	*fmt = CHART_SVG;
+	if (o->format) {
+		if (chart_format_parse(o->format, fmt) < 0)
+			return error("unknown chart format '%s' (svg, png or "
+				     "pdf)", o->format);
+		return 0;
+	}
+	if (dot && !strchr(dot, '/'))
+		(void)chart_format_parse(dot + 1, fmt);
+	return 0;
+}
+
+/* The chart alone: "timeline:SITE" is written to timeline-SITE.svg. */
+static int write_chart(const struct report_input *in,
+		       const struct report_opts *o)
+{
+	static const char *const ext[] = {"svg", "png", "pdf"};
+	enum chart_format fmt;
+	struct strbuf out, path;
+	struct errmsg err;
+	int ret = EXIT_OK;
+
+	if (!strcmp(o->chart, "list")) {
+		strbuf_init(&out);
+		report_chart_names(in, &out);
+		fputs(out.buf, stdout);
+		strbuf_release(&out);
+		return EXIT_OK;
+	}
+	if (chart_format(o, &fmt) < 0)
+		return EXIT_USAGE;
+	strbuf_init(&out);
+	strbuf_init(&path);
+	if (o->out)
+		strbuf_addstr(&path, o->out);
+	else
+		strbuf_addf(&path, "%s.%s", o->chart, ext[fmt]);
+	for (size_t i = 0; !o->out && i < path.len; i++)
+		if (path.buf[i] == ':' || path.buf[i] == '/')
+			path.buf[i] = '-';
+	if (report_chart(in, o->chart, fmt, &out, &err) < 0) {
+		ret = strncmp(err.msg, "unknown chart", 13) ? EXIT_RUNTIME :
+							      EXIT_USAGE;
+		error("%s", err.msg);
+	} else if (file_write_atomic(path.buf, out.buf, out.len, &err) < 0) {
+		ret = EXIT_RUNTIME;
+		error("%s", err.msg);
+	}
+	strbuf_release(&out);
+	strbuf_release(&path);
+	return ret;
+}
+
+static int write_report(const struct report_input *in, const char *out)
+{
 	struct strbuf html;
 	struct errmsg err;
 	int ret = EXIT_OK;
 
-	if (parse_options(argc, argv, &out) < 0)
+	strbuf_init(&html);
+	if (report_check(in, &err) < 0) {
+		ret = EXIT_USAGE;
+		error("%s", err.msg);
+	} else if (report_render(in, &html, &err) < 0 ||
+		   file_write_atomic(out, html.buf, html.len, &err) < 0) {
+		ret = EXIT_RUNTIME;
+		error("%s", err.msg);
+	}
+	strbuf_release(&html);
+	return ret;
+}
+
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct report_opts o = {0};
+	struct plans ps = {0};
+	struct report_input in = {0};
+	struct report_store_ctx sctx;
+	int ret;
+
+	if (parse_options(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	if (read_plans(&ps, argc - optind, argv + optind) < 0) {
 		plans_release(&ps);
@@ -132,23 +232,22 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		plans_release(&ps);
 		return EXIT_RUNTIME;
 	}
+	sctx = (struct report_store_ctx){ctx->store, ctx->catalog};
 	in.catalog = ctx->catalog;
 	in.plans = ps.items;
 	in.nplans = ps.n;
 	in.get_ci = ctx->store ? report_store_ci : NULL;
 	in.get_ci_ctx = ctx->store;
+	in.get_actual = ctx->store ? report_store_actual : NULL;
+	in.get_actual_ctx = &sctx;
+	in.get_health = ctx->store ? report_store_health : NULL;
+	in.get_health_ctx = ctx->store;
 	in.generated = generated_time();
 
-	strbuf_init(&html);
-	if (report_check(&in, &err) < 0) {
-		ret = EXIT_USAGE;
-		error("%s", err.msg);
-	} else if (report_render(&in, &html, &err) < 0 ||
-		   file_write_atomic(out, html.buf, html.len, &err) < 0) {
-		ret = EXIT_RUNTIME;
-		error("%s", err.msg);
-	}
-	strbuf_release(&html);
+	if (o.chart)
+		ret = write_chart(&in, &o);
+	else
+		ret = write_report(&in, o.out ? o.out : "report.html");
 	plans_release(&ps);
 	return ret;
 }

@@ -6,7 +6,9 @@
  * or broken UTF-8.  Everything that goes into the HTML or into cairo's
  * text functions passes through here first.
  */
-#include "report/report.h"
+#include "report/page.h"
+
+#include <math.h>
 
 /*
  * Length of the well-formed UTF-8 sequence at s (1-4), or 0 when it is
@@ -100,4 +102,66 @@ void html_escape(struct strbuf *out, const char *s)
 		}
 		p += n ? n : 1;
 	}
+}
+
+void add_esc(struct strbuf *sb, const char *s)
+{
+	html_escape(sb, s ? s : "");
+}
+
+void add_num(struct strbuf *sb, double x)
+{
+	double a = fabs(x);
+	int dec = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+
+	if (!isfinite(x)) {
+		strbuf_addstr(sb, "n/a");
+		return;
+	}
+	if (a < 0.0005) {
+		strbuf_addch(sb, '0'); /* not "0.000" or "-0.000" */
+		return;
+	}
+	strbuf_addf(sb, "%.*f", dec, x);
+}
+
+void add_percent(struct strbuf *sb, double part, double whole)
+{
+	if (!isfinite(part) || !isfinite(whole) || whole <= 0) {
+		strbuf_addstr(sb, "n/a");
+		return;
+	}
+	strbuf_addf(sb, "%.1f&#8239;%%", 100 * part / whole);
+}
+
+void add_time(struct strbuf *sb, gs_time t)
+{
+	char buf[GS_TIME_BUFSZ];
+	struct gs_tm tm;
+
+	if (t == GS_TIME_NONE) {
+		strbuf_addstr(sb, "n/a");
+		return;
+	}
+	time_to_tm(t, &tm);
+	strbuf_addf(sb, "<time datetime=\"%s\">%04d-%02d-%02d %02d:%02d",
+		    time_format(t, buf), tm.year, tm.month, tm.day, tm.hour,
+		    tm.min);
+	if (tm.sec)
+		strbuf_addf(sb, ":%02d", tm.sec);
+	strbuf_addstr(sb, "</time>");
+}
+
+void num_cell(struct strbuf *sb, double v)
+{
+	strbuf_addstr(sb, "<td class=\"num\">");
+	add_num(sb, v);
+	strbuf_addstr(sb, "</td>");
+}
+
+void text_cell(struct strbuf *sb, const char *s)
+{
+	strbuf_addstr(sb, "<td>");
+	add_esc(sb, s);
+	strbuf_addstr(sb, "</td>");
 }

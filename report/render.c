@@ -1,12 +1,13 @@
 /*
- * render.c - the HTML report of a plan.
+ * render.c - the HTML report of plans, and its charts one by one.
  *
- * Builds the whole document in memory: generation info, summary cards, a
- * comparison when several plans are given, one chart per site, the table
- * of jobs and the unplaced jobs.  Every string that comes from an input
+ * Builds the whole document in memory: generation info and what the plan
+ * assumed, summary cards with the savings against the baseline and every
+ * other plan, the policy comparison, then the sections (timelines per
+ * site, heatmap, forecast quality, jobs, unplaced jobs, data health).  Every string that comes from an input
  * file goes through html_escape(); everything else is produced here.
  */
-#include "report/report.h"
+#include "report/page.h"
 
 #include <math.h>
 
@@ -14,7 +15,7 @@
 static const char css[] =
 	"*{box-sizing:border-box}"
 	"body{font-family:system-ui,sans-serif;color:#1a1a1a;"
-	"line-height:1.45;max-width:1000px;margin:0 auto;padding:1rem}"
+	"line-height:1.45;max-width:1100px;margin:0 auto;padding:1rem}"
 	"h1{font-size:1.5rem;margin:.2rem 0 .4rem}"
 	"h2{font-size:1.2rem;margin:1.6rem 0 .5rem;"
 	"border-bottom:1px solid #ccc}"
@@ -37,7 +38,7 @@ static const char css[] =
 	"th,td{padding:.3rem .5rem;border-bottom:1px solid #ddd;"
 	"text-align:left;vertical-align:top}"
 	"th{background:#f6f8fa;white-space:nowrap}"
-	"td{overflow-wrap:anywhere}"
+	"td{overflow-wrap:break-word}"
 	"td.num,th.num{text-align:right;white-space:nowrap;"
 	"font-variant-numeric:tabular-nums}"
 	"tr.first td{font-weight:600}"
@@ -47,6 +48,9 @@ static const char css[] =
 	"figure.chart svg{display:block;width:100%;height:auto;"
 	"max-width:100%}"
 	"figcaption{font-size:.85rem;color:#444}"
+	"nav.toc{margin:.3rem 0;font-size:.9rem}"
+	"nav.toc a{margin-right:.8rem}"
+	"ul.vs{margin:.3rem 0;padding-left:1.2rem}"
 	".note{background:#fff8e6;border-left:4px solid #E69F00;"
 	"padding:.4rem .8rem}"
 	"small{color:#555}"
@@ -56,70 +60,16 @@ static const char css[] =
 	".card .v{font-size:1.15rem}}"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}"
 	".table-wrap{overflow:visible}"
-	"figure,tr,.card,.cards{break-inside:avoid}"
+	"figure,tr,.card,.cards{break-inside:avoid}nav.toc{display:none}"
+	"a{color:inherit;text-decoration:none}"
 	"h2{break-after:avoid}thead{display:table-header-group}"
 	".cards{grid-template-columns:repeat(3,1fr)}"
 	"th,.card{background:none}}"
 	"@page{margin:12mm}";
 
-static void add_esc(struct strbuf *sb, const char *s)
-{
-	html_escape(sb, s ? s : "");
-}
-
-/* Fewer decimals as numbers grow: 0.123, 1.23, 12.3, 123. */
-static void add_num(struct strbuf *sb, double x)
-{
-	double a = fabs(x);
-	int dec = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-
-	if (!isfinite(x)) {
-		strbuf_addstr(sb, "n/a");
-		return;
-	}
-	if (a < 0.0005) {
-		strbuf_addch(sb, '0'); /* not "0.000" or "-0.000" */
-		return;
-	}
-	strbuf_addf(sb, "%.*f", dec, x);
-}
-
-static void add_percent(struct strbuf *sb, double part, double whole)
-{
-	if (!isfinite(part) || !isfinite(whole) || whole <= 0) {
-		strbuf_addstr(sb, "n/a");
-		return;
-	}
-	strbuf_addf(sb, "%.1f&#8239;%%", 100 * part / whole);
-}
-
-/* <time datetime="RFC 3339">YYYY-MM-DD HH:MM</time>, short for tables. */
-static void add_time(struct strbuf *sb, gs_time t)
-{
-	char buf[GS_TIME_BUFSZ];
-	struct gs_tm tm;
-
-	if (t == GS_TIME_NONE) {
-		strbuf_addstr(sb, "n/a");
-		return;
-	}
-	time_to_tm(t, &tm);
-	strbuf_addf(sb, "<time datetime=\"%s\">%04d-%02d-%02d %02d:%02d",
-		    time_format(t, buf), tm.year, tm.month, tm.day, tm.hour,
-		    tm.min);
-	if (tm.sec)
-		strbuf_addf(sb, ":%02d", tm.sec);
-	strbuf_addstr(sb, "</time>");
-}
-
 static double plan_saving(const struct plan *p)
 {
 	return p->baseline_emissions_kg - p->emissions_kg;
-}
-
-static double job_saving(const struct plan_job *j)
-{
-	return j->baseline_emissions_kg - j->emissions_kg;
 }
 
 static const char *catalog_name(const struct catalog *cat)
@@ -148,24 +98,6 @@ int report_check(const struct report_input *in, struct errmsg *err)
 	return 0;
 }
 
-/* The plan's horizon, else the span of its jobs; false when empty. */
-static bool plan_horizon(const struct plan *p, gs_time *from, gs_time *to)
-{
-	*from = p->start;
-	*to = p->end;
-	if (*from != GS_TIME_NONE && *to != GS_TIME_NONE && *to > *from)
-		return true;
-	*from = GS_TIME_NONE;
-	*to = GS_TIME_NONE;
-	for (size_t i = 0; i < p->njobs; i++) {
-		if (*from == GS_TIME_NONE || p->jobs[i].start < *from)
-			*from = p->jobs[i].start;
-		if (*to == GS_TIME_NONE || p->jobs[i].end > *to)
-			*to = p->jobs[i].end;
-	}
-	return *from != GS_TIME_NONE && *to > *from;
-}
-
 /* Whether the plan was made on a forecast (else on recorded values). */
 static bool plan_used_forecast(const struct plan *p)
 {
@@ -174,6 +106,110 @@ static bool plan_used_forecast(const struct plan *p)
 	return !p->signal_source ||
 	       !strncmp(p->signal_source, "forecast", 8);
 }
+
+/* ------------------------------------------------------------------ */
+/* What the page shows, loaded once                                    */
+/* ------------------------------------------------------------------ */
+
+static size_t zone_index(struct page *pg, const char *zone, size_t *alloc)
+{
+	for (size_t i = 0; i < pg->nzones; i++)
+		if (!strcmp(pg->zones[i].zone, zone))
+			return i;
+	ALLOC_GROW(pg->zones, pg->nzones + 1, *alloc);
+	pg->zones[pg->nzones].zone = zone;
+	report_ci_init(&pg->zones[pg->nzones].ci);
+	return pg->nzones++;
+}
+
+int page_load(struct page *pg, const struct report_input *in,
+	      struct errmsg *err)
+{
+	const struct catalog *cat = in->catalog;
+	struct solver_grid g;
+	size_t alloc = 0;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->in = in;
+	pg->plan = in->plans[0].plan;
+	pg->has_horizon = report_plan_grid(pg->plan, &g);
+	pg->from = pg->has_horizon ? g.start : GS_TIME_NONE;
+	pg->to = pg->has_horizon ? g.start + (gs_time)g.nslots * g.slot_s :
+				   GS_TIME_NONE;
+	if (pg->has_horizon && pg->plan->end != GS_TIME_NONE &&
+	    pg->plan->end > pg->from && pg->plan->end < pg->to)
+		pg->to = pg->plan->end;
+	pg->issued_by = GS_TIME_NONE;
+	if (plan_used_forecast(pg->plan))
+		pg->issued_by = pg->plan->start != GS_TIME_NONE ?
+					pg->plan->start : pg->from;
+	pg->site_zone = xcalloc(cat && cat->nsites ? cat->nsites : 1,
+				sizeof(*pg->site_zone));
+	for (size_t i = 0; cat && i < cat->nsites; i++)
+		pg->site_zone[i] = zone_index(pg, cat->sites[i].zone, &alloc);
+	if (!pg->has_horizon || !in->get_ci)
+		return 0;
+	for (size_t i = 0; i < pg->nzones; i++)
+		if (in->get_ci(in->get_ci_ctx, pg->zones[i].zone, pg->from,
+			       pg->to, pg->issued_by, &pg->zones[i].ci,
+			       err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Scores every plan on the recorded values of its own slot grid. */
+int page_load_scores(struct page *pg, struct errmsg *err)
+{
+	const struct report_input *in = pg->in;
+	const struct catalog *cat = in->catalog;
+
+	if (!in->get_actual || !cat)
+		return 0;
+	pg->scores = xcalloc(in->nplans, sizeof(*pg->scores));
+	for (size_t k = 0; k < in->nplans; k++) {
+		struct solver_signals sg;
+		struct solver_grid g;
+		int ret;
+
+		if (!report_plan_grid(in->plans[k].plan, &g))
+			continue;
+		solver_signals_init(&sg, &g, cat->nsites, cat->nresources);
+		ret = in->get_actual(in->get_actual_ctx, &sg, err);
+		if (!ret)
+			report_score_plan(in->plans[k].plan, cat, &sg,
+					  &pg->scores[k]);
+		solver_signals_release(&sg);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void page_release(struct page *pg)
+{
+	for (size_t i = 0; i < pg->nzones; i++)
+		report_ci_release(&pg->zones[i].ci);
+	free(pg->zones);
+	free(pg->site_zone);
+	for (size_t k = 0; pg->scores && k < pg->in->nplans; k++)
+		report_score_release(&pg->scores[k]);
+	free(pg->scores);
+	memset(pg, 0, sizeof(*pg));
+}
+
+const struct report_ci *page_site_ci(const struct page *pg, size_t site)
+{
+	return &pg->zones[pg->site_zone[site]].ci;
+}
+
+static bool scored(const struct page *pg, size_t k)
+{
+	return pg->scores && pg->scores[k].known > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The page                                                            */
+/* ------------------------------------------------------------------ */
 
 static void head(struct strbuf *sb, const struct report_input *in)
 {
@@ -193,9 +229,33 @@ static void info_row(struct strbuf *sb, const char *key)
 	strbuf_addf(sb, "<dt>%s</dt><dd>", key);
 }
 
-static void plan_info(struct strbuf *sb, const struct report_input *in)
+static size_t predicted_runtimes(const struct plan *p)
 {
-	const struct plan *p = in->plans[0].plan;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->njobs; i++)
+		n += p->jobs[i].runtime_predicted;
+	return n;
+}
+
+static void score_info(struct strbuf *sb, const struct page *pg)
+{
+	const struct report_score *sc = &pg->scores[0];
+
+	info_row(sb, "on recorded values");
+	add_num(sb, sc->actual_kg);
+	strbuf_addstr(sb, "&nbsp;kg CO2eq emitted against ");
+	add_num(sb, sc->expected_kg);
+	strbuf_addstr(sb, "&nbsp;kg expected (");
+	add_percent(sb, sc->actual_kg - sc->expected_kg, sc->expected_kg);
+	strbuf_addf(sb, " off), over %zu of its %zu job-slots with a "
+			"recorded carbon intensity</dd>\n",
+		    sc->known, sc->slots);
+}
+
+static void plan_info(struct strbuf *sb, const struct page *pg)
+{
+	const struct plan *p = pg->plan;
 	char buf[64];
 
 	strbuf_addstr(sb, "<dl class=\"info\">\n");
@@ -209,6 +269,11 @@ static void plan_info(struct strbuf *sb, const struct report_input *in)
 	if (isfinite(p->gap)) /* a fraction; small ones still matter */
 		strbuf_addf(sb, ", optimality gap %.*f&#8239;%%",
 			    fabs(p->gap) < 0.01 ? 3 : 1, 100 * p->gap);
+	if (isfinite(p->bound) && strcmp(p->status ? p->status : "",
+					 "infeasible")) {
+		strbuf_addstr(sb, ", bound ");
+		add_num(sb, p->bound);
+	}
 	if (isfinite(p->solve_seconds) && p->solve_seconds > 0) {
 		strbuf_addstr(sb, ", solved in ");
 		add_num(sb, p->solve_seconds);
@@ -229,11 +294,19 @@ static void plan_info(struct strbuf *sb, const struct report_input *in)
 	else
 		strbuf_addstr(sb, p->oracle ? "recorded values (oracle)" :
 					      "not recorded in the plan");
-	strbuf_addstr(sb, "</dd>\n</dl>\n");
+	strbuf_addstr(sb, "</dd>\n");
+	info_row(sb, "runtimes");
+	strbuf_addf(sb, "%zu of %zu predicted from past runs, the rest "
+			"given in the job specs</dd>\n",
+		    predicted_runtimes(p), p->njobs);
+	if (scored(pg, 0))
+		score_info(sb, pg);
+	strbuf_addstr(sb, "</dl>\n");
 }
 
-static void header(struct strbuf *sb, const struct report_input *in)
+static void header(struct strbuf *sb, const struct page *pg)
 {
+	const struct report_input *in = pg->in;
 	char buf[GS_TIME_BUFSZ];
 
 	strbuf_addstr(sb, "<header>\n<h1>Carbon-aware plan report</h1>\n"
@@ -245,8 +318,13 @@ static void header(struct strbuf *sb, const struct report_input *in)
 	if (in->generated != GS_TIME_NONE)
 		strbuf_addf(sb, ", generated %s by greenslot",
 			    time_format(in->generated, buf));
-	strbuf_addstr(sb, "</p>\n");
-	plan_info(sb, in);
+	strbuf_addstr(sb, "</p>\n<nav class=\"toc\"><a href=\"#summary\">"
+			  "summary</a> <a href=\"#timelines\">timelines</a> "
+			  "<a href=\"#heatmap\">heatmap</a> <a href=\"#"
+			  "forecast\">forecast quality</a> <a href=\"#jobs\">"
+			  "jobs</a> <a href=\"#health\">data health</a>"
+			  "</nav>\n");
+	plan_info(sb, pg);
 	strbuf_addstr(sb, "</header>\n");
 }
 
@@ -265,8 +343,9 @@ static void card(struct strbuf *sb, const char *key, double v,
 	strbuf_addf(sb, "</div><div class=\"u\">%s</div></div>\n", unit);
 }
 
-static void cards(struct strbuf *sb, const struct plan *p)
+static void cards(struct strbuf *sb, const struct page *pg)
 {
+	const struct plan *p = pg->plan;
 	double saving = plan_saving(p);
 
 	strbuf_addstr(sb, "<section class=\"cards\" aria-label=\"summary\">\n");
@@ -284,21 +363,10 @@ static void cards(struct strbuf *sb, const struct plan *p)
 	strbuf_addf(sb, "%zu</div><div class=\"u\">placed, %zu unplaced"
 			"</div></div>\n",
 		    p->njobs, p->nunplaced);
+	if (scored(pg, 0))
+		card(sb, "on recorded values", pg->scores[0].actual_kg,
+		     "kg CO2eq with the carbon intensity recorded since");
 	strbuf_addstr(sb, "</section>\n");
-}
-
-static void num_cell(struct strbuf *sb, double v)
-{
-	strbuf_addstr(sb, "<td class=\"num\">");
-	add_num(sb, v);
-	strbuf_addstr(sb, "</td>");
-}
-
-static void text_cell(struct strbuf *sb, const char *s)
-{
-	strbuf_addstr(sb, "<td>");
-	add_esc(sb, s);
-	strbuf_addstr(sb, "</td>");
 }
 
 /* The file name without its folders: full paths wrap badly in a table. */
@@ -308,285 +376,196 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static void comparison(struct strbuf *sb, const struct report_input *in)
+static int cmp_str(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids of a plan's jobs, placed and unplaced, sorted. */
+static char **plan_ids(const struct plan *p, size_t *n)
+{
+	char **v = xcalloc(p->njobs + p->nunplaced + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < p->njobs; i++)
+		v[(*n)++] = p->jobs[i].id;
+	for (size_t i = 0; i < p->nunplaced; i++)
+		v[(*n)++] = p->unplaced[i].id;
+	qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* Whether two plans are for the same jobs (placed or not). */
+static bool same_jobs(const struct plan *a, const struct plan *b)
+{
+	size_t na, nb;
+	char **va, **vb;
+	bool same;
+
+	if (a->njobs + a->nunplaced != b->njobs + b->nunplaced)
+		return false;
+	va = plan_ids(a, &na);
+	vb = plan_ids(b, &nb);
+	same = true;
+	for (size_t i = 0; i < na && same; i++)
+		same = !strcmp(va[i], vb[i]);
+	free(va);
+	free(vb);
+	return same;
+}
+
+static void plan_label(struct strbuf *sb, const struct report_input *in,
+		       size_t k)
+{
+	strbuf_addstr(sb, "<b>");
+	add_esc(sb, in->plans[k].plan->policy);
+	if (in->plans[k].plan->oracle)
+		strbuf_addstr(sb, " (oracle)");
+	strbuf_addstr(sb, "</b> <small>(");
+	add_esc(sb, base_name(in->plans[k].name));
+	strbuf_addstr(sb, ")</small>");
+}
+
+/* The first plan's saving against each other plan for the same jobs. */
+static void vs_others(struct strbuf *sb, const struct page *pg)
+{
+	const struct report_input *in = pg->in;
+	const struct plan *p = pg->plan;
+
+	strbuf_addstr(sb, "<h2>Against the other plans</h2>\n<ul class=\"vs\">\n");
+	for (size_t k = 1; k < in->nplans; k++) {
+		const struct plan *o = in->plans[k].plan;
+		double d = o->emissions_kg - p->emissions_kg;
+
+		strbuf_addstr(sb, "<li>");
+		plan_label(sb, in, k);
+		if (!same_jobs(p, o)) {
+			strbuf_addstr(sb, ": not for the same jobs, not "
+					  "compared</li>\n");
+			continue;
+		}
+		strbuf_addstr(sb, ": ");
+		add_num(sb, o->emissions_kg);
+		strbuf_addf(sb, "&nbsp;kg CO2eq; this plan emits ");
+		add_num(sb, fabs(d));
+		strbuf_addf(sb, "&nbsp;kg (");
+		add_percent(sb, fabs(d), o->emissions_kg);
+		strbuf_addf(sb, ") %s", d >= 0 ? "less" : "more");
+		if (scored(pg, 0) && scored(pg, k)) {
+			double da = pg->scores[k].actual_kg -
+				    pg->scores[0].actual_kg;
+			strbuf_addstr(sb, "; on recorded values ");
+			add_num(sb, fabs(da));
+			strbuf_addf(sb, "&nbsp;kg %s", da >= 0 ? "less" :
+								  "more");
+		}
+		strbuf_addstr(sb, "</li>\n");
+	}
+	strbuf_addstr(sb, "</ul>\n");
+}
+
+static void compare_row(struct strbuf *sb, const struct page *pg, size_t k)
+{
+	const struct report_input *in = pg->in;
+	const struct plan *p = in->plans[k].plan;
+
+	strbuf_addstr(sb, k ? "<tr>" : "<tr class=\"first\">");
+	strbuf_addstr(sb, "<td title=\"");
+	add_esc(sb, in->plans[k].name);
+	strbuf_addstr(sb, "\">");
+	add_esc(sb, base_name(in->plans[k].name));
+	strbuf_addstr(sb, "</td><td>");
+	add_esc(sb, p->policy);
+	if (p->oracle)
+		strbuf_addstr(sb, " (oracle)");
+	strbuf_addstr(sb, "</td>");
+	text_cell(sb, p->objective);
+	text_cell(sb, p->status);
+	num_cell(sb, p->emissions_kg);
+	num_cell(sb, scored(pg, k) ? pg->scores[k].actual_kg : (double)NAN);
+	num_cell(sb, p->energy_kwh);
+	num_cell(sb, p->cost);
+	num_cell(sb, plan_saving(p));
+	strbuf_addstr(sb, "<td class=\"num\">");
+	add_percent(sb, plan_saving(p), p->baseline_emissions_kg);
+	strbuf_addf(sb, "</td><td class=\"num\">%zu</td></tr>\n",
+		    p->nunplaced);
+}
+
+static void comparison(struct strbuf *sb, const struct page *pg)
+{
+	const struct report_input *in = pg->in;
+
 	strbuf_addstr(sb,
-		"<section>\n<h2>Plans compared</h2>\n"
+		"<section id=\"policies\">\n<h2>Plans compared</h2>\n"
 		"<div class=\"table-wrap\"><table class=\"compare\">\n"
 		"<thead><tr><th>plan</th><th>policy</th><th>objective</th>"
 		"<th>status</th><th class=\"num\">emissions (kg CO2eq)</th>"
+		"<th class=\"num\">on recorded CI (kg CO2eq)</th>"
 		"<th class=\"num\">energy (kWh)</th>"
 		"<th class=\"num\">cost (catalog currency)</th>"
 		"<th class=\"num\">saving vs baseline (kg CO2eq)</th>"
 		"<th class=\"num\">saving (%)</th>"
 		"<th class=\"num\">unplaced jobs</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < in->nplans; k++) {
-		const struct plan *p = in->plans[k].plan;
-		strbuf_addstr(sb, k ? "<tr>" : "<tr class=\"first\">");
-		strbuf_addstr(sb, "<td title=\"");
-		add_esc(sb, in->plans[k].name);
-		strbuf_addstr(sb, "\">");
-		add_esc(sb, base_name(in->plans[k].name));
-		strbuf_addstr(sb, "</td><td>");
-		add_esc(sb, p->policy);
-		if (p->oracle)
-			strbuf_addstr(sb, " (oracle)");
-		strbuf_addstr(sb, "</td>");
-		text_cell(sb, p->objective);
-		text_cell(sb, p->status);
-		num_cell(sb, p->emissions_kg);
-		num_cell(sb, p->energy_kwh);
-		num_cell(sb, p->cost);
-		num_cell(sb, plan_saving(p));
-		strbuf_addstr(sb, "<td class=\"num\">");
-		add_percent(sb, plan_saving(p), p->baseline_emissions_kg);
-		strbuf_addf(sb, "</td><td class=\"num\">%zu</td></tr>\n",
-			    p->nunplaced);
-	}
-	strbuf_addstr(sb, "</tbody></table></div>\n<p class=\"note\">The "
-			  "charts and tables below show the first plan, <code>");
+	for (size_t k = 0; k < in->nplans; k++)
+		compare_row(sb, pg, k);
+	strbuf_addstr(sb, "</tbody></table></div>\n<p><small>Emissions as "
+			  "each plan expected them, and on the carbon "
+			  "intensity recorded since (n/a where its time has "
+			  "not come). Every plan here respects its deadlines:"
+			  " a job that would be late is unplaced.</small>"
+			  "</p>\n");
+	vs_others(sb, pg);
+	strbuf_addstr(sb, "<p class=\"note\">The charts and tables below "
+			  "show the first plan, <code>");
 	add_esc(sb, in->plans[0].name);
 	strbuf_addstr(sb, "</code>.</p>\n</section>\n");
 }
 
-/* ------------------------------------------------------------------ */
-/* Charts                                                              */
-/* ------------------------------------------------------------------ */
-
-static void site_bars(const struct plan *p, const char *site,
-		      struct chart *c)
+static int sections(struct strbuf *sb, const struct page *pg,
+		    struct errmsg *err)
 {
-	size_t alloc = 0;
-
-	c->bars = NULL;
-	c->nbars = 0;
-	for (size_t i = 0; i < p->njobs; i++) {
-		const struct plan_job *j = &p->jobs[i];
-		struct chart_bar *b;
-
-		if (strcmp(j->site, site))
-			continue;
-		ALLOC_GROW(c->bars, c->nbars + 1, alloc);
-		b = &c->bars[c->nbars++];
-		b->label = j->id;
-		b->start = j->start;
-		b->end = j->end;
-		b->segments = j->nsegments ? j->segments : NULL;
-		b->nsegments = j->nsegments;
-		b->lane = 0;
-	}
-	chart_pack_lanes(c);
-}
-
-static void chart_caption(struct strbuf *sb, const struct site *s,
-			  const struct chart *c, const struct report_ci *ci)
-{
-	strbuf_addstr(sb, "<figcaption>Carbon intensity (gCO2eq/kWh) of "
-			  "zone <b>");
-	add_esc(sb, s->zone);
-	strbuf_addstr(sb, "</b> over the plan's horizon");
-	if (ci->forecast.n)
-		strbuf_addstr(sb, ", recorded (solid) and as forecast when "
-				  "the plan was made (dashed)");
-	strbuf_addf(sb, "; %zu job%s placed at site <b>", c->nbars,
-		    c->nbars == 1 ? "" : "s");
-	add_esc(sb, s->id);
-	strbuf_addstr(sb, "</b>");
-	if (!ci->recorded.n && !ci->forecast.n)
-		strbuf_addstr(sb, " (no carbon-intensity data)");
-	strbuf_addstr(sb, ".</figcaption>\n");
-}
-
-static int site_chart(struct strbuf *sb, const struct report_input *in,
-		      size_t si, gs_time from, gs_time to, struct errmsg *err)
-{
-	const struct plan *p = in->plans[0].plan;
-	const struct site *s = &in->catalog->sites[si];
-	gs_time issued_by = plan_used_forecast(p) ? p->start : GS_TIME_NONE;
-	struct strbuf title, flabel, prefix;
-	struct report_ci ci;
-	struct chart c = {0};
-	char buf[GS_TIME_BUFSZ];
-	int ret = 0;
-
-	report_ci_init(&ci);
-	if (in->get_ci && in->get_ci(in->get_ci_ctx, s->zone, from, to,
-				     issued_by, &ci, err) < 0) {
-		report_ci_release(&ci);
-		return -1;
-	}
-	strbuf_init(&title);
-	strbuf_init(&flabel);
-	strbuf_init(&prefix);
-	strbuf_addf(&title, "%s (%s)", s->id, s->zone);
-	if (ci.forecast_issued != GS_TIME_NONE)
-		strbuf_addf(&flabel, "forecast assumed (issued %s)",
-			    time_format(ci.forecast_issued, buf));
-	strbuf_addf(&prefix, "c%zu-", si);
-	c.title = title.buf;
-	c.y_label = "gCO2eq/kWh";
-	c.from = from;
-	c.to = to;
-	c.recorded = &ci.recorded;
-	c.forecast = &ci.forecast;
-	c.lo80 = &ci.lo80;
-	c.hi80 = &ci.hi80;
-	c.forecast_label = flabel.buf;
-	site_bars(p, s->id, &c);
-
-	strbuf_addstr(sb, "<figure class=\"chart\">\n");
-	ret = chart_render(&c, CHART_SVG, prefix.buf, sb, err);
-	strbuf_addch(sb, '\n');
-	chart_caption(sb, s, &c, &ci);
-	strbuf_addstr(sb, "</figure>\n");
-
-	free(c.bars);
-	strbuf_release(&title);
-	strbuf_release(&flabel);
-	strbuf_release(&prefix);
-	report_ci_release(&ci);
-	return ret;
-}
-
-static int charts(struct strbuf *sb, const struct report_input *in,
-		  struct errmsg *err)
-{
-	gs_time from, to;
-
-	strbuf_addstr(sb, "<section>\n<h2>Carbon intensity and jobs per "
-			  "site</h2>\n");
-	if (!in->catalog || !in->catalog->nsites) {
-		strbuf_addstr(sb, "<p>The site catalog has no sites.</p>\n"
-				  "</section>\n");
-		return 0;
-	}
-	if (!plan_horizon(in->plans[0].plan, &from, &to)) {
-		strbuf_addstr(sb, "<p>The plan has no horizon and no jobs: "
-				  "nothing to chart.</p>\n</section>\n");
-		return 0;
-	}
-	strbuf_addstr(sb, "<p>Times are UTC. Each bar is a job, in a lane "
-			  "of its own where jobs overlap.</p>\n");
-	for (size_t i = 0; i < in->catalog->nsites; i++)
-		if (site_chart(sb, in, i, from, to, err) < 0)
-			return -1;
+	strbuf_addstr(sb, "<main>\n<section id=\"summary\">\n");
+	cards(sb, pg);
 	strbuf_addstr(sb, "</section>\n");
+	if (pg->in->nplans > 1)
+		comparison(sb, pg);
+	if (section_timelines(sb, pg, err) < 0 ||
+	    section_heatmap(sb, pg, err) < 0)
+		return -1;
+	section_forecast_quality(sb, pg);
+	section_jobs(sb, pg);
+	section_unplaced(sb, pg->plan);
+	if (section_health(sb, pg, err) < 0)
+		return -1;
+	strbuf_addstr(sb, "</main>\n");
 	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Tables                                                              */
-/* ------------------------------------------------------------------ */
-
-static int cmp_job_start(const void *a, const void *b)
-{
-	const struct plan_job *x = *(const struct plan_job *const *)a;
-	const struct plan_job *y = *(const struct plan_job *const *)b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static void job_row(struct strbuf *sb, const struct plan_job *j)
-{
-	strbuf_addstr(sb, "<tr>");
-	text_cell(sb, j->id);
-	text_cell(sb, j->site);
-	strbuf_addstr(sb, "<td>");
-	add_time(sb, j->start);
-	strbuf_addstr(sb, "</td><td>");
-	add_time(sb, j->end);
-	if (j->nsegments > 1)
-		strbuf_addf(sb, "<br><small>in %zu parts</small>",
-			    j->nsegments);
-	strbuf_addstr(sb, "</td><td class=\"num\">");
-	add_num(sb, j->runtime_s / 3600);
-	if (j->runtime_predicted)
-		strbuf_addstr(sb, "&nbsp;*");
-	strbuf_addstr(sb, "</td>");
-	num_cell(sb, j->energy_kwh);
-	num_cell(sb, j->emissions_kg);
-	num_cell(sb, job_saving(j));
-	strbuf_addstr(sb, "</tr>\n");
-}
-
-static void jobs_table(struct strbuf *sb, const struct plan *p)
-{
-	const struct plan_job **order;
-	bool predicted = false;
-
-	strbuf_addstr(sb, "<section>\n<h2>Jobs</h2>\n");
-	if (!p->njobs) {
-		strbuf_addstr(sb, "<p>No job was placed.</p>\n</section>\n");
-		return;
-	}
-	order = xcalloc(p->njobs, sizeof(*order));
-	for (size_t i = 0; i < p->njobs; i++)
-		order[i] = &p->jobs[i];
-	qsort(order, p->njobs, sizeof(*order), cmp_job_start);
-	strbuf_addstr(sb,
-		"<div class=\"table-wrap\"><table class=\"jobs\">\n"
-		"<thead><tr><th>job</th><th>site</th><th>start (UTC)</th>"
-		"<th>end (UTC)</th><th class=\"num\">runtime (h)</th>"
-		"<th class=\"num\">energy (kWh)</th>"
-		"<th class=\"num\">emissions (kg CO2eq)</th>"
-		"<th class=\"num\">saving (kg CO2eq)</th></tr></thead>\n"
-		"<tbody>\n");
-	for (size_t i = 0; i < p->njobs; i++) {
-		job_row(sb, order[i]);
-		predicted |= order[i]->runtime_predicted;
-	}
-	strbuf_addstr(sb, "</tbody></table></div>\n<p><small>Sorted by "
-			  "start. Saving is against the same job at its "
-			  "earliest start at its first allowed site.");
-	if (predicted)
-		strbuf_addstr(sb, " * runtime predicted from past runs, not "
-				  "given in the job spec.");
-	strbuf_addstr(sb, "</small></p>\n</section>\n");
-	free(order);
-}
-
-static void unplaced_table(struct strbuf *sb, const struct plan *p)
-{
-	strbuf_addstr(sb, "<section>\n<h2>Unplaced jobs</h2>\n");
-	if (!p->nunplaced) {
-		strbuf_addstr(sb, "<p>Every job was placed.</p>\n</section>\n");
-		return;
-	}
-	strbuf_addstr(sb, "<div class=\"table-wrap\"><table class=\"unplaced\">"
-			  "\n<thead><tr><th>job</th><th>reason</th></tr>"
-			  "</thead>\n<tbody>\n");
-	for (size_t i = 0; i < p->nunplaced; i++) {
-		strbuf_addstr(sb, "<tr>");
-		text_cell(sb, p->unplaced[i].id);
-		text_cell(sb, p->unplaced[i].reason);
-		strbuf_addstr(sb, "</tr>\n");
-	}
-	strbuf_addstr(sb, "</tbody></table></div>\n</section>\n");
 }
 
 int report_render(const struct report_input *in, struct strbuf *html,
 		  struct errmsg *err)
 {
 	struct strbuf sb;
+	struct page pg;
+	int ret;
 
 	if (report_check(in, err) < 0)
 		return -1;
 	strbuf_init(&sb);
-	head(&sb, in);
-	header(&sb, in);
-	strbuf_addstr(&sb, "<main>\n");
-	cards(&sb, in->plans[0].plan);
-	if (in->nplans > 1)
-		comparison(&sb, in);
-	if (charts(&sb, in, err) < 0) {
+	ret = page_load(&pg, in, err);
+	if (!ret)
+		ret = page_load_scores(&pg, err);
+	if (!ret) {
+		head(&sb, in);
+		header(&sb, &pg);
+		ret = sections(&sb, &pg, err);
+	}
+	page_release(&pg);
+	if (ret < 0) {
 		strbuf_release(&sb);
 		return -1;
 	}
-	jobs_table(&sb, in->plans[0].plan);
-	unplaced_table(&sb, in->plans[0].plan);
-	strbuf_addstr(&sb, "</main>\n<footer>Emissions are operational: energy "
+	strbuf_addstr(&sb, "<footer>Emissions are operational: energy "
 			   "(IT power &times; PUE &times; time) &times; the "
 			   "grid's carbon intensity. Energy in kWh, emissions "
 			   "in kg CO2eq, carbon intensity in gCO2eq/kWh, "
@@ -595,4 +574,43 @@ int report_render(const struct report_input *in, struct strbuf *html,
 	strbuf_add(html, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Charts one by one                                                   */
+/* ------------------------------------------------------------------ */
+
+void report_chart_names(const struct report_input *in, struct strbuf *out)
+{
+	strbuf_addstr(out, "heatmap\n");
+	for (size_t i = 0; in->catalog && i < in->catalog->nsites; i++)
+		strbuf_addf(out, "timeline:%s\n", in->catalog->sites[i].id);
+}
+
+int report_chart(const struct report_input *in, const char *name,
+		 enum chart_format fmt, struct strbuf *out,
+		 struct errmsg *err)
+{
+	const char *site = !strncmp(name, "timeline:", 9) ? name + 9 : NULL;
+	long si = site && in->catalog ? catalog_find_site(in->catalog, site)
+				      : -1;
+	struct page pg;
+	int ret;
+
+	if (strcmp(name, "heatmap") && si < 0)
+		return err_set(err, "unknown chart '%s' (charts: heatmap, "
+				    "timeline:SITE with a site id of the "
+				    "catalog)", name);
+	if (report_check(in, err) < 0)
+		return -1;
+	ret = page_load(&pg, in, err);
+	if (!ret && !pg.has_horizon)
+		ret = err_set(err, "the plan has no horizon and no jobs: "
+				   "nothing to chart");
+	if (!ret && si >= 0)
+		ret = site_chart_render(&pg, (size_t)si, fmt, NULL, out, err);
+	else if (!ret)
+		ret = heatmap_of_page(&pg, fmt, NULL, out, err);
+	page_release(&pg);
+	return ret;
 }

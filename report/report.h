@@ -21,6 +21,14 @@
 #define GREENSLOT_REPORT_H
 
 #include "core/core.h"
+#include "solver/solver.h"
+
+/* The file formats of a chart. */
+enum chart_format {
+	CHART_SVG,
+	CHART_PNG,
+	CHART_PDF,
+};
 
 /* ------------------------------------------------------------------ */
 /* Carbon intensity for the charts                                     */
@@ -36,6 +44,7 @@ struct report_ci {
 	struct series recorded;
 	struct series forecast;
 	struct series lo80, hi80;
+	struct series lo95, hi95;
 	gs_time forecast_issued; /* GS_TIME_NONE when there is no forecast */
 };
 
@@ -57,6 +66,89 @@ int report_store_ci(void *ctx, const char *zone, gs_time from, gs_time to,
 		    gs_time forecast_issued_by, struct report_ci *out,
 		    struct errmsg *err);
 
+/*
+ * The recorded signals on a plan's slot grid, to score a plan whose time
+ * has passed: `out` is solver_signals_init()ed by the caller for the
+ * catalog; fill what is known (ci at least).  0, or -1 with err filled.
+ */
+typedef int (*report_actual_fn)(void *ctx, struct solver_signals *out,
+				struct errmsg *err);
+/* A report_actual_fn over the store (solver_signals_load(), oracle). */
+struct report_store_ctx {
+	struct store *store;
+	const struct catalog *catalog;
+};
+int report_store_actual(void *ctx, struct solver_signals *out,
+			struct errmsg *err);
+
+/* Data health: what the store says of each feed's ingests. */
+struct report_feed {
+	char *feed;
+	gs_time last_ok;     /* finish of the last good run; NONE: never */
+	size_t last_ok_points;
+	long rejected;       /* in the last good run; -1: not told */
+	gs_time last_run;    /* finish of the last run, good or not */
+	bool last_run_ok;
+	char *last_message;  /* of the last run */
+	size_t runs, failed;
+};
+struct report_health {
+	struct report_feed *feeds;
+	size_t n, alloc;
+};
+typedef int (*report_health_fn)(void *ctx, struct report_health *out,
+				struct errmsg *err);
+/* A report_health_fn over the store's ingest_run table (ctx: store). */
+int report_store_health(void *ctx, struct report_health *out,
+			struct errmsg *err);
+void report_health_release(struct report_health *h);
+
+/* ------------------------------------------------------------------ */
+/* Scores                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A plan scored on recorded values: each job's planned energy spread
+ * evenly over the slots it occupies, times the recorded carbon intensity
+ * of its site in each slot (the solver's slot means).  Slots without a
+ * recorded value are left out of both sides: expected_kg is the plan's
+ * own figure over the same slots, so the two compare like for like.
+ */
+struct report_score {
+	size_t slots, known;   /* job-slots, and those with a recorded CI */
+	double expected_kg;    /* the plan's emissions over the known slots */
+	double actual_kg;      /* recorded CI over the known slots */
+	double *job_actual_kg; /* [njobs]; NAN when no slot is known */
+};
+/* Scores p on `actual` (whose grid says where the slots are). */
+void report_score_plan(const struct plan *p, const struct catalog *cat,
+		       const struct solver_signals *actual,
+		       struct report_score *out);
+void report_score_release(struct report_score *s);
+/* The slot grid of a plan: its start, slot and end (or its jobs' span). */
+bool report_plan_grid(const struct plan *p, struct solver_grid *g);
+
+/*
+ * Forecast against recorded values over [from, to): every recorded point
+ * whose time the forecast covers, with the interval coverage where the
+ * forecast has bands.  Uses the backtest's error sums (forecast.h).
+ */
+struct report_fq {
+	size_t n, mape_n, nint, in80, in95;
+	double mae, mape, bias, cov80, cov95; /* NAN when undefined */
+};
+void report_forecast_quality(const struct report_ci *ci, gs_time from,
+			     gs_time to, struct report_fq *out);
+
+/* Gaps of a recorded series over [from, to): stretches nothing covers. */
+struct report_gaps {
+	size_t n;           /* separate stretches */
+	int64_t missing_s;  /* their total length */
+	int64_t longest_s;
+};
+void report_series_gaps(const struct series *s, gs_time from, gs_time to,
+			struct report_gaps *out);
+
 /* ------------------------------------------------------------------ */
 /* The report                                                          */
 /* ------------------------------------------------------------------ */
@@ -72,6 +164,10 @@ struct report_input {
 	size_t nplans;                   /* >= 1 */
 	report_ci_fn get_ci;             /* NULL: charts without a curve */
 	void *get_ci_ctx;
+	report_actual_fn get_actual;     /* NULL: plans are not scored */
+	void *get_actual_ctx;
+	report_health_fn get_health;     /* NULL: no data health section */
+	void *get_health_ctx;
 	gs_time generated;               /* GS_TIME_NONE: not shown */
 };
 
@@ -87,6 +183,17 @@ int report_check(const struct report_input *in, struct errmsg *err);
  */
 int report_render(const struct report_input *in, struct strbuf *html,
 		  struct errmsg *err);
+
+/*
+ * One chart of the report on its own, by name: "heatmap" or
+ * "timeline:SITE" (a site id of the catalog), of plans[0].  Unknown names
+ * fail with the list of names in err.
+ */
+int report_chart(const struct report_input *in, const char *name,
+		 enum chart_format fmt, struct strbuf *out,
+		 struct errmsg *err);
+/* The names report_chart() knows for this input, one per line. */
+void report_chart_names(const struct report_input *in, struct strbuf *out);
 
 /*
  * Appends s as HTML text, safe in element content and in quoted
@@ -141,12 +248,6 @@ struct chart {
 	int64_t use_step;
 };
 
-enum chart_format {
-	CHART_SVG,
-	CHART_PNG,
-	CHART_PDF,
-};
-
 /*
  * Puts each bar in the lowest lane where it overlaps no other bar (bars
  * taken in order of start) and sets c->nlanes.  Reorders nothing.
@@ -173,6 +274,39 @@ void chart_size(const struct chart *c, double *width, double *height);
 int chart_render(const struct chart *c, enum chart_format fmt,
 		 const char *id_prefix, struct strbuf *out,
 		 struct errmsg *err);
+
+/*
+ * Carbon intensity by site (rows) and time bin (columns) over [from, to).
+ * v[row * ncols + col] is the bin's mean, NAN when nothing covers it;
+ * recorded[] says whether it came from recorded values (1) or from the
+ * forecast (0).  Row labels are not owned.
+ */
+struct heatmap {
+	const char *title;
+	gs_time from;
+	int64_t bin_s;
+	size_t ncols, nrows;
+	const char **row_label;
+	double *v;
+	unsigned char *recorded;
+};
+
+void heatmap_init(struct heatmap *h, gs_time from, gs_time to,
+		  int64_t bin_s, size_t nrows);
+void heatmap_release(struct heatmap *h);
+/* An hour, doubled until the horizon has at most 168 bins. */
+int64_t heatmap_bin_for(gs_time from, gs_time to);
+/*
+ * Fills row r: per bin the time-weighted mean of the recorded values
+ * where they cover any of it, else the forecast's, else NAN.
+ */
+void heatmap_fill_row(struct heatmap *h, size_t r, const char *label,
+		      const struct series *recorded,
+		      const struct series *forecast);
+void heatmap_size(const struct heatmap *h, double *w, double *hh);
+int heatmap_render(const struct heatmap *h, enum chart_format fmt,
+		   const char *id_prefix, struct strbuf *out,
+		   struct errmsg *err);
 
 /* ------------------------------------------------------------------ */
 /* Command                                                             */

@@ -7,6 +7,8 @@
  */
 #include "report/report.h"
 
+#include <sqlite3.h>
+
 #define CI_SIGNAL "carbon_intensity"
 /* How far before the horizon to look for the value in force at its start. */
 #define LOOKBACK_S (2 * 86400)
@@ -17,6 +19,8 @@ void report_ci_init(struct report_ci *ci)
 	series_init(&ci->forecast);
 	series_init(&ci->lo80);
 	series_init(&ci->hi80);
+	series_init(&ci->lo95);
+	series_init(&ci->hi95);
 	ci->forecast_issued = GS_TIME_NONE;
 }
 
@@ -26,6 +30,8 @@ void report_ci_release(struct report_ci *ci)
 	series_release(&ci->forecast);
 	series_release(&ci->lo80);
 	series_release(&ci->hi80);
+	series_release(&ci->lo95);
+	series_release(&ci->hi95);
 	ci->forecast_issued = GS_TIME_NONE;
 }
 
@@ -56,6 +62,98 @@ int report_store_ci(void *vstore, const char *zone, gs_time from, gs_time to,
 	swap_series(&out->forecast, &v.value);
 	swap_series(&out->lo80, &v.lo80);
 	swap_series(&out->hi80, &v.hi80);
+	swap_series(&out->lo95, &v.lo95);
+	swap_series(&out->hi95, &v.hi95);
 	store_vintage_release(&v);
 	return 0;
+}
+
+int report_store_actual(void *vctx, struct solver_signals *out,
+			struct errmsg *err)
+{
+	struct report_store_ctx *ctx = vctx;
+
+	return solver_signals_load(out, ctx->store, ctx->catalog, true, err);
+}
+
+/* "N points, M new or changed, R rejected": R, or -1 when not said. */
+static long parse_rejected(const char *msg)
+{
+	const char *p = msg ? strstr(msg, " rejected") : NULL;
+	const char *q = p;
+
+	if (!p)
+		return -1;
+	while (q > msg && q[-1] >= '0' && q[-1] <= '9')
+		q--;
+	return q == p ? -1 : strtol(q, NULL, 10);
+}
+
+static struct report_feed *feed_entry(struct report_health *h,
+				      const char *name)
+{
+	struct report_feed *f;
+
+	if (h->n && !strcmp(h->feeds[h->n - 1].feed, name))
+		return &h->feeds[h->n - 1];
+	ALLOC_GROW(h->feeds, h->n + 1, h->alloc);
+	f = &h->feeds[h->n++];
+	*f = (struct report_feed){.feed = xstrdup(name),
+				  .last_ok = GS_TIME_NONE,
+				  .rejected = -1,
+				  .last_run = GS_TIME_NONE};
+	return f;
+}
+
+static void add_run(struct report_health *h, sqlite3_stmt *q)
+{
+	struct report_feed *f =
+		feed_entry(h, (const char *)sqlite3_column_text(q, 0));
+	gs_time finished = sqlite3_column_int64(q, 1);
+	bool ok = sqlite3_column_int(q, 2) != 0;
+	const char *msg = (const char *)sqlite3_column_text(q, 4);
+
+	f->runs++;
+	f->failed += !ok;
+	f->last_run = finished;
+	f->last_run_ok = ok;
+	free(f->last_message);
+	f->last_message = msg ? xstrdup(msg) : NULL;
+	if (!ok)
+		return;
+	f->last_ok = finished;
+	f->last_ok_points = (size_t)sqlite3_column_int64(q, 3);
+	f->rejected = parse_rejected(msg);
+}
+
+int report_store_health(void *vstore, struct report_health *out,
+			struct errmsg *err)
+{
+	sqlite3 *db = store_db(vstore);
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT feed, finished, ok, points, "
+				   "message FROM ingest_run "
+				   "ORDER BY feed, finished, id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return err_set(err, "cannot read ingest runs: %s",
+			       sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		add_run(out, q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return err_set(err, "cannot read ingest runs: %s",
+			       sqlite3_errmsg(db));
+	return 0;
+}
+
+void report_health_release(struct report_health *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->feeds[i].feed);
+		free(h->feeds[i].last_message);
+	}
+	free(h->feeds);
+	memset(h, 0, sizeof(*h));
 }

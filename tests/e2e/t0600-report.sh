@@ -20,7 +20,7 @@ test_expect_success 'report on one plan' '
 		test_grep "<td>$id</td>" r.html || return 1
 	done &&
 	test_grep "<svg " r.html &&
-	test "$(grep -c "<figure class=\"chart\">" r.html)" -eq 3
+	test "$(grep -c "<figure class=\"chart\">" r.html)" -eq 4
 '
 
 test_expect_success 'the report states its units and what the plan assumed' '
@@ -44,7 +44,7 @@ test_expect_success 'no external references, no scripts' '
 	all=$(grep -o "https\{0,1\}://" r.html | wc -l) &&
 	ns=$(grep -o "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"" r.html | wc -l) &&
 	test "$all" -eq $((2 * ns)) &&
-	test "$ns" -eq 3 &&
+	test "$ns" -eq 4 &&
 	! grep -q "<script" r.html &&
 	! grep -qi " src=" r.html &&
 	! grep -q "<link" r.html &&

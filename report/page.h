@@ -1,0 +1,66 @@
+/*
+ * page.h - what the parts of the HTML report share while one is built.
+ * Private to the report module (its API is report.h).
+ *
+ * page_load() reads everything the sections show once (the carbon
+ * intensity of each zone, the scores of the plans on recorded values),
+ * so that no section asks the store twice; page_release() frees it.
+ */
+#ifndef GREENSLOT_REPORT_PAGE_H
+#define GREENSLOT_REPORT_PAGE_H
+
+#include "report/report.h"
+
+struct zone_data {
+	const char *zone;
+	struct report_ci ci;
+};
+
+struct page {
+	const struct report_input *in;
+	const struct plan *plan;   /* plans[0]: the one charted */
+	bool has_horizon;
+	gs_time from, to;          /* its horizon */
+	gs_time issued_by;         /* forecast it assumed; NONE: recorded */
+	struct zone_data *zones;
+	size_t nzones;
+	size_t *site_zone;         /* [nsites]: index into zones */
+	struct report_score *scores; /* [nplans]; known == 0: not scored */
+};
+
+int page_load(struct page *pg, const struct report_input *in,
+	      struct errmsg *err);
+int page_load_scores(struct page *pg, struct errmsg *err);
+void page_release(struct page *pg);
+/* The data of a site's zone. */
+const struct report_ci *page_site_ci(const struct page *pg, size_t site);
+
+/* HTML text helpers (html.c). */
+void add_esc(struct strbuf *sb, const char *s);
+/* Fewer decimals as numbers grow: 0.123, 1.23, 12.3, 123; n/a for NAN. */
+void add_num(struct strbuf *sb, double x);
+void add_percent(struct strbuf *sb, double part, double whole);
+/* <time datetime="RFC 3339">YYYY-MM-DD HH:MM</time>; n/a for NONE. */
+void add_time(struct strbuf *sb, gs_time t);
+void num_cell(struct strbuf *sb, double v);
+void text_cell(struct strbuf *sb, const char *s);
+
+/* Sections (sections.c, tables.c). */
+int section_timelines(struct strbuf *sb, const struct page *pg,
+		      struct errmsg *err);
+int section_heatmap(struct strbuf *sb, const struct page *pg,
+		    struct errmsg *err);
+void section_forecast_quality(struct strbuf *sb, const struct page *pg);
+int section_health(struct strbuf *sb, const struct page *pg,
+		   struct errmsg *err);
+void section_jobs(struct strbuf *sb, const struct page *pg);
+void section_unplaced(struct strbuf *sb, const struct plan *p);
+/* One site's timeline chart, or the heatmap, alone (report_chart()). */
+int site_chart_render(const struct page *pg, size_t site,
+		      enum chart_format fmt, const char *prefix,
+		      struct strbuf *out, struct errmsg *err);
+int heatmap_of_page(const struct page *pg, enum chart_format fmt,
+		    const char *prefix, struct strbuf *out,
+		    struct errmsg *err);
+
+#endif

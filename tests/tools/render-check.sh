@@ -1,0 +1,53 @@
+#!/bin/sh
+# render-check.sh - renders an HTML file in headless Chromium, as a reader
+# would open it, and checks what a reader would see: a screenshot that is
+# not blank, and not one network request (Chromium's net log, read by
+# netlog-check.py).  Leaves PREFIX.png (the screenshot), PREFIX.dom (the
+# DOM after parsing, for the caller to look for text in) and
+# PREFIX.netlog.json.
+# Usage: sh render-check.sh FILE.html PREFIX [WIDTHxHEIGHT]
+html=${1:?usage: render-check.sh FILE.html PREFIX [WxH]}
+prefix=${2:?}
+size=${3:-1200x2000}
+here=$(cd "$(dirname "$0")" && pwd)
+case $html in /*) ;; *) html=$PWD/$html ;; esac
+
+chrome() {
+	profile=$(mktemp -d)
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --no-first-run --user-data-dir="$profile" "$@"
+	rc=$?
+	rm -rf "$profile"
+	return $rc
+}
+
+chrome --log-net-log="$prefix.netlog.json" --dump-dom "file://$html" \
+	>"$prefix.dom" 2>"$prefix.chromium.log" || {
+	echo "render-check: chromium failed to load $html" >&2
+	exit 1
+}
+grep -q "</html>" "$prefix.dom" || {
+	echo "render-check: no DOM from $html" >&2
+	exit 1
+}
+python3 "$here/netlog-check.py" "$prefix.netlog.json" || {
+	echo "render-check: $html made network requests" >&2
+	exit 1
+}
+chrome --screenshot="$prefix.png" --window-size="${size%x*},${size#*x}" \
+	"file://$html" >>"$prefix.chromium.log" 2>&1
+test -s "$prefix.png" || {
+	echo "render-check: no screenshot of $html" >&2
+	exit 1
+}
+# not blank: a blank page compresses to a few kB of few distinct bytes
+python3 - "$prefix.png" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+ok = d[:8] == b"\x89PNG\r\n\x1a\n" and len(d) > 20000 and len(set(d)) > 200
+if not ok:
+    print("render-check: the screenshot %s looks blank (%d bytes)"
+          % (sys.argv[1], len(d)), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY

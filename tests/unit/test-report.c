@@ -490,6 +490,311 @@ static void test_store_ci(void **state)
 	strbuf_release(&path);
 }
 
+/* ------------------------------------------------------------------ */
+/* Scores, gaps, heatmap bins, forecast quality                        */
+/* ------------------------------------------------------------------ */
+
+/* cmocka's float assertion works in float: compare doubles here. */
+static void assert_near(double got, double want)
+{
+	if (!(fabs(got - want) <= 1e-9))
+		fail_msg("got %.12g, want %.12g", got, want);
+}
+
+/* Recorded CI on a 1-hour grid of 6 slots for 2 sites; NAN = unknown. */
+static void actual_signals(struct solver_signals *sg)
+{
+	struct solver_grid g = {T0, 3600, 6};
+	const double ci[2][6] = {
+		{100, 200, 300, 400, NAN, NAN},
+		{50, 50, 50, 50, 50, 50},
+	};
+
+	solver_signals_init(sg, &g, 2, 0);
+	for (size_t s = 0; s < 2; s++)
+		for (size_t t = 0; t < 6; t++)
+			sg->ci[s * 6 + t] = ci[s][t];
+}
+
+static void test_score_plan(void **state)
+{
+	struct site sites[2] = {{.id = "a", .zone = "A"}, {.id = "b", .zone = "B"}};
+	struct catalog cat = {.sites = sites, .nsites = 2};
+	struct plan_job jobs[3];
+	struct plan_segment segs[2] = {{T0, T0 + 3600},
+				       {T0 + 3 * 3600, T0 + 5 * 3600}};
+	struct plan p = {.jobs = jobs, .njobs = 3};
+	struct solver_signals sg;
+	struct report_score sc;
+
+	job(&jobs[0], "two-slots", "a", T0 + 3600, T0 + 3 * 3600);
+	jobs[0].energy_kwh = 10; /* 5 kWh at 200 and 5 at 300 g/kWh */
+	jobs[0].emissions_kg = 2;
+	job(&jobs[1], "parts", "a", T0, T0 + 5 * 3600);
+	jobs[1].segments = segs;
+	jobs[1].nsegments = 2;
+	jobs[1].energy_kwh = 3; /* 1 kWh in slots 0, 3 and 4 (unknown) */
+	jobs[1].emissions_kg = 0.6;
+	job(&jobs[2], "other-site", "b", T0 + 5 * 3600, T0 + 6 * 3600);
+	jobs[2].energy_kwh = 4;
+	jobs[2].emissions_kg = 1;
+	actual_signals(&sg);
+	report_score_plan(&p, &cat, &sg, &sc);
+	assert_int_equal(sc.slots, 2 + 3 + 1);
+	assert_int_equal(sc.known, 2 + 2 + 1);
+	assert_near(sc.job_actual_kg[0], 5 * 0.2 + 5 * 0.3);
+	assert_near(sc.job_actual_kg[1], 0.1 + 0.4);
+	assert_near(sc.job_actual_kg[2], 4 * 0.05);
+	assert_near(sc.actual_kg, 2.5 + 0.5 + 0.2);
+	/* expected over the same slots: 2 of the 3 slots of "parts" */
+	assert_near(sc.expected_kg, 2 + 0.4 + 1);
+	report_score_release(&sc);
+
+	/* a job outside the grid, or on an unknown site, is not scored */
+	jobs[0].start = T0 + 10 * 3600;
+	jobs[0].end = T0 + 12 * 3600;
+	jobs[2].site = "nowhere";
+	report_score_plan(&p, &cat, &sg, &sc);
+	assert_true(isnan(sc.job_actual_kg[0]));
+	assert_true(isnan(sc.job_actual_kg[2]));
+	assert_int_equal(sc.known, 2);
+	report_score_release(&sc);
+	solver_signals_release(&sg);
+}
+
+static void test_plan_grid(void **state)
+{
+	struct plan_job jobs[1];
+	struct plan p = {.start = T0, .end = T0 + 5400, .slot_s = 1800};
+	struct solver_grid g;
+
+	assert_true(report_plan_grid(&p, &g));
+	assert_int_equal(g.start, T0);
+	assert_int_equal(g.slot_s, 1800);
+	assert_int_equal(g.nslots, 3);
+	/* no horizon: the jobs' span, hourly slots when none is said */
+	job(&jobs[0], "j", "a", T0 + 600, T0 + 4000);
+	p = (struct plan){.start = GS_TIME_NONE, .end = GS_TIME_NONE,
+			  .jobs = jobs, .njobs = 1};
+	assert_true(report_plan_grid(&p, &g));
+	assert_int_equal(g.start, T0 + 600);
+	assert_int_equal(g.slot_s, 3600);
+	assert_int_equal(g.nslots, 1);
+	p.njobs = 0;
+	assert_false(report_plan_grid(&p, &g));
+}
+
+static void push_all(struct series *s, const gs_time *t, const double *v,
+		     size_t n, int64_t hold)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(series_push(s, t[i], v[i]), 0);
+	s->last_hold = hold;
+}
+
+static void test_series_gaps(void **state)
+{
+	/* hourly, with 02:00-04:00 missing and nothing after 06:00 */
+	const gs_time t[] = {T0, T0 + 3600, T0 + 4 * 3600, T0 + 5 * 3600};
+	const double v[] = {1, 2, 3, 4};
+	struct series s;
+	struct report_gaps g;
+
+	series_init(&s);
+	push_all(&s, t, v, 4, 3600);
+	/* a point holds until the next, so 01:00 holds to 04:00: no gap */
+	report_series_gaps(&s, T0, T0 + 6 * 3600, &g);
+	assert_int_equal(g.n, 0);
+	report_series_gaps(&s, T0 - 3600, T0 + 9 * 3600, &g);
+	assert_int_equal(g.n, 2);           /* before 00:00, after 06:00 */
+	assert_int_equal(g.missing_s, 4 * 3600);
+	assert_int_equal(g.longest_s, 3 * 3600);
+	series_release(&s);
+	series_init(&s);
+	report_series_gaps(&s, T0, T0 + 7200, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.missing_s, 7200);
+	series_release(&s);
+}
+
+static void test_heatmap_bins(void **state)
+{
+	/* recorded for the first 90 minutes; a forecast for 4 hours */
+	const gs_time tr[] = {T0, T0 + 1800, T0 + 3600};
+	const double vr[] = {100, 200, 300};
+	const gs_time tf[] = {T0, T0 + 3600 * 2};
+	const double vf[] = {10, 20};
+	struct series rec, fc;
+	struct heatmap h;
+	struct strbuf out;
+	struct errmsg err;
+
+	series_init(&rec);
+	series_init(&fc);
+	push_all(&rec, tr, vr, 3, 1800);
+	push_all(&fc, tf, vf, 2, 2 * 3600);
+	assert_int_equal(heatmap_bin_for(T0, T0 + 72 * 3600), 3600);
+	assert_int_equal(heatmap_bin_for(T0, T0 + 14 * 86400), 7200);
+	heatmap_init(&h, T0, T0 + 5 * 3600, 3600, 2);
+	assert_int_equal(h.ncols, 5);
+	heatmap_fill_row(&h, 0, "site-a", &rec, &fc);
+	heatmap_fill_row(&h, 1, "site-b", NULL, NULL);
+	assert_near(h.v[0], 150);  /* recorded mean */
+	assert_int_equal(h.recorded[0], 1);
+	assert_near(h.v[1], 300);  /* the part it covers */
+	assert_int_equal(h.recorded[1], 1);
+	assert_near(h.v[2], 20);   /* forecast only */
+	assert_int_equal(h.recorded[2], 0);
+	assert_true(isnan(h.v[4]));             /* nothing */
+	assert_true(isnan(h.v[5]));             /* the empty row */
+	h.title = "heat <map>";
+	strbuf_init(&out);
+	assert_int_equal(heatmap_render(&h, CHART_SVG, "h-", &out, &err), 0);
+	assert_memory_equal(out.buf, "<svg", 4);
+	assert_non_null(strstr(out.buf, " id=\"h-"));
+	strbuf_reset(&out);
+	assert_int_equal(heatmap_render(&h, CHART_PNG, NULL, &out, &err), 0);
+	assert_memory_equal(out.buf, "\x89PNG", 4);
+	strbuf_release(&out);
+	heatmap_release(&h);
+	series_release(&rec);
+	series_release(&fc);
+}
+
+static void test_forecast_quality(void **state)
+{
+	const gs_time t[] = {T0, T0 + 3600, T0 + 7200, T0 + 3 * 3600};
+	const double actual[] = {100, 200, 0, 400};
+	const double fc[] = {110, 180, 10};
+	const double lo[] = {90, 190, 5}, hi[] = {120, 210, 20};
+	struct report_ci ci;
+	struct report_fq q;
+
+	report_ci_init(&ci);
+	push_all(&ci.recorded, t, actual, 4, 3600);
+	push_all(&ci.forecast, t, fc, 3, 3600);   /* not the last hour */
+	push_all(&ci.lo80, t, lo, 3, 3600);
+	push_all(&ci.hi80, t, hi, 3, 3600);
+	report_forecast_quality(&ci, T0, T0 + 4 * 3600, &q);
+	assert_int_equal(q.n, 3);
+	assert_near(q.mae, (10 + 20 + 10) / 3.0);
+	assert_near(q.bias, (10 - 20 + 10) / 3.0);
+	assert_int_equal(q.mape_n, 2);            /* not the zero actual */
+	assert_near(q.mape, (10.0 + 10.0) / 2);
+	assert_near(q.cov80, 1 / 3.0); /* only 100 in 90..120 */
+	assert_true(isnan(q.cov95));               /* no 95% band */
+	report_forecast_quality(&ci, T0 + 5 * 3600, T0 + 6 * 3600, &q);
+	assert_int_equal(q.n, 0);
+	assert_true(isnan(q.mae));
+	report_ci_release(&ci);
+}
+
+/* A fake report_actual_fn: the recorded CI of actual_signals(). */
+static int fake_actual(void *ctx, struct solver_signals *out,
+		       struct errmsg *err)
+{
+	for (size_t t = 0; t < out->grid.nslots; t++)
+		out->ci[t] = 100;
+	return 0;
+}
+
+static int fake_health(void *ctx, struct report_health *h,
+		       struct errmsg *err)
+{
+	h->feeds = xcalloc(1, sizeof(*h->feeds));
+	h->n = 1;
+	h->feeds[0] = (struct report_feed){
+		.feed = xstrdup("feed<1>"), .last_ok = T0, .rejected = 3,
+		.last_run = T0 + 60, .last_message = xstrdup("boom & co"),
+		.runs = 2, .failed = 1};
+	return 0;
+}
+
+static void test_render_scored_and_health(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.in.nplans = 2;
+	f.in.get_actual = fake_actual;
+	f.in.get_health = fake_health;
+	html = render(&f.in);
+	/* train-resnet-7 at ca-north: 10 kWh over 12 slots of 100 g/kWh */
+	assert_non_null(strstr(html, "<dt>on recorded values</dt>"));
+	assert_non_null(strstr(html, "<td class=\"num\">2.50</td>"
+				     "<td class=\"num\">1.00</td>"));
+	assert_non_null(strstr(html, "<b>fifo</b> <small>(plan-fifo.json)"
+				     "</small>: 9.00&nbsp;kg CO2eq; this "
+				     "plan emits 1.50&nbsp;kg (16.7&#8239;%) "
+				     "less"));
+	assert_non_null(strstr(html, "<td>feed&lt;1&gt;</td>"));
+	assert_non_null(strstr(html, "<td class=\"num\">3</td>"
+				     "<td class=\"num\">1 of 2</td>"
+				     "<td>FAILED boom &amp; co</td>"));
+	assert_non_null(strstr(html, "<section id=\"heatmap\">"));
+	assert_non_null(strstr(html, "<section id=\"forecast\">"));
+	assert_no_external_refs(html);
+	free(html);
+	/* a plan for other jobs is not compared */
+	f.plan2.njobs = 1;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "not for the same jobs"));
+	free(html);
+}
+
+static void test_chart_by_name(void **state)
+{
+	struct fixture f;
+	struct strbuf out;
+	struct errmsg err;
+
+	fixture_init(&f);
+	strbuf_init(&out);
+	report_chart_names(&f.in, &out);
+	assert_string_equal(out.buf, "heatmap\ntimeline:ca-north\n"
+				     "timeline:empty-site\n");
+	strbuf_reset(&out);
+	assert_int_equal(report_chart(&f.in, "timeline:ca-north", CHART_PDF,
+				      &out, &err), 0);
+	assert_memory_equal(out.buf, "%PDF", 4);
+	strbuf_reset(&out);
+	assert_int_equal(report_chart(&f.in, "heatmap", CHART_SVG, &out,
+				      &err), 0);
+	assert_memory_equal(out.buf, "<svg", 4);
+	assert_int_equal(report_chart(&f.in, "timeline:mars", CHART_SVG,
+				      &out, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown chart 'timeline:mars'"));
+	strbuf_release(&out);
+}
+
+static void test_chart_aggregates_many_jobs(void **state)
+{
+	struct chart_bar bars[40];
+	struct chart c = {.title = "busy", .from = T0, .to = T0 + 86400,
+			  .bars = bars, .nbars = 40};
+	const double use[2] = {0.5, 1.2};
+	struct strbuf out;
+	struct errmsg err;
+
+	for (int i = 0; i < 40; i++)
+		bars[i] = (struct chart_bar){.label = "j", .start = T0,
+					     .end = T0 + 3600 * (1 + i % 5)};
+	chart_pack_lanes(&c);
+	assert_int_equal(c.nlanes, 40);
+	assert_true(chart_aggregated(&c));
+	c.use = use;
+	c.nuse = 2;
+	c.use_start = T0;
+	c.use_step = 43200;
+	strbuf_init(&out);
+	assert_int_equal(chart_render(&c, CHART_PNG, NULL, &out, &err), 0);
+	strbuf_release(&out);
+	c.nbars = 3;
+	chart_pack_lanes(&c);
+	assert_false(chart_aggregated(&c));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +810,14 @@ int main(void)
 		cmocka_unit_test(test_render_without_series),
 		cmocka_unit_test(test_chart_formats),
 		cmocka_unit_test(test_store_ci),
+		cmocka_unit_test(test_score_plan),
+		cmocka_unit_test(test_plan_grid),
+		cmocka_unit_test(test_series_gaps),
+		cmocka_unit_test(test_heatmap_bins),
+		cmocka_unit_test(test_forecast_quality),
+		cmocka_unit_test(test_render_scored_and_health),
+		cmocka_unit_test(test_chart_by_name),
+		cmocka_unit_test(test_chart_aggregates_many_jobs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

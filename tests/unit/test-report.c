@@ -667,6 +667,7 @@ static void test_forecast_quality(void **state)
 	const double actual[] = {100, 200, 0, 400};
 	const double fc[] = {110, 180, 10};
 	const double lo[] = {90, 190, 5}, hi[] = {120, 210, 20};
+	const double lo95[] = {80, 170, 1}, hi95[] = {130, 230, 30};
 	struct report_ci ci;
 	struct report_fq q;
 
@@ -675,6 +676,8 @@ static void test_forecast_quality(void **state)
 	push_all(&ci.forecast, t, fc, 3, 3600);   /* not the last hour */
 	push_all(&ci.lo80, t, lo, 3, 3600);
 	push_all(&ci.hi80, t, hi, 3, 3600);
+	push_all(&ci.lo95, t, lo95, 3, 3600);
+	push_all(&ci.hi95, t, hi95, 3, 3600);
 	report_forecast_quality(&ci, T0, T0 + 4 * 3600, &q);
 	assert_int_equal(q.n, 3);
 	assert_near(q.mae, (10 + 20 + 10) / 3.0);
@@ -682,7 +685,7 @@ static void test_forecast_quality(void **state)
 	assert_int_equal(q.mape_n, 2);            /* not the zero actual */
 	assert_near(q.mape, (10.0 + 10.0) / 2);
 	assert_near(q.cov80, 1 / 3.0); /* only 100 in 90..120 */
-	assert_true(isnan(q.cov95));               /* no 95% band */
+	assert_near(q.cov95, 2 / 3.0); /* not 0 in 1..30 */
 	report_forecast_quality(&ci, T0 + 5 * 3600, T0 + 6 * 3600, &q);
 	assert_int_equal(q.n, 0);
 	assert_true(isnan(q.mae));

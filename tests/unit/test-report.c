@@ -666,7 +666,7 @@ static void test_forecast_quality(void **state)
 	const gs_time t[] = {T0, T0 + 3600, T0 + 7200, T0 + 3 * 3600};
 	const double actual[] = {100, 200, 0, 400};
 	const double fc[] = {110, 180, 10};
-	const double lo[] = {90, 190, 5}, hi[] = {120, 210, 20};
+	const double lo[] = {90, 205, 5}, hi[] = {120, 210, 20};
 	const double lo95[] = {80, 170, 1}, hi95[] = {130, 230, 30};
 	struct report_ci ci;
 	struct report_fq q;

@@ -16,6 +16,9 @@ static const struct cmd_opt report_opts[] = {
 	{"-o, --output FILE", "where to write the HTML or the chart (default "
 			      "report.html, or NAME.FORMAT with --chart; - "
 			      "for stdout)"},
+	{"--jobs JOBS.json", "the job specs the plans were made from "
+			     "(repeatable): capacity use per slot and late "
+			     "jobs"},
 	{"--chart NAME", "write only this chart: heatmap, or timeline:SITE "
 			 "(the first plan's jobs at that site over the carbon "
 			 "intensity); 'list' prints the names"},
@@ -25,8 +28,10 @@ static const struct cmd_opt report_opts[] = {
 };
 
 const struct cmd_doc cmd_report_doc = {
-	"report --sites SITES.json [-o report.html] PLAN.json...\n"
-	"report --sites SITES.json --chart NAME [--format svg|png|pdf] [-o FILE] PLAN.json...",
+	"report --sites SITES.json [--jobs JOBS.json]... [-o report.html] "
+	"PLAN.json...\n"
+	"report --sites SITES.json [--jobs JOBS.json]... --chart NAME "
+	"[--format svg|png|pdf] [-o FILE] PLAN.json...",
 	"write a self-contained HTML report of plans",
 	"Writes one HTML file with inline CSS and SVG charts and no external "
 	"references: the plan's totals (emissions in kg CO2eq, energy in kWh, "
@@ -93,6 +98,8 @@ static gs_time generated_time(void)
 
 struct report_opts {
 	const char *out;
+	const char **jobs;  /* --jobs files */
+	size_t njobs, alloc_jobs;
 	const char *chart;  /* NULL: the whole report */
 	const char *format; /* NULL: from the extension of out */
 };
@@ -103,6 +110,7 @@ static int parse_options(int argc, char **argv, struct report_opts *o)
 		{"output", required_argument, NULL, 'o'},
 		{"chart", required_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'},
+		{"jobs", required_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -119,6 +127,10 @@ static int parse_options(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'f':
 			o->format = optarg;
+			break;
+		case 'j':
+			ALLOC_GROW(o->jobs, o->njobs + 1, o->alloc_jobs);
+			o->jobs[o->njobs++] = optarg;
 			break;
 		case ':':
 			return error("option '%s' needs a value",
@@ -214,23 +226,41 @@ static int write_report(const struct report_input *in, const char *out)
 	return ret;
 }
 
+/* The --jobs files, against the catalog; 0 when none are given. */
+static int read_jobs(const struct report_opts *o, const struct catalog *cat,
+		     struct jobset *js)
+{
+	struct errmsg err;
+
+	for (size_t i = 0; i < o->njobs; i++)
+		if (jobset_load(js, cat, o->jobs[i], &err) < 0)
+			return error("%s", err.msg);
+	if (o->njobs && jobset_finish(js, &err) < 0)
+		return error("%s", err.msg);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct report_opts o = {0};
 	struct plans ps = {0};
 	struct report_input in = {0};
 	struct report_store_ctx sctx;
-	int ret;
+	struct jobset js;
+	int ret = EXIT_OK;
 
-	if (parse_options(argc, argv, &o) < 0)
-		return EXIT_USAGE;
-	if (read_plans(&ps, argc - optind, argv + optind) < 0) {
+	jobset_init(&js);
+	if (parse_options(argc, argv, &o) < 0 ||
+	    read_plans(&ps, argc - optind, argv + optind) < 0 ||
+	    read_jobs(&o, ctx->catalog, &js) < 0)
+		ret = EXIT_USAGE;
+	else if (!cmd_store(ctx))
+		ret = EXIT_RUNTIME;
+	if (ret) {
 		plans_release(&ps);
-		return EXIT_USAGE;
-	}
-	if (!cmd_store(ctx)) {
-		plans_release(&ps);
-		return EXIT_RUNTIME;
+		jobset_release(&js);
+		free(o.jobs);
+		return ret;
 	}
 	sctx = (struct report_store_ctx){ctx->store, ctx->catalog};
 	in.catalog = ctx->catalog;
@@ -243,11 +273,14 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	in.get_health = ctx->store ? report_store_health : NULL;
 	in.get_health_ctx = ctx->store;
 	in.generated = generated_time();
+	in.jobs = o.njobs ? &js : NULL;
 
 	if (o.chart)
 		ret = write_chart(&in, &o);
 	else
 		ret = write_report(&in, o.out ? o.out : "report.html");
 	plans_release(&ps);
+	jobset_release(&js);
+	free(o.jobs);
 	return ret;
 }

@@ -26,12 +26,24 @@ struct page {
 	size_t nzones;
 	size_t *site_zone;         /* [nsites]: index into zones */
 	struct report_score *scores; /* [nplans]; known == 0: not scored */
+	/* with job specs: share of each site's capacity in use per slot
+	 * of the plan's grid (the busiest resource), [site * nslots + t] */
+	struct solver_grid grid;
+	double *use;
+	const struct job **by_id;  /* the job specs sorted by id */
 };
 
 int page_load(struct page *pg, const struct report_input *in,
 	      struct errmsg *err);
 int page_load_scores(struct page *pg, struct errmsg *err);
 void page_release(struct page *pg);
+/* Capacity use and the id index, when the input has job specs. */
+void page_load_jobs(struct page *pg);
+/* Jobs of p that end after their latest_finish; -1 without job specs. */
+long page_late_jobs(const struct page *pg, const struct plan *p);
+/* Slots [*first, *end) of g that [start, end) touches (score.c). */
+void grid_slot_span(const struct solver_grid *g, gs_time start, gs_time end,
+		    long *first, long *last);
 /* The data of a site's zone. */
 const struct report_ci *page_site_ci(const struct page *pg, size_t site);
 

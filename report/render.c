@@ -145,6 +145,7 @@ int page_load(struct page *pg, const struct report_input *in,
 					pg->plan->start : pg->from;
 	pg->site_zone = xcalloc(cat && cat->nsites ? cat->nsites : 1,
 				sizeof(*pg->site_zone));
+	page_load_jobs(pg);
 	for (size_t i = 0; cat && i < cat->nsites; i++)
 		pg->site_zone[i] = zone_index(pg, cat->sites[i].zone, &alloc);
 	if (!pg->has_horizon || !in->get_ci)
@@ -194,6 +195,8 @@ void page_release(struct page *pg)
 	for (size_t k = 0; pg->scores && k < pg->in->nplans; k++)
 		report_score_release(&pg->scores[k]);
 	free(pg->scores);
+	free(pg->use);
+	free(pg->by_id);
 	memset(pg, 0, sizeof(*pg));
 }
 
@@ -488,8 +491,13 @@ static void compare_row(struct strbuf *sb, const struct page *pg, size_t k)
 	num_cell(sb, plan_saving(p));
 	strbuf_addstr(sb, "<td class=\"num\">");
 	add_percent(sb, plan_saving(p), p->baseline_emissions_kg);
-	strbuf_addf(sb, "</td><td class=\"num\">%zu</td></tr>\n",
-		    p->nunplaced);
+	strbuf_addf(sb, "</td><td class=\"num\">%zu</td>", p->nunplaced);
+	if (page_late_jobs(pg, p) >= 0)
+		strbuf_addf(sb, "<td class=\"num\">%ld</td>",
+			    page_late_jobs(pg, p));
+	else
+		strbuf_addstr(sb, "<td class=\"num\">n/a</td>");
+	strbuf_addstr(sb, "</tr>\n");
 }
 
 static void comparison(struct strbuf *sb, const struct page *pg)
@@ -506,15 +514,16 @@ static void comparison(struct strbuf *sb, const struct page *pg)
 		"<th class=\"num\">cost (catalog currency)</th>"
 		"<th class=\"num\">saving vs baseline (kg CO2eq)</th>"
 		"<th class=\"num\">saving (%)</th>"
-		"<th class=\"num\">unplaced jobs</th></tr></thead>\n<tbody>\n");
+		"<th class=\"num\">unplaced jobs</th>"
+		"<th class=\"num\">late jobs</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < in->nplans; k++)
 		compare_row(sb, pg, k);
 	strbuf_addstr(sb, "</tbody></table></div>\n<p><small>Emissions as "
 			  "each plan expected them, and on the carbon "
 			  "intensity recorded since (n/a where its time has "
-			  "not come). Every plan here respects its deadlines:"
-			  " a job that would be late is unplaced.</small>"
-			  "</p>\n");
+			  "not come). Late: jobs that end after their "
+			  "latest_finish (n/a without the job specs, "
+			  "<code>--jobs</code>).</small></p>\n");
 	vs_others(sb, pg);
 	strbuf_addstr(sb, "<p class=\"note\">The charts and tables below "
 			  "show the first plan, <code>");

@@ -168,6 +168,9 @@ struct report_input {
 	void *get_actual_ctx;
 	report_health_fn get_health;     /* NULL: no data health section */
 	void *get_health_ctx;
+	/* the job specs the plans were made from (jobset_finish()ed), for
+	 * capacity use per slot and late jobs; NULL: not shown */
+	const struct jobset *jobs;
 	gs_time generated;               /* GS_TIME_NONE: not shown */
 };
 

@@ -11,7 +11,7 @@
  * Only the energy comes from the plan, spread evenly over the job's slots,
  * because the report has the plan, not the job specs.
  */
-#include "report/report.h"
+#include "report/page.h"
 #include "forecast/forecast.h"
 
 #include <math.h>
@@ -37,9 +37,8 @@ bool report_plan_grid(const struct plan *p, struct solver_grid *g)
 	return g->nslots > 0;
 }
 
-/* Slots [first, end) of the grid that [start, end) touches. */
-static void slot_span(const struct solver_grid *g, gs_time start,
-		      gs_time end, long *first, long *last)
+void grid_slot_span(const struct solver_grid *g, gs_time start, gs_time end,
+		    long *first, long *last)
 {
 	*first = (long)((start - g->start) / g->slot_s);
 	if (start < g->start)
@@ -56,7 +55,7 @@ static size_t job_slots(const struct solver_grid *g, const struct plan_job *j)
 
 	for (size_t k = 0; k < (j->nsegments ? j->nsegments : 1); k++) {
 		long a, b;
-		slot_span(g, seg[k].start, seg[k].end, &a, &b);
+		grid_slot_span(g, seg[k].start, seg[k].end, &a, &b);
 		if (b > a)
 			n += (size_t)(b - a);
 	}
@@ -79,7 +78,7 @@ static double score_job(const struct plan_job *j, long site,
 	kwh = j->energy_kwh / (double)nslots;
 	for (size_t k = 0; k < (j->nsegments ? j->nsegments : 1); k++) {
 		long a, b;
-		slot_span(g, seg[k].start, seg[k].end, &a, &b);
+		grid_slot_span(g, seg[k].start, seg[k].end, &a, &b);
 		for (long t = a; t < b; t++) {
 			double ci;
 			if (site < 0 || t < 0 || (size_t)t >= g->nslots)

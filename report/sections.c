@@ -7,7 +7,6 @@
 
 #include <math.h>
 
-/* Past this many jobs on a site, the caption says they are counted. */
 static void site_bars(const struct plan *p, const char *site,
 		      struct chart *c)
 {
@@ -51,6 +50,10 @@ static void chart_caption(struct strbuf *sb, const struct site *s,
 		strbuf_addstr(sb, ", too many to draw one by one: the strip "
 				  "counts the jobs running (each is in the "
 				  "table of jobs)");
+	if (c->nuse)
+		strbuf_addstr(sb, "; below, the share of the site's capacity "
+				  "in use per slot (its busiest resource; "
+				  "dashed: full)");
 	if (!ci->recorded.n && !ci->forecast.n)
 		strbuf_addstr(sb, " (no carbon-intensity data)");
 	strbuf_addstr(sb, ".</figcaption>\n");
@@ -82,6 +85,12 @@ int site_chart_render(const struct page *pg, size_t si,
 	c.lo80 = &ci->lo80;
 	c.hi80 = &ci->hi80;
 	c.forecast_label = flabel.buf;
+	if (pg->use) {
+		c.use = &pg->use[si * pg->grid.nslots];
+		c.nuse = pg->grid.nslots;
+		c.use_start = pg->grid.start;
+		c.use_step = pg->grid.slot_s;
+	}
 	site_bars(pg->plan, s->id, &c);
 	ret = chart_render(&c, fmt, prefix, out, err);
 	if (!ret && fmt == CHART_SVG) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The quickstart pipeline on real data: ingest three grid zones and their
 # weather forecasts, forecast carbon intensity for the next 48 hours, plan 20
-# jobs on three sites with each policy, and render the report.
+# jobs on three sites with each policy, and render the report (and two of
+# its charts as PNG).
 # Usage: examples/quickstart/run.sh [path/to/greenslot]   (make demo runs it)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ echo "== forecast: carbon intensity for the 48 hours from $at"
 	--at $at --horizon PT48H
 
 echo "== solve: 20 jobs on 3 sites, planned on that forecast"
-for policy in milp greedy fifo; do
+for policy in milp greedy fifo round-robin random; do
 	"$gs" solve --sites "$here/SITES.json" --start $at --horizon PT48H \
 		--policy $policy -o "$out/plan-$policy.json" "$here/JOBS.json"
 done
@@ -29,9 +30,15 @@ done
 	--oracle -o "$out/plan-oracle.json" "$here/JOBS.json"
 
 echo "== report"
-"$gs" report --sites "$here/SITES.json" -o "$out/report.html" \
-	"$out/plan-milp.json" "$out/plan-greedy.json" "$out/plan-fifo.json" \
-	"$out/plan-oracle.json"
+"$gs" report --sites "$here/SITES.json" --jobs "$here/JOBS.json" \
+	-o "$out/report.html" "$out/plan-milp.json" "$out/plan-greedy.json" \
+	"$out/plan-fifo.json" "$out/plan-round-robin.json" \
+	"$out/plan-random.json" "$out/plan-oracle.json"
+for chart in heatmap timeline:sfo-1; do
+	"$gs" report --sites "$here/SITES.json" --jobs "$here/JOBS.json" \
+		--chart $chart --format png -o "$out/$(echo $chart | tr : -).png" \
+		"$out/plan-milp.json"
+done
 
 python3 - "$out/plan-milp.json" "$out/plan-fifo.json" <<'PY'
 import json, sys

@@ -44,6 +44,7 @@ static const char css[] =
 	"tr.first td{font-weight:600}"
 	"table.compare td{white-space:nowrap;overflow-wrap:normal}"
 	"table.compare th{white-space:normal;vertical-align:bottom}"
+	"table.compare th.num{min-width:6rem}"
 	"figure.chart{margin:1rem 0}"
 	"figure.chart svg{display:block;width:100%;height:auto;"
 	"max-width:100%}"
@@ -250,9 +251,11 @@ static void score_info(struct strbuf *sb, const struct page *pg)
 	strbuf_addstr(sb, "&nbsp;kg CO2eq emitted against ");
 	add_num(sb, sc->expected_kg);
 	strbuf_addstr(sb, "&nbsp;kg expected (");
-	add_percent(sb, sc->actual_kg - sc->expected_kg, sc->expected_kg);
-	strbuf_addf(sb, " off), over %zu of its %zu job-slots with a "
+	add_percent(sb, fabs(sc->actual_kg - sc->expected_kg),
+		    sc->expected_kg);
+	strbuf_addf(sb, " %s), over %zu of its %zu job-slots with a "
 			"recorded carbon intensity</dd>\n",
+		    sc->actual_kg >= sc->expected_kg ? "more" : "less",
 		    sc->known, sc->slots);
 }
 

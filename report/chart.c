@@ -340,6 +340,16 @@ static void draw_y_axis(cairo_t *cr, const struct layout *l,
 	}
 }
 
+/* The bar's segments: its own, or one over its whole span. */
+static const struct plan_segment *bar_segments(const struct chart_bar *b,
+					       struct plan_segment *whole,
+					       size_t *n)
+{
+	*whole = (struct plan_segment){b->start, b->end};
+	*n = b->segments ? b->nsegments : 1;
+	return b->segments ? b->segments : whole;
+}
+
 /* Start of the next bar in the same lane after b, or the plot's end. */
 static double room_after(const struct chart *c, const struct layout *l,
 			 const struct chart_bar *b)
@@ -385,9 +395,9 @@ static void bar_label(cairo_t *cr, const struct chart *c,
 static void draw_bar(cairo_t *cr, const struct chart *c,
 		     const struct layout *l, const struct chart_bar *b)
 {
-	struct plan_segment whole = {b->start, b->end};
-	const struct plan_segment *seg = b->segments ? b->segments : &whole;
-	size_t nseg = b->segments ? b->nsegments : 1, nx = 0;
+	struct plan_segment whole;
+	size_t nseg, nx = 0;
+	const struct plan_segment *seg = bar_segments(b, &whole, &nseg);
 	double y = l->ly + b->lane * l->lane_h;
 	double pad = l->lane_h > 8 ? 2 : l->lane_h * 0.15;
 	double *x = xcalloc(2 * nseg, sizeof(*x)); /* drawn x0, x1 pairs */
@@ -562,10 +572,9 @@ static void draw_running(cairo_t *cr, const struct chart *c,
 
 	for (size_t i = 0; i < c->nbars; i++) {
 		const struct chart_bar *b = &c->bars[i];
-		struct plan_segment whole = {b->start, b->end};
-		const struct plan_segment *seg = b->segments ? b->segments :
-							       &whole;
-		size_t ns = b->segments ? b->nsegments : 1;
+		struct plan_segment whole;
+		size_t ns;
+		const struct plan_segment *seg = bar_segments(b, &whole, &ns);
 		for (size_t j = 0; j < ns; j++) {
 			ALLOC_GROW(ev, n + 2, alloc);
 			ev[n++] = (struct event){seg[j].start, 1};

@@ -41,6 +41,12 @@ void page_release(struct page *pg);
 void page_load_jobs(struct page *pg);
 /* Jobs of p that end after their latest_finish; -1 without job specs. */
 long page_late_jobs(const struct page *pg, const struct plan *p);
+/*
+ * The segments a job runs in: its own, or one from start to end (written
+ * to *whole) when the plan lists none.  *n gets their number.
+ */
+const struct plan_segment *job_segments(const struct plan_job *j,
+					struct plan_segment *whole, size_t *n);
 /* Slots [*first, *end) of g that [start, end) touches (score.c). */
 void grid_slot_span(const struct solver_grid *g, gs_time start, gs_time end,
 		    long *first, long *last);

@@ -47,13 +47,21 @@ void grid_slot_span(const struct solver_grid *g, gs_time start, gs_time end,
 	*last = (long)((end - g->start + g->slot_s - 1) / g->slot_s);
 }
 
+const struct plan_segment *job_segments(const struct plan_job *j,
+					struct plan_segment *whole, size_t *n)
+{
+	*whole = (struct plan_segment){j->start, j->end};
+	*n = j->nsegments ? j->nsegments : 1;
+	return j->nsegments ? j->segments : whole;
+}
+
 static size_t job_slots(const struct solver_grid *g, const struct plan_job *j)
 {
-	struct plan_segment whole = {j->start, j->end};
-	const struct plan_segment *seg = j->nsegments ? j->segments : &whole;
-	size_t n = 0;
+	struct plan_segment whole;
+	size_t nseg, n = 0;
+	const struct plan_segment *seg = job_segments(j, &whole, &nseg);
 
-	for (size_t k = 0; k < (j->nsegments ? j->nsegments : 1); k++) {
+	for (size_t k = 0; k < nseg; k++) {
 		long a, b;
 		grid_slot_span(g, seg[k].start, seg[k].end, &a, &b);
 		if (b > a)
@@ -68,15 +76,15 @@ static double score_job(const struct plan_job *j, long site,
 			struct report_score *out)
 {
 	const struct solver_grid *g = &act->grid;
-	struct plan_segment whole = {j->start, j->end};
-	const struct plan_segment *seg = j->nsegments ? j->segments : &whole;
-	size_t nslots = job_slots(g, j), known = 0;
+	struct plan_segment whole;
+	size_t nseg, nslots = job_slots(g, j), known = 0;
+	const struct plan_segment *seg = job_segments(j, &whole, &nseg);
 	double kwh, kg = 0;
 
 	if (!nslots)
 		return (double)NAN;
 	kwh = j->energy_kwh / (double)nslots;
-	for (size_t k = 0; k < (j->nsegments ? j->nsegments : 1); k++) {
+	for (size_t k = 0; k < nseg; k++) {
 		long a, b;
 		grid_slot_span(g, seg[k].start, seg[k].end, &a, &b);
 		for (long t = a; t < b; t++) {

@@ -35,8 +35,9 @@ static void add_job_use(struct page *pg, const struct plan_job *pj,
 	const struct catalog *cat = pg->in->catalog;
 	const struct job *j = find_job(pg, pj->id);
 	const struct solver_grid *g = &pg->grid;
-	struct plan_segment whole = {pj->start, pj->end};
-	const struct plan_segment *seg = pj->nsegments ? pj->segments : &whole;
+	struct plan_segment whole;
+	size_t nseg;
+	const struct plan_segment *seg = job_segments(pj, &whole, &nseg);
 	long site = catalog_find_site(cat, pj->site);
 	const double *res;
 
@@ -44,7 +45,7 @@ static void add_job_use(struct page *pg, const struct plan_job *pj,
 	    (size_t)pj->profile >= j->nprofiles)
 		return;
 	res = j->profiles[pj->profile].resources;
-	for (size_t k = 0; k < (pj->nsegments ? pj->nsegments : 1); k++) {
+	for (size_t k = 0; k < nseg; k++) {
 		long a, b;
 		grid_slot_span(g, seg[k].start, seg[k].end, &a, &b);
 		for (long t = a < 0 ? 0 : a; t < b && (size_t)t < g->nslots;

@@ -37,15 +37,8 @@ mkdir -p "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-# The median of the numbers given (one per argument).
-median() {
-	printf '%s\n' "$@" | sort -n |
-		awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.3f", m }'
-}
+# now, secs, median
+. "$bench/lib.sh"
 div() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 
 # A fresh store holding the schema and nothing else.

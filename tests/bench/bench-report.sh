@@ -11,14 +11,8 @@ work=${3:?}
 runs=${REPORT_RUNS:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "bench-report: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() {
-	printf '%s\n' "$@" | sort -n |
-		awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.3f", m }'
-}
+# now, secs, median
+. "$here/lib.sh"
 
 mkdir -p "$work" "$out" || exit 1
 python3 "$here/gen-report.py" "$work" || die "gen-report.py failed"

@@ -155,7 +155,7 @@ void report_forecast_quality(const struct report_ci *ci, gs_time from,
 			     value_at(&ci->hi95, t));
 	}
 	*out = (struct report_fq){st.n, st.mape_n, st.nint, st.in80, st.in95,
-		NAN, NAN, NAN, NAN, NAN};
+				  0, 0, 0, 0, 0};
 	if (bt_stats_mae(&st, &out->mae) < 0)
 		out->mae = (double)NAN;
 	if (bt_stats_mape(&st, &out->mape) < 0)

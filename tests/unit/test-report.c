@@ -506,7 +506,7 @@ static void actual_signals(struct solver_signals *sg)
 {
 	struct solver_grid g = {T0, 3600, 6};
 	const double ci[2][6] = {
-		{100, 200, 300, 400, NAN, NAN},
+		{100, 200, 300, 400, (double)NAN, (double)NAN},
 		{50, 50, 50, 50, 50, 50},
 	};
 

@@ -155,12 +155,16 @@ static void draw_scale(cairo_t *cr, double y, double lo, double hi)
 	const double x0 = HM_LEFT, w = 260, bh = 10;
 	char label[64];
 
-	for (int i = 0; i < 100; i++) {
-		cairo_rectangle(cr, x0 + w * i / 100.0, y, w / 100.0 + 0.3,
-				bh);
-		set_rgb(cr, viridis(i / 99.0));
-		cairo_fill(cr);
+	cairo_pattern_t *grad = cairo_pattern_create_linear(x0, 0, x0 + w, 0);
+
+	for (int i = 0; i <= 8; i++) {
+		struct rgb c = viridis(i / 8.0);
+		cairo_pattern_add_color_stop_rgb(grad, i / 8.0, c.r, c.g, c.b);
 	}
+	cairo_rectangle(cr, x0, y, w, bh);
+	cairo_set_source(cr, grad);
+	cairo_fill(cr);
+	cairo_pattern_destroy(grad);
 	set_font(cr, 10, false);
 	set_rgb(cr, C_BLACK);
 	snprintf(label, sizeof(label), "%.0f", lo);

@@ -1,8 +1,9 @@
 /*
  * surface.c - putting a drawing on a cairo surface: SVG for the HTML
  * report, PNG or PDF for slides and papers.  The bytes are collected in a
- * strbuf; SVG is cut to its root element and its ids prefixed, so that
- * several charts can live in one HTML document.
+ * strbuf; SVG is cut to its root element, labelled with the chart's
+ * title and its ids prefixed, so that several charts can live in one HTML
+ * document.
  */
 #include "report/draw.h"
 
@@ -34,7 +35,7 @@ static cairo_status_t write_strbuf(void *closure, const unsigned char *data,
  * every file, and ids must be unique in an HTML document.
  */
 static void svg_copy_prefixed(struct strbuf *out, const struct strbuf *svg,
-			      const char *prefix)
+			      const char *prefix, const char *label)
 {
 	static const char *const refs[] = {" id=\"", "href=\"#", "url(#"};
 	const char *p = strstr(svg->buf, "<svg");
@@ -44,6 +45,12 @@ static void svg_copy_prefixed(struct strbuf *out, const struct strbuf *svg,
 	if (!p)
 		p = svg->buf;
 	strbuf_grow(out, (size_t)(end - p));
+	if (!strncmp(p, "<svg ", 5)) { /* the chart's title for screen readers */
+		strbuf_addstr(out, "<svg role=\"img\" aria-label=\"");
+		html_escape(out, label ? label : "chart");
+		strbuf_addstr(out, "\"");
+		p += 4;
+	}
 	while (p < end && prefix) {
 		size_t k = 0;
 		/* copy plain runs in one go: ids are rare, bytes are many */
@@ -120,7 +127,7 @@ static int render_svg(const struct drawing *d, const char *prefix,
 #endif
 	ret = finish(s, draw_on(s, d, 1, err), err);
 	if (!ret)
-		svg_copy_prefixed(out, &raw, prefix);
+		svg_copy_prefixed(out, &raw, prefix, d->title);
 	strbuf_release(&raw);
 	return ret;
 #else

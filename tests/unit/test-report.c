@@ -650,7 +650,8 @@ static void test_heatmap_bins(void **state)
 	h.title = "heat <map>";
 	strbuf_init(&out);
 	assert_int_equal(heatmap_render(&h, CHART_SVG, "h-", &out, &err), 0);
-	assert_memory_equal(out.buf, "<svg", 4);
+	assert_memory_equal(out.buf, "<svg role=\"img\" aria-label=\"heat "
+				     "&lt;map&gt;\" xmlns=", 52);
 	assert_non_null(strstr(out.buf, " id=\"h-"));
 	strbuf_reset(&out);
 	assert_int_equal(heatmap_render(&h, CHART_PNG, NULL, &out, &err), 0);

@@ -161,6 +161,7 @@ struct chunk_state {
 	struct fetch_validators sent, got;
 	bool not_modified;
 	struct fetch_job job;          /* url chunks: fetched by fetch_many() */
+	const char **headers;          /* the chunk's and the login's */
 };
 
 static bool has_window(const char *tmpl)
@@ -282,6 +283,7 @@ static void chunk_states_free(struct chunk_state *cs, size_t n)
 		fetch_validators_release(&cs[i].sent);
 		fetch_validators_release(&cs[i].got);
 		fetch_job_release(&cs[i].job);
+		free(cs[i].headers);
 	}
 	free(cs);
 }
@@ -329,12 +331,16 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
 		       struct ingest_result *res, struct errmsg *err)
 {
+	struct store_put_stats stats;
+
 	if (store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &res->changed, err) < 0) {
+			     &stats, err) < 0) {
 		res->status = INGEST_STORE_FAILED;
 		return -1;
 	}
 	res->points = pb->n;
+	res->added = stats.added;
+	res->updated = stats.updated;
 	return 0;
 }
 
@@ -347,9 +353,9 @@ static void summarize(struct strbuf *sb, int ret,
 	else if (res->not_modified)
 		strbuf_addstr(sb, "not modified");
 	else
-		strbuf_addf(sb, "%zu points, %zu new or changed, "
-			    "%zu rejected", res->points, res->changed,
-			    res->rejected);
+		strbuf_addf(sb, "%zu points: %zu new, %zu updated, "
+			    "%zu rejected", res->points, res->added,
+			    res->updated, res->rejected);
 }
 
 /* One feed of ingest_feeds() between its phases. */
@@ -358,7 +364,10 @@ struct feed_run {
 	struct fetch_opts o;
 	struct chunk_state *cs;
 	struct point_batch pb;
+	char *bearer;           /* "Authorization: ..." from the login */
+	struct secrets secrets; /* what the login expanded */
 	gs_time started;
+	double started_mono; /* seconds, for the run's duration */
 	int ret;
 	struct ingest_result res;
 	struct errmsg err;
@@ -375,6 +384,7 @@ static void run_begin(struct store *st, struct feed_run *run,
 	memset(run, 0, sizeof(*run));
 	run->rq = rq;
 	run->started = time_now();
+	run->started_mono = time_mono();
 	run->o = *fetch;
 	run->o.timeout_ms = (long)(f->timeout_s * 1000);
 	run->o.retries = f->retries;
@@ -384,9 +394,33 @@ static void run_begin(struct store *st, struct feed_run *run,
 	for (size_t i = 0; i < rq->nchunks; i++)
 		strbuf_init(&run->cs[i].job.body);
 	point_batch_init(&run->pb);
+	run->pb.price_floor = f->price_floor;
+	secrets_init(&run->secrets);
 	run->ret = load_cache(st, rq, w, &run->o, run->cs, &run->err);
-	if (run->ret < 0)
+	if (run->ret < 0) {
 		run->res.status = INGEST_STORE_FAILED;
+		return;
+	}
+	if (f->login && rq->nchunks && rq->chunks[0].url) {
+		run->ret = feed_login(f, &run->o, &run->secrets, &run->bearer,
+				      &run->err);
+		if (run->ret < 0)
+			run->res.status = INGEST_FETCH_FAILED;
+	}
+}
+
+/* The chunk's own headers, and the login's when there is one. */
+static const char **job_headers(const struct feed_run *run,
+				const struct feed_chunk *c,
+				struct chunk_state *cs, size_t *n)
+{
+	*n = c->nheaders;
+	cs->headers = xcalloc(c->nheaders + 2, sizeof(*cs->headers));
+	for (size_t i = 0; i < c->nheaders; i++)
+		cs->headers[i] = c->headers[i];
+	if (run->bearer)
+		cs->headers[(*n)++] = run->bearer;
+	return cs->headers;
 }
 
 /* The url chunks of the feeds that may go on, as fetch jobs. */
@@ -404,11 +438,13 @@ static struct fetch_job **collect_jobs(struct feed_run *runs, size_t n,
 			continue;
 		for (size_t i = 0; i < rq->nchunks; i++) {
 			const struct feed_chunk *c = &rq->chunks[i];
+			const char **headers;
+			size_t nheaders;
 			if (!c->url)
 				continue;
-			fetch_job_init(&cs[i].job, c->url,
-				       (const char *const *)c->headers,
-				       c->nheaders, &runs[k].o,
+			headers = job_headers(&runs[k], c, &cs[i], &nheaders);
+			fetch_job_init(&cs[i].job, c->url, headers, nheaders,
+				       &runs[k].o,
 				       cs[i].key ? &cs[i].sent : NULL);
 			ALLOC_GROW(jobs, *njobs + 1, alloc);
 			jobs[(*njobs)++] = &cs[i].job;
@@ -447,9 +483,15 @@ static void run_finish(struct store *st, struct feed_run *run,
 	point_batch_release(&run->pb);
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
-	if (ret < 0)
+	if (ret < 0) {
 		secrets_scrub(&rq->secrets, err);
+		secrets_scrub(&run->secrets, err);
+	}
+	free(run->bearer);
+	run->bearer = NULL;
+	secrets_release(&run->secrets);
 
+	res->seconds = time_mono() - run->started_mono;
 	strbuf_init(&summary);
 	summarize(&summary, ret, res, err);
 	if (store_log_ingest(st, rq->feed->name, run->started, time_now(),

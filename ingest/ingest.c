@@ -327,18 +327,84 @@ static int fetch_and_parse(const struct feed_request *rq,
 	return ret;
 }
 
+/*
+ * Whether the n points of one forecast vintage (one zone, signal and issue
+ * time, sorted by time) say, time for time and value for value, what the
+ * feed's last vintage before it said.
+ */
+static int vintage_repeats(struct store *st, const char *source,
+			   const struct store_point *p, size_t n,
+			   bool *repeats, struct errmsg *err)
+{
+	struct series prev;
+
+	series_init(&prev);
+	if (store_get_forecast(st, p->zone, p->signal, source, p->issued - 1,
+			       p[0].time, p[n - 1].time + 1, &prev, NULL,
+			       err) < 0) {
+		series_release(&prev);
+		return -1;
+	}
+	*repeats = prev.n == n;
+	for (size_t i = 0; i < n && *repeats; i++)
+		*repeats = prev.t[i] == p[i].time && prev.v[i] == p[i].value;
+	series_release(&prev);
+	return 0;
+}
+
+/*
+ * Leaves out the forecast vintages that repeat the feed's last one.  A
+ * provider that does not say when it made a forecast gets the request
+ * time as its issue time, so without this every cron run would store the
+ * same forecast again as a new vintage.  A vintage that changes one value
+ * or adds one time is stored whole.  Needs pb sorted (point_batch_dedup).
+ */
+static int drop_repeated_vintages(struct store *st, const char *source,
+				  struct point_batch *pb, size_t *dropped,
+				  struct errmsg *err)
+{
+	size_t n = 0, i = 0;
+
+	*dropped = 0;
+	while (i < pb->n) {
+		const struct store_point *p = &pb->pts[i];
+		size_t j = i + 1;
+		bool repeats = false;
+		if (p->issued != GS_TIME_NONE) {
+			while (j < pb->n && pb->pts[j].issued == p->issued &&
+			       !strcmp(pb->pts[j].zone, p->zone) &&
+			       !strcmp(pb->pts[j].signal, p->signal))
+				j++;
+			if (vintage_repeats(st, source, p, j - i, &repeats,
+					    err) < 0)
+				return -1;
+		}
+		if (repeats)
+			*dropped += j - i;
+		else
+			for (size_t k = i; k < j; k++)
+				pb->pts[n++] = pb->pts[k];
+		i = j;
+	}
+	pb->n = n;
+	return 0;
+}
+
 static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
 		       struct ingest_result *res, struct errmsg *err)
 {
 	struct store_put_stats stats;
+	size_t repeated;
 
-	if (store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
+	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
+				   err) < 0 ||
+	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
 			     &stats, err) < 0) {
 		res->status = INGEST_STORE_FAILED;
 		return -1;
 	}
-	res->points = pb->n;
+	res->points = pb->n + repeated;
 	res->added = stats.added;
 	res->updated = stats.updated;
 	return 0;

@@ -600,6 +600,13 @@ const struct zone_info *zone_table(size_t *n);
 const struct zone_info *zone_find(const char *zone);
 /* The (first) zone whose identifier of `kind` is id, or NULL. */
 const struct zone_info *zone_find_by(enum zone_id_kind kind, const char *id);
+/*
+ * The greenslot zone a provider's identifier names (Electricity Maps
+ * "US-CAL-CISO" and WattTime "CAISO_NORTH" are both CISO), or id itself
+ * when the catalog does not know it: responses that name their zone land
+ * under the name every other feed and site uses.
+ */
+const char *zone_from_provider(enum zone_id_kind kind, const char *id);
 /* z's identifier of `kind`, NULL when it has none. */
 const char *zone_id(const struct zone_info *z, enum zone_id_kind kind);
 

@@ -233,10 +233,10 @@ test_expect_success 'electricitymaps: a wrong type is exit 1 and stores nothing'
 	test_cmp expect actual
 '
 
-test_expect_success 'watttime: historical and forecast MOER, lbs/MWh to g/kWh' '
+test_expect_success 'watttime: historical and forecast MOER, lbs/MWh to g/kWh; region CAISO_NORTH is zone CISO' '
 	feeds <<-EOF &&
 	wt watttime - /v3/historical?region=CAISO_NORTH&signal_type=co2_moer&start={from}&end={to}
-	wt-fc watttime CAISO_NORTH /v3/forecast?region=CAISO_NORTH&signal_type=co2_moer
+	wt-fc watttime CISO /v3/forecast?region=CAISO_NORTH&signal_type=co2_moer
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
@@ -244,33 +244,33 @@ test_expect_success 'watttime: historical and forecast MOER, lbs/MWh to g/kWh' '
 	wt-fc: 12 points: 12 new, 0 updated, 0 rejected
 	EOF
 	test_cmp expect feeds &&
-	$GS series --forecasts --zone CAISO_NORTH >actual &&
+	$GS series --forecasts --zone CISO >actual &&
 	cat >expect <<-\EOF &&
 	time,zone,signal,value,issued,source
-	2023-06-08T00:00:00Z,CAISO_NORTH,carbon_intensity,425.01605069000004,,wt
-	2023-06-08T00:05:00Z,CAISO_NORTH,carbon_intensity,432.27352861,,wt
-	2023-06-08T00:10:00Z,CAISO_NORTH,carbon_intensity,433.18071335,,wt
-	2023-06-08T00:15:00Z,CAISO_NORTH,carbon_intensity,436.35585994,,wt
-	2023-06-08T00:20:00Z,CAISO_NORTH,carbon_intensity,436.80945231000004,,wt
-	2023-06-08T00:25:00Z,CAISO_NORTH,carbon_intensity,436.80945231000004,,wt
-	2023-06-08T00:30:00Z,CAISO_NORTH,carbon_intensity,434.99508283,,wt
-	2023-06-08T00:35:00Z,CAISO_NORTH,carbon_intensity,434.08789809,,wt
-	2023-06-08T00:40:00Z,CAISO_NORTH,carbon_intensity,432.27352861,,wt
-	2023-06-08T00:45:00Z,CAISO_NORTH,carbon_intensity,434.54149046000003,,wt
-	2023-06-08T00:50:00Z,CAISO_NORTH,carbon_intensity,433.63430572000004,,wt
-	2023-06-08T00:55:00Z,CAISO_NORTH,carbon_intensity,432.72712098,,wt
-	2023-06-08T00:05:00Z,CAISO_NORTH,carbon_intensity,412.406182804,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:10:00Z,CAISO_NORTH,carbon_intensity,413.812319151,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:15:00Z,CAISO_NORTH,carbon_intensity,410.727891035,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:20:00Z,CAISO_NORTH,carbon_intensity,409.276395451,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:25:00Z,CAISO_NORTH,carbon_intensity,408.55064765900005,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:30:00Z,CAISO_NORTH,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:35:00Z,CAISO_NORTH,carbon_intensity,407.32594826,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:40:00Z,CAISO_NORTH,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:45:00Z,CAISO_NORTH,carbon_intensity,413.313367544,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:50:00Z,CAISO_NORTH,carbon_intensity,416.806028793,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:55:00Z,CAISO_NORTH,carbon_intensity,416.896747267,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T01:00:00Z,CAISO_NORTH,carbon_intensity,417.53177658500005,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:00:00Z,CISO,carbon_intensity,425.01605069000004,,wt
+	2023-06-08T00:05:00Z,CISO,carbon_intensity,432.27352861,,wt
+	2023-06-08T00:10:00Z,CISO,carbon_intensity,433.18071335,,wt
+	2023-06-08T00:15:00Z,CISO,carbon_intensity,436.35585994,,wt
+	2023-06-08T00:20:00Z,CISO,carbon_intensity,436.80945231000004,,wt
+	2023-06-08T00:25:00Z,CISO,carbon_intensity,436.80945231000004,,wt
+	2023-06-08T00:30:00Z,CISO,carbon_intensity,434.99508283,,wt
+	2023-06-08T00:35:00Z,CISO,carbon_intensity,434.08789809,,wt
+	2023-06-08T00:40:00Z,CISO,carbon_intensity,432.27352861,,wt
+	2023-06-08T00:45:00Z,CISO,carbon_intensity,434.54149046000003,,wt
+	2023-06-08T00:50:00Z,CISO,carbon_intensity,433.63430572000004,,wt
+	2023-06-08T00:55:00Z,CISO,carbon_intensity,432.72712098,,wt
+	2023-06-08T00:05:00Z,CISO,carbon_intensity,412.406182804,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:10:00Z,CISO,carbon_intensity,413.812319151,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:15:00Z,CISO,carbon_intensity,410.727891035,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:20:00Z,CISO,carbon_intensity,409.276395451,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:25:00Z,CISO,carbon_intensity,408.55064765900005,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:30:00Z,CISO,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:35:00Z,CISO,carbon_intensity,407.32594826,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:40:00Z,CISO,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:45:00Z,CISO,carbon_intensity,413.313367544,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:50:00Z,CISO,carbon_intensity,416.806028793,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:55:00Z,CISO,carbon_intensity,416.896747267,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T01:00:00Z,CISO,carbon_intensity,417.53177658500005,2023-06-08T00:00:00Z,wt-fc
 	EOF
 	test_cmp expect actual
 '

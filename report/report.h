@@ -7,15 +7,21 @@
  *
  * Call order:
  *  1. fill a struct report_input: the catalog, the plans (each with the
- *     file name it came from) and a report_ci_fn that supplies the carbon
- *     intensity of a zone (report_store_ci() reads it from the store; unit
- *     tests pass their own);
- *  2. report_render() appends the whole document to a strbuf;
+ *     file name it came from), and the callbacks that read the store:
+ *     report_ci_fn (carbon intensity of a zone, recorded and the forecast
+ *     assumed), report_actual_fn (the recorded signals on a plan's slot
+ *     grid, to score plans whose time has passed) and report_health_fn
+ *     (ingest runs).  report_store_ci(), report_store_actual() and
+ *     report_store_health() read the store; unit tests pass their own.
+ *     Optionally the job specs (capacity use, late jobs);
+ *  2. report_render() appends the whole document to a strbuf, or
+ *     report_chart() one chart of it ("heatmap", "timeline:SITE") as SVG,
+ *     PNG or PDF;
  *  3. the caller writes it (file_write_atomic()).
  * The report module keeps no pointers into the input after it returns.
  *
- * The charts are drawn by one function onto any cairo surface:
- * chart_render() writes SVG (for the report), PNG or PDF into a strbuf.
+ * Every chart is drawn by one function onto any cairo surface
+ * (chart_render(), heatmap_render()): SVG for the report, PNG or PDF.
  */
 #ifndef GREENSLOT_REPORT_H
 #define GREENSLOT_REPORT_H

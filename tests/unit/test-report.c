@@ -435,6 +435,54 @@ static void put(struct store *st, const char *source, gs_time issued,
 }
 
 /* report_store_ci() on a real store: the forecast picked and its band. */
+/* The recorded values on a slot grid, as the solver's oracle sees them. */
+static void check_store_actual(struct store *st)
+{
+	struct site site = {.id = "a", .zone = "CISO", .weather = "a",
+			    .pue_base = 1, .speed = 1};
+	struct catalog cat = {.sites = &site, .nsites = 1};
+	struct report_store_ctx ctx = {st, &cat};
+	struct solver_grid g = {T0, 3600, 6};
+	struct solver_signals sg;
+	struct errmsg err;
+
+	solver_signals_init(&sg, &g, 1, 0);
+	if (report_store_actual(&ctx, &sg, &err) < 0)
+		fail_msg("report_store_actual: %s", err.msg);
+	assert_true(sg.ci[0] == 101 && sg.ci[4] == 105);
+	assert_true(isnan(sg.ci[5])); /* past the last point's hold */
+	solver_signals_release(&sg);
+}
+
+static void check_store_health(struct store *st)
+{
+	struct report_health h = {0};
+	struct errmsg err;
+
+	assert_int_equal(store_log_ingest(st, "feed-b", 10, 20, true, 5,
+					  "5 points: 5 new, 0 updated, "
+					  "2 rejected", &err), 0);
+	assert_int_equal(store_log_ingest(st, "feed-b", 30, 40, false, 0,
+					  "boom", &err), 0);
+	assert_int_equal(store_log_ingest(st, "feed-a", 1, 2, true, 4, NULL,
+					  &err), 0);
+	assert_int_equal(report_store_health(st, &h, &err), 0);
+	assert_int_equal(h.n, 2);
+	assert_string_equal(h.feeds[0].feed, "feed-a");
+	assert_true(h.feeds[0].last_ok == 2);
+	assert_int_equal(h.feeds[0].rejected, -1); /* not said */
+	assert_null(h.feeds[0].last_message);
+	assert_string_equal(h.feeds[1].feed, "feed-b");
+	assert_true(h.feeds[1].last_ok == 20 && h.feeds[1].last_run == 40);
+	assert_int_equal(h.feeds[1].last_ok_points, 5);
+	assert_int_equal(h.feeds[1].rejected, 2);
+	assert_false(h.feeds[1].last_run_ok);
+	assert_string_equal(h.feeds[1].last_message, "boom");
+	assert_int_equal(h.feeds[1].runs, 2);
+	assert_int_equal(h.feeds[1].failed, 1);
+	report_health_release(&h);
+}
+
 static void test_store_ci(void **state)
 {
 	char dir[] = "/tmp/test-report.XXXXXX";
@@ -478,6 +526,8 @@ static void test_store_ci(void **state)
 	assert_int_equal(ci.recorded.n + ci.forecast.n + ci.lo80.n, 0);
 	report_ci_release(&ci);
 
+	check_store_actual(st);
+	check_store_health(st);
 	store_free(st);
 	for (size_t i = 0; i < 4; i++) {
 		static const char *const suffix[] = {"", "-wal", "-shm",

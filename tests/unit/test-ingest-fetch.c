@@ -480,7 +480,7 @@ static void test_migration_1_to_2(void **state)
 	free(etag);
 	free(lm);
 	store_free(st);
-	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 2);
+	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 3);
 	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
 				    "ingest_run"), 1);
 	strbuf_release(&db);

@@ -251,17 +251,27 @@ static int man_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Each long and short option of a flag line ("-q, --quiet"), with
- * whether it takes a value, into the completion's two word lists. */
+/* A flag line ("-o, --output FILE") takes a value when a word follows. */
+static bool flag_has_value(const char *flag)
+{
+	for (const char *p = strchr(flag, ' '); p; p = strchr(p + 1, ' '))
+		if (p[-1] != ',')
+			return true;
+	return false;
+}
+
+/* Each long and short option of a flag line, into the completion's list
+ * of options and (when it takes a value) of options with a value. */
 static void completion_words(const struct cmd_opt *o, struct strbuf *all,
 			     struct strbuf *valued)
 {
 	for (; o && o->flag; o++) {
 		const char *p = o->flag;
+		bool has_value = flag_has_value(o->flag);
 		while (*p == '-') {
 			size_t n = strcspn(p, " ,");
 			strbuf_addf(all, " %.*s", (int)n, p);
-			if (p[n] == ' ')
+			if (has_value)
 				strbuf_addf(valued, "|%.*s", (int)n, p);
 			p += n;
 			p += strspn(p, ", ");

@@ -4,7 +4,7 @@
  *
  * The layout is the contract's "Output: a plan" plus a few extensions
  * (plan.signal_source; per job profile, runtime_predicted,
- * baseline_emissions_kg and saving_kg).  plan_read() is as strict as the
+ * baseline_emissions_kg, saving_kg and command).  plan_read() is as strict as the
  * other inputs (unknown keys are errors, with positions) but accepts
  * everything plan_write() writes: numbers that are not finite are written
  * as null and read back as NAN, missing times as null.

@@ -57,7 +57,8 @@ static const struct command commands[] = {
 	 &cmd_solve_doc},
 	{"report", cmd_report, CMD_STORE_RO | CMD_SITES, &cmd_report_doc},
 	{"export", cmd_export, CMD_SITES_OPT, &cmd_export_doc},
-	{"run", cmd_run, CMD_STORE | CMD_METRICS, &cmd_run_doc},
+	{"run", cmd_run, CMD_STORE | CMD_SITES_OPT | CMD_METRICS,
+	 &cmd_run_doc},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -9,6 +9,8 @@
 
 static const struct cmd_opt run_opts[] = {
 	{"--db PATH", "store to record the runs in (job_run)"},
+	{"--sites SITES.json", "site catalog: every site of the plan must be "
+			       "in it"},
 	{"--site ID", "run only the jobs planned at this site"},
 	{"--now", "start the jobs now, one after another in plan order, "
 		  "instead of waiting for their planned starts"},
@@ -19,7 +21,8 @@ static const struct cmd_opt run_opts[] = {
 };
 
 const struct cmd_doc cmd_run_doc = {
-	"run [--site ID] [--now] [--metrics FILE] PLAN.json",
+	"run [--sites SITES.json] [--site ID] [--now] [--metrics FILE] "
+	"PLAN.json",
 	"run a plan's jobs on this host at their planned starts",
 	"Waits for each job's planned start (sleeping, woken by signals and "
 	"ended children) and runs its command with /bin/sh -c in its own "
@@ -76,6 +79,26 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* With --sites, every site of the plan (and --site) must be in it. */
+static int check_sites(const struct plan *p, const struct run_args *a,
+		       const struct catalog *cat)
+{
+	bool any = false;
+
+	for (size_t i = 0; cat && i < p->njobs; i++)
+		if (catalog_find_site(cat, p->jobs[i].site) < 0)
+			return error("%s: job '%s' is planned at site '%s', "
+				     "which is not in %s", a->plan,
+				     p->jobs[i].id, p->jobs[i].site,
+				     cat->path ? cat->path : "the catalog");
+	for (size_t i = 0; a->o.site && i < p->njobs; i++)
+		any |= !strcmp(p->jobs[i].site, a->o.site);
+	if (a->o.site && !any)
+		warning("no job of %s is planned at site '%s'", a->plan,
+			a->o.site);
+	return 0;
+}
+
 static void print_note(void *ud, const char *line)
 {
 	const struct run_args *a = ud;
@@ -125,6 +148,10 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (plan_read(&p, a.plan, &err) < 0 ||
 	    export_check_commands(&p, a.o.site, &err) < 0) {
 		error("%s", err.msg);
+		plan_release(&p);
+		return EXIT_USAGE;
+	}
+	if (check_sites(&p, &a, ctx->catalog) < 0) {
 		plan_release(&p);
 		return EXIT_USAGE;
 	}

@@ -72,6 +72,15 @@ test_expect_success 'a third run runs nothing' '
 	test $(grep -c "skipped$" err) -eq 3 && test $(wc -l <ran) -eq 3
 '
 
+test_expect_success '--sites checks the plan'"'"'s sites; --site selects one' '
+	echo "{\"sites\": [{\"id\": \"elsewhere\", \"zone\": \"X\", \"capacity\": {\"cpu\": 1}, \"power_w\": {\"cpu\": 1}, \"pue\": 1}]}" >sites.json &&
+	expect_code 2 $GS run --sites sites.json plan.json &&
+	test_grep "^greenslot: plan.json: job .job-a. is planned at site .here., which is not in sites.json$" err &&
+	expect_code 0 $GS run --site elsewhere plan.json &&
+	test_grep "^greenslot: warning: no job of plan.json is planned at site .elsewhere.$" err &&
+	test $(wc -l <ran) -eq 3
+'
+
 test_expect_success 'jobs wait for their planned start; a failing job fails the run' '
 	make_plan >later.json <<-\EOF &&
 	late-1 2 date +%s >late.start

@@ -248,20 +248,35 @@ static void next_pending(struct runner *r)
 		r->next++;
 }
 
-/* Starts what is due; the seconds until the next start, or -1 if none. */
-static int64_t start_due(struct runner *r, struct errmsg *err)
+/* Wall-clock time with its fraction, so that a job starts on its second. */
+static double now_real(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Starts what is due; *wait gets the seconds until the next start, or -1
+ * when there is nothing to wait for but children and signals.
+ */
+static int start_due(struct runner *r, double *wait, struct errmsg *err)
+{
+	*wait = -1;
 	for (next_pending(r); r->next < r->n && !r->stopping;
 	     next_pending(r)) {
 		struct run *u = &r->runs[r->next];
-		gs_time now = time_now();
+		double left = (double)u->job->start - now_real();
 
-		if (r->o->now ? r->running > 0 : u->job->start > now)
-			return r->o->now ? -1 : u->job->start - now;
+		if (r->o->now ? r->running > 0 : left > 0) {
+			*wait = r->o->now ? -1 : left;
+			return 0;
+		}
 		if (start(r, u, err) < 0)
-			return -2;
+			return -1;
 	}
-	return -1;
+	return 0;
 }
 
 static void on_signal(struct runner *r, int sig)
@@ -283,18 +298,20 @@ static void on_signal(struct runner *r, int sig)
 static int loop(struct runner *r, const sigset_t *set, struct errmsg *err)
 {
 	for (;;) {
-		int64_t wait = start_due(r, err);
 		struct timespec ts = {RUNNER_TICK_S, 0};
+		double wait;
 		siginfo_t si;
 		int sig;
 
-		if (wait == -2)
+		if (start_due(r, &wait, err) < 0)
 			return -1;
 		next_pending(r);
 		if (!r->running && (r->stopping || r->next >= r->n))
 			return 0;
-		if (wait >= 0 && wait < RUNNER_TICK_S)
+		if (wait >= 0 && wait < RUNNER_TICK_S) {
 			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+		}
 		sig = sigtimedwait(set, &si, &ts);
 		rapl_poll(&r->rapl);
 		if (sig == SIGINT || sig == SIGTERM)

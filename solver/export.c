@@ -376,6 +376,25 @@ int export_check_commands(const struct plan *p, const char *site,
 	return 0;
 }
 
+/* s on one line: a newline would end a comment and start a command. */
+static void add_oneline(struct strbuf *out, const char *s)
+{
+	for (; s && *s; s++)
+		strbuf_addch(out, *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+/* Unplaced jobs as comments, so that a reader of the script sees them. */
+static void unplaced_comments(const struct plan *p, struct strbuf *out)
+{
+	for (size_t i = 0; i < p->nunplaced; i++) {
+		strbuf_addstr(out, "# not placed: ");
+		add_oneline(out, p->unplaced[i].id);
+		strbuf_addstr(out, ": ");
+		add_oneline(out, p->unplaced[i].reason);
+		strbuf_addch(out, '\n');
+	}
+}
+
 static void export_lines(const struct plan *p, const struct export_opts *o,
 			 const size_t *idx, struct strbuf *out)
 {
@@ -395,6 +414,8 @@ static void export_lines(const struct plan *p, const struct export_opts *o,
 			zone_comment(p, o, tool[o->format], out);
 		strbuf_addstr(out, "set -e\n");
 	}
+	if (o->format != EXPORT_CSV)
+		unplaced_comments(p, out);
 	for (size_t i = 0; i < p->njobs; i++) {
 		const struct plan_job *j = &p->jobs[idx[i]];
 		switch (o->format) {

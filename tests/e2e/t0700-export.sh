@@ -96,7 +96,7 @@ test_expect_success 'a plan with hostile commands' '
 	                     "2026-11-25T22:00:00Z", sys.argv[1]),
 	                 job("etl-1", "ca", "2026-11-25T18:00:00Z",
 	                     "2026-11-25T18:30:00Z", "make etl")],
-	        "unplaced": []}
+	        "unplaced": [{"id": "late", "reason": "no slot\ntouch pwned3"}]}
 	json.dump(plan, open("hostile.json", "w"))
 	EOF
 	printf "%s\n" "$HOSTILE" >hostile.expect
@@ -112,8 +112,9 @@ test_expect_success 'slurm: sbatch lines parse, carry --begin in TZ and the site
 	sh -n slurm.sh &&
 	test_grep "^TZ='"'"'EST5'"'"' sbatch --job-name='"'"'etl-1'"'"' --begin=2026-11-25T13:00:00 --deadline=2026-11-25T13:30:00 --time=30 --wrap=" slurm.sh &&
 	test_grep "sbatch --job-name='"'"'Evil Job'"'"' --begin=2026-11-25T15:30:00 --deadline=2026-11-25T17:00:00 --time=90 --clusters='"'"'texas'"'"' --partition='"'"'batch'"'"' --wrap=" slurm.sh &&
+	test_grep "^# not placed: late: no slot touch pwned3$" slurm.sh &&
 	PATH=$TEST_DIR/bin:$PATH sh slurm.sh &&
-	test ! -e pwned1 && test ! -e pwned2 &&
+	test ! -e pwned1 && test ! -e pwned2 && test ! -e pwned3 &&
 	test $(grep -c "^TZ=EST5$" sbatch.log) -eq 2 &&
 	awk "/^==\$/ { n++; next } n == 1" sbatch.log >second.log &&
 	arg_after second.log --wrap= >wrap.got &&

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0710-run.sh - `greenslot run` runs a plan's stress-ng jobs, is killed
+# t1010-run.sh - `greenslot run` runs a plan's stress-ng jobs, is killed
 # with SIGKILL half-way, restarted, and still runs every job exactly once
 # with every run in the store's job_run table.
 . "$(dirname "$0")/../lib.sh"

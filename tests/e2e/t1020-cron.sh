@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0720-cron.sh - examples/cron: the crontab line and the systemd units
+# t1020-cron.sh - examples/cron: the crontab line and the systemd units
 # are well-formed and run ingest quietly, and a quiet ingest prints
 # nothing on success (no cron mail) and only errors, on stderr, on failure.
 . "$(dirname "$0")/../lib.sh"

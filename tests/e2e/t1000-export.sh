@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0700-export.sh - `greenslot export` to every format.  The scripts are
+# t1000-export.sh - `greenslot export` to every format.  The scripts are
 # run with fake sbatch, at and systemd-run on PATH that record the
 # arguments (and stdin, and TZ) they get, so the tests see exactly what
 # the real tools would: the right times, and each hostile command back

@@ -23,7 +23,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD ?= build
-OUT := $(BUILD)
+# one spelling per build dir (tests pass it absolute): the .d files name
+# their targets as $(OUT) spells them, and make tells the spellings apart
+OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))
 
 CC ?= cc
 PKGS := sqlite3 libcurl cairo libxml-2.0 jansson
@@ -45,7 +47,7 @@ ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lm
 
 ifeq ($(SAN),1)
-OUT := $(BUILD)-san
+OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))-san
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 ALL_LDFLAGS += -fsanitize=address,undefined

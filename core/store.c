@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
 #define BUSY_TIMEOUT_MS 60000
 
@@ -95,6 +95,9 @@ static const char *const migrations[] = {
 	"  last_modified TEXT,"
 	"  fetched_at INTEGER,"
 	"  PRIMARY KEY (feed, key)) WITHOUT ROWID;",
+	/* 3: how a job run by `greenslot run` ended (exit code, or 128 +
+	   the signal that killed it, as the shell reports it) */
+	"ALTER TABLE job_run ADD COLUMN exit_status INTEGER;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1048,5 +1051,87 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "cannot write the http cache");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs of `greenslot run`: claimed before they start, then finished   */
+/* ------------------------------------------------------------------ */
+
+int store_run_claim(struct store *st, const struct store_run *r,
+		    bool *claimed, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "INSERT OR IGNORE INTO job_run (source, id, site, "
+		    "executable, submit, start, status) "
+		    "VALUES (?, ?, ?, ?, ?, ?, 'started')",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->command, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, r->planned);
+	sqlite3_bind_int64(stmt, 6, r->start);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record the start of a run");
+	*claimed = sqlite3_changes(st->db) == 1;
+	return 0;
+}
+
+int store_run_finish(struct store *st, const struct store_run *r,
+		     struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "UPDATE job_run SET end = ?, runtime_s = ?, status = ?, "
+		    "exit_status = ?, energy_kwh = ? "
+		    "WHERE source = ? AND id = ?",
+		    &stmt, err) < 0)
+		return -1;
+	if (r->end != GS_TIME_NONE) {
+		sqlite3_bind_int64(stmt, 1, r->end);
+		sqlite3_bind_double(stmt, 2, (double)(r->end - r->start));
+	}
+	sqlite3_bind_text(stmt, 3, r->status, -1, SQLITE_STATIC);
+	if (r->exit_status >= 0)
+		sqlite3_bind_int(stmt, 4, r->exit_status);
+	if (isfinite(r->energy_kwh))
+		sqlite3_bind_double(stmt, 5, r->energy_kwh);
+	sqlite3_bind_text(stmt, 6, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, r->id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record the end of a run");
+	return 0;
+}
+
+int store_run_status(struct store *st, const char *source, const char *id,
+		     char **status, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*status = NULL;
+	if (prepare(st, "SELECT status FROM job_run WHERE source = ? AND "
+			"id = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*status = xstrdup(sqlite3_column_text(stmt, 0)
+			? (const char *)sqlite3_column_text(stmt, 0) : "");
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read a run");
 	return 0;
 }

@@ -375,6 +375,9 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	fprintf(stderr, "%s\n", sum.buf);
 	ret = plan.nunplaced ? EXIT_UNPLACED : EXIT_OK;
 out:
+	if (ctx->metrics_path && metrics_solve(&plan, ctx->metrics_path,
+					       ret != EXIT_RUNTIME, &err) < 0)
+		warning("%s", err.msg);
 	strbuf_release(&sum);
 	plan_release(&plan);
 	assignment_release(&a);

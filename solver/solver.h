@@ -283,4 +283,119 @@ void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
 /* "milp: 20 jobs placed, 0 unplaced; 812.4 kg CO2eq against ..." */
 void solver_summary(const struct plan *p, struct strbuf *out);
 
+/* ------------------------------------------------------------------ */
+/* Executing plans: export to schedulers, run on one host              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * export.c turns a plan into what a scheduler needs (sbatch lines, `at`
+ * and `systemd-run` commands, Kubernetes Job manifests, JSON, CSV);
+ * runner.c runs a plan on this host and records each run in the store's
+ * job_run table.  Both take each job's command from the plan (`solve`
+ * copies it from JOBS.json) and never build a shell command line from
+ * anything but shell_quote()d words.
+ */
+extern const struct cmd_doc cmd_export_doc;
+extern const struct cmd_doc cmd_run_doc;
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_run(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* Appends s as one POSIX shell word: single-quoted, ' as '\''. */
+void shell_quote(struct strbuf *out, const char *s);
+
+enum export_format {
+	EXPORT_SLURM,
+	EXPORT_AT,
+	EXPORT_SYSTEMD,
+	EXPORT_KUBERNETES,
+	EXPORT_JSON,
+	EXPORT_CSV,
+};
+
+struct export_opts {
+	enum export_format format;
+	/*
+	 * slurm and at write wall-clock times in the process's local zone
+	 * (TZ); when tz is not NULL each command is prefixed with TZ=tz so
+	 * that it reads them in that zone wherever it runs.
+	 */
+	const char *tz;
+	int64_t slack_s;            /* slurm: --deadline = planned end + slack */
+	const char *image;          /* kubernetes: container image */
+	const char *namespace_;     /* kubernetes: NULL for none */
+	const struct catalog *cat;  /* slurm cluster/partition; may be NULL */
+};
+
+/* "slurm" etc. into *out; -1 for an unknown name. */
+int export_format_parse(const char *name, enum export_format *out);
+/*
+ * Writes the placed jobs of p in o->format to out.  A job without a
+ * command is an error for every format but json and csv.
+ */
+int export_plan(const struct plan *p, const struct export_opts *o,
+		struct strbuf *out, struct errmsg *err);
+/* Fails on the first job (of `site`, or any) without a command. */
+int export_check_commands(const struct plan *p, const char *site,
+			  struct errmsg *err);
+/* Fills idx[njobs] with the jobs by planned start, ties in plan order. */
+void export_order(const struct plan *p, size_t *idx);
+/* Job id as a DNS-1123 label ("greenslot-" + id, with a hash if changed). */
+void export_k8s_name(const char *id, struct strbuf *out);
+
+/*
+ * Host energy from RAPL powercap counters: the package zones
+ * ROOT/intel-rapl:N/energy_uj (their subzones are parts of them).
+ * rapl_open() finds them (n == 0 when the host has none, which is not an
+ * error); rapl_poll() returns the joules counted since rapl_open(), each
+ * counter's wraparound at max_energy_range_uj undone, or NAN without
+ * counters.  Poll at least every few minutes: a counter wraps after
+ * about an hour at a few hundred watts.
+ */
+struct rapl {
+	char **paths;
+	uint64_t *last, *range;
+	size_t n;
+	double total_j;
+};
+void rapl_open(struct rapl *r, const char *root);
+double rapl_poll(struct rapl *r);
+void rapl_release(struct rapl *r);
+/* Microjoules counted from `then` to `now` by a counter wrapping at range. */
+uint64_t rapl_diff(uint64_t then, uint64_t now, uint64_t range);
+
+/*
+ * The runner: runs the plan's jobs (those of `site` only, when it is not
+ * NULL) at their planned start via /bin/sh -c COMMAND, or with `now` one
+ * after another in plan order at once.  Every run is claimed in the
+ * store (a 'started' row of job_run, one transaction) before the job
+ * starts, so a job is never started twice, even across restarts: a
+ * claimed run without an end found at start-up (the runner was killed)
+ * is marked 'interrupted' and not run again; finished ones are skipped.
+ * Runs end 'completed' (exit 0) or 'failed', with exit_status, start,
+ * end and the host's RAPL energy over the run (all jobs running at the
+ * time share it).  SIGINT/SIGTERM stop starting jobs and wait for the
+ * running ones; a second signal forwards SIGTERM to them.  Each event is
+ * handed to note() as one line.
+ */
+struct runner_opts {
+	const char *site;
+	bool now;
+	const char *powercap;       /* "/sys/class/powercap" */
+	void (*note)(void *ud, const char *line);
+	void *ud;
+};
+
+struct runner_stats {
+	size_t started, completed, failed, interrupted, skipped;
+	double energy_kwh;          /* of the runs started, NAN without RAPL */
+	bool stopped;               /* a signal stopped it */
+};
+
+/* The store key of a job's run: source RUNNER_SOURCE, id "JOB@START". */
+#define RUNNER_SOURCE "greenslot-run"
+void runner_run_id(const struct plan_job *j, struct strbuf *out);
+int runner_run(struct store *st, const struct plan *p,
+	       const struct runner_opts *o, struct runner_stats *stats,
+	       struct errmsg *err);
+
 #endif

@@ -3,7 +3,7 @@
 # source, exit codes for misuse and for commands not implemented yet.
 . "$(dirname "$0")/../lib.sh"
 
-commands="ingest series forecast train predict solve report"
+commands="ingest series forecast train predict solve report export run"
 
 test_expect_success 'greenslot --help lists every command and exits 0' '
 	expect_code 0 $GS --help &&

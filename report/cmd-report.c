@@ -34,13 +34,23 @@ const struct cmd_doc cmd_report_doc = {
 	"[--format svg|png|pdf] [-o FILE] PLAN.json...",
 	"write a self-contained HTML report of plans",
 	"Writes one HTML file with inline CSS and SVG charts and no external "
-	"references: the plan's totals (emissions in kg CO2eq, energy in kWh, "
-	"cost, saving against the baseline), a chart per site of the zone's "
-	"carbon intensity over the plan's horizon (recorded, and the forecast "
-	"the plan assumed) with the jobs placed there, the table of jobs and "
-	"the unplaced jobs with their reasons. Given several plans, it also "
-	"compares them; charts and tables show the first. The time stamp in "
-	"the report is SOURCE_DATE_EPOCH when that is set, for reproducible "
+	"references, about the first plan given: its totals (emissions in kg "
+	"CO2eq, energy in kWh, cost) and saving against the baseline and "
+	"against every other plan given for the same jobs; the solver's "
+	"status and gap; what it assumed (forecast vintage, predicted "
+	"runtimes); a timeline per site of the zone's carbon intensity "
+	"(recorded, and the forecast assumed with its 80% band) with the "
+	"jobs placed there (counted rather than drawn past 24 lanes) and, "
+	"with --jobs, the capacity in use per slot; a heatmap of carbon "
+	"intensity by site and hour; the forecast's errors against the "
+	"values recorded since (MAE, MAPE, bias, interval coverage); every "
+	"job and the unplaced ones with their reasons; and data health (last "
+	"good ingest per feed, rejected points, gaps in the recorded "
+	"series). Several plans are compared side by side. A plan whose "
+	"slots have recorded carbon intensity is scored on it: what it "
+	"emitted against what it expected. --chart writes one chart (heatmap "
+	"or timeline:SITE) as SVG, PNG or PDF instead. The time stamp in the "
+	"report is SOURCE_DATE_EPOCH when that is set, for reproducible "
 	"output.",
 	report_opts,
 };

@@ -316,6 +316,33 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
 			 const char *etag, const char *last_modified,
 			 gs_time fetched, struct errmsg *err);
 
+/*
+ * One past run of a job, for the runtime predictors (forecast/).  Unknown
+ * fields are NULL, NAN or GS_TIME_NONE.  status is one of completed,
+ * failed, timeout, cancelled, oom, node_fail, unknown; resources and
+ * features are compact JSON objects.  The strings are owned by whoever
+ * filled it: job_run_release() frees them.
+ */
+struct job_run {
+	char *id, *user, *executable, *queue, *site, *unit, *status;
+	char *resources, *features;
+	double quantity, runtime_s, requested_s, energy_kwh;
+	gs_time submit, start, end;
+};
+void job_run_release(struct job_run *r);
+/* Upserts runs by (source, id) in one transaction. */
+int store_put_runs(struct store *st, const char *source,
+		   const struct job_run *runs, size_t n, struct errmsg *err);
+/* Every stored run, by submit time; caller releases each and frees. */
+int store_get_runs(struct store *st, struct job_run **runs, size_t *n,
+		   struct errmsg *err);
+/* A trained model: put replaces; get returns 1 when there is none. */
+int store_put_model(struct store *st, const char *name, const char *kind,
+		    gs_time trained_at, const void *params, size_t len,
+		    const char *metrics, struct errmsg *err);
+int store_get_model(struct store *st, const char *name, struct strbuf *params,
+		    char **metrics, struct errmsg *err);
+
 /* ------------------------------------------------------------------ */
 /* JSON input: site catalogs and job specs                             */
 /* ------------------------------------------------------------------ */

@@ -32,7 +32,7 @@ const struct cmd_doc cmd_train_doc = {
 	"transaction per file) and trains the runtime model on all stored "
 	"runs: XGBoost trees on log(runtime / quantity), fitted on the "
 	"first 80% by submit time, the P80..P99 calibrated on the residuals "
-	"of the last 20%, then refitted on all.  The model and its held-out "
+	"of the last 20% (split conformal).  The model and its held-out "
 	"metrics replace the stored ones; the metrics are printed as JSON.  "
 	"Completed runs and timeouts (at their limit) are learned from; "
 	"failed, cancelled, out-of-memory and node-failure runs are stored "

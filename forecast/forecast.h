@@ -354,7 +354,7 @@ int rt_model_offset(const struct rt_model *m, double q, double *offset);
 /*
  * The whole training: usable runs in submit order, fitted on the first
  * 80%, residual quantiles from the last 20% (their metrics go into
- * m->metrics), then refitted on all of them.
+ * m->metrics).  Sorts runs in place.
  */
 int rt_train(struct rt_model *m, struct job_run *runs, size_t n,
 	     struct errmsg *err);

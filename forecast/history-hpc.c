@@ -164,6 +164,7 @@ static const char *const sacct_names[SA_NCOLS] = {
 struct sacct {
 	int col[SA_NCOLS]; /* field index of each column, -1 if absent */
 	struct hist_fields f;
+	size_t ncols;      /* fields of the header */
 	char *last_job;    /* id of the last job line, for its steps */
 	long last_run;     /* its index in rs, -1 when it was skipped */
 	bool job_energy;   /* the job line gave its energy */
@@ -175,6 +176,7 @@ static int sacct_header(struct hist_reader *hr, struct sacct *sa, char *line)
 		return -1;
 	for (int c = 0; c < SA_NCOLS; c++)
 		sa->col[c] = -1;
+	sa->ncols = sa->f.n;
 	for (size_t i = 0; i < sa->f.n; i++) {
 		int c;
 		for (c = 0; c < SA_NCOLS; c++)
@@ -289,7 +291,10 @@ static int sacct_time(struct hist_reader *hr, const struct hist_field *f,
 	return 0;
 }
 
-/* AllocTRES "cpu=4,mem=16G,node=1,gres/gpu=2" to {"cpu":4,"gpu":2}. */
+/*
+ * AllocTRES "cpu=4,mem=16G,node=1,gres/gpu=2" to {"cpu":4,"gpu":2}: the
+ * countable units a job holds (memory, nodes and billing are left out).
+ */
 static char *sacct_tres(const char *s)
 {
 	struct strbuf sb;
@@ -298,22 +303,20 @@ static char *sacct_tres(const char *s)
 	strbuf_init(&sb);
 	strbuf_addch(&sb, '{');
 	while (*p) {
-		const char *eq = strchr(p, '='), *comma = strchr(p, ',');
-		const char *name = p, *slash;
+		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', len), *name = p;
 		char *end;
 		double v;
-		if (eq && eq < p + len) {
-			v = strtod(eq + 1, &end);
-			slash = memchr(p, '/', (size_t)(eq - p));
-			if (slash)
-				name = slash + 1;
-			if (end == p + len && (size_t)(eq - name) &&
-			    strncmp(name, "mem", 3) && strncmp(name, "billing", 7))
-				strbuf_addf(&sb, "%s\"%.*s\":%.17g",
-					    sb.len > 1 ? "," : "",
-					    (int)(eq - name), name, v);
-		}
+		if (!strncmp(p, "gres/", 5))
+			name = p + 5;
+		else if (strncmp(p, "cpu=", 4))
+			eq = NULL;
+		if (eq && (v = strtod(eq + 1, &end), end == p + len) &&
+		    eq > name)
+			strbuf_addf(&sb, "%s\"%.*s\":%.17g",
+				    sb.len > 1 ? "," : "", (int)(eq - name),
+				    name, v);
 		p += len + (comma != NULL);
 	}
 	strbuf_addch(&sb, '}');
@@ -415,11 +418,11 @@ static int sacct_line(struct hist_reader *hr, struct sacct *sa, char *line)
 		return -1;
 	if (sa->f.n == 1 && !*sa->f.v[0].s)
 		return 0;
-	if ((int)sa->f.n <= sa->col[SA_JOBID] ||
-	    (int)sa->f.n <= sa->col[SA_STATE] ||
-	    !(id = sa_get(sa, SA_JOBID)) || !(state = sa_get(sa, SA_STATE)))
-		return hist_fail(hr, 1, "sacct line has %zu fields, or lacks "
-				 "JobID or State", sa->f.n);
+	if (sa->f.n != sa->ncols)
+		return hist_fail(hr, 1, "sacct line has %zu fields (the header "
+				 "has %zu)", sa->f.n, sa->ncols);
+	if (!(id = sa_get(sa, SA_JOBID)) || !(state = sa_get(sa, SA_STATE)))
+		return hist_fail(hr, 1, "sacct line lacks JobID or State");
 	joblen = strcspn(id->s, ".");
 	if (id->s[joblen])
 		return sacct_step(hr, sa, id, joblen);

@@ -337,6 +337,7 @@ struct rt_model {
 	void *booster;         /* XGBoost BoosterHandle, NULL if none */
 	enum rt_kind kind;     /* RT_BOOSTED starts from a base margin */
 	double offset[RT_NQ];  /* log-residual quantile per rt_quantiles */
+	double fallback;       /* margin of runs with nothing to go on */
 	char *metrics;         /* JSON: held-out metrics, as stored */
 };
 void rt_model_init(struct rt_model *m);

@@ -57,6 +57,31 @@ static const struct xgb_param forest_params[] = {
 	{NULL, NULL},
 };
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The median of v, which is left as it was. */
+static double median_of(const double *v, size_t n)
+{
+	double *c = xmalloc(st_mult(n + 1, sizeof(double))), md;
+
+	memcpy(c, v, n * sizeof(double));
+	md = median(c, n);
+	free(c);
+	return md;
+}
+
 static int xgb_fail(struct errmsg *err, const char *what)
 {
 	return err_set(err, "xgboost: %s: %s", what, XGBGetLastError());
@@ -77,28 +102,29 @@ void rt_model_release(struct rt_model *m)
 
 /*
  * Where the trees start from: the user's recent runs (the mean runtime
- * per unit of their last two), else the requested time, else 1 s per
- * unit.  The trees then learn corrections to the baseline that is
+ * per unit of their last two), else the requested time, else the median
+ * target of the training runs (`fallback`).  The trees then learn corrections to the baseline that is
  * already good in HPC logs, instead of rebuilding an identity function
  * from piecewise constants.
  */
-static float base_margin(const float *x)
+static float base_margin(const float *x, double fallback)
 {
 	if (!isnan(x[RTF_U_LAST2]))
 		return x[RTF_U_LAST2];
 	if (!isnan(x[RTF_REQ]))
 		return x[RTF_REQ];
-	return 0;
+	return (float)fallback;
 }
 
 static int set_floats(DMatrixHandle dm, const char *field, const float *X,
-		      const double *y, size_t n, struct errmsg *err)
+		      const double *y, size_t n, double fallback,
+		      struct errmsg *err)
 {
 	float *v = xmalloc(st_mult(n ? n : 1, sizeof(float)));
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
-		v[i] = y ? (float)y[i] : base_margin(&X[i * RTF_N]);
+		v[i] = y ? (float)y[i] : base_margin(&X[i * RTF_N], fallback);
 	rc = XGDMatrixSetFloatInfo(dm, field, v, n);
 	free(v);
 	if (rc)
@@ -106,14 +132,17 @@ static int set_floats(DMatrixHandle dm, const char *field, const float *X,
 	return 0;
 }
 
-static int make_dmatrix(const float *X, const double *y, size_t n,
-			bool margin, DMatrixHandle *dm, struct errmsg *err)
+/* A matrix of n rows; with a margin when m is boosted. */
+static int make_dmatrix(const struct rt_model *m, const float *X,
+			const double *y, size_t n, DMatrixHandle *dm,
+			struct errmsg *err)
 {
 	if (XGDMatrixCreateFromMat(X, n, RTF_N, NAN, dm))
 		return xgb_fail(err, "cannot build a matrix");
-	if ((margin &&
-	     set_floats(*dm, "base_margin", X, NULL, n, err) < 0) ||
-	    (y && set_floats(*dm, "label", X, y, n, err) < 0)) {
+	if ((m->kind == RT_BOOSTED &&
+	     set_floats(*dm, "base_margin", X, NULL, n, m->fallback, err) <
+		     0) ||
+	    (y && set_floats(*dm, "label", X, y, n, 0, err) < 0)) {
 		XGDMatrixFree(*dm);
 		return -1;
 	}
@@ -145,7 +174,9 @@ int rt_model_fit(struct rt_model *m, enum rt_kind kind, const float *X,
 
 	if (n < 2)
 		return err_set(err, "too few usable runs to train on (%zu)", n);
-	if (make_dmatrix(X, y, n, kind == RT_BOOSTED, &dm, err) < 0)
+	m->kind = kind;
+	m->fallback = median_of(y, n);
+	if (make_dmatrix(m, X, y, n, &dm, err) < 0)
 		return -1;
 	if (XGBoosterCreate(&dm, 1, &b)) {
 		XGDMatrixFree(dm);
@@ -160,7 +191,6 @@ int rt_model_fit(struct rt_model *m, enum rt_kind kind, const float *X,
 	if (m->booster)
 		XGBoosterFree(m->booster);
 	m->booster = b;
-	m->kind = kind;
 	return 0;
 }
 
@@ -173,7 +203,7 @@ int rt_model_predict(const struct rt_model *m, const float *X, size_t n,
 
 	if (!n)
 		return 0;
-	if (make_dmatrix(X, NULL, n, m->kind == RT_BOOSTED, &dm, err) < 0)
+	if (make_dmatrix(m, X, NULL, n, &dm, err) < 0)
 		return -1;
 	if (XGBoosterPredict(m->booster, dm, 0, 0, 0, &len, &out)) {
 		XGDMatrixFree(dm);
@@ -196,12 +226,6 @@ int rt_model_offset(const struct rt_model *m, double q, double *offset)
 	return -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The split-conformal quantile: the ceil((n+1)q)-th smallest of n. */
 static double conformal(const double *sorted, size_t n, double q)
 {
@@ -209,14 +233,6 @@ static double conformal(const double *sorted, size_t n, double q)
 	if (k < 1)
 		k = 1;
 	return sorted[(k > n ? n : k) - 1];
-}
-
-static double median(double *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Training rows: the usable runs, in the order given. */
@@ -299,6 +315,7 @@ static int calibrate(struct rt_model *m, const struct rows *cal,
 	json_object_set_new(metrics, "calibration_mdape",
 			    json_real(mdape(yhat, cal)));
 	json_object_set_new(metrics, "offsets", off);
+	json_object_set_new(metrics, "fallback", json_real(m->fallback));
 	free(yhat);
 	free(res);
 	return 0;
@@ -538,6 +555,7 @@ static int load_offsets(struct rt_model *m, struct errmsg *err)
 		}
 		m->offset[q] = json_number_value(v);
 	}
+	m->fallback = json_number_value(json_object_get(o, "fallback"));
 	json_decref(o);
 	return 0;
 }

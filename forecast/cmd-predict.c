@@ -148,22 +148,31 @@ struct job_rows {
 	size_t xalloc, qalloc;
 };
 
-static void add_row(struct job_rows *rows, const struct rt_predictor *p,
-		    const struct catalog *cat, const struct job *job,
-		    struct job_row row)
+/* The rows of one job's profile: its features once, the site's apart. */
+static void add_rows(struct job_rows *rows, const struct rt_predictor *p,
+		     const struct catalog *cat, const struct jobset *js,
+		     size_t j, size_t pr)
 {
+	const struct job *job = &js->jobs[j];
 	struct job_run run;
-	float *x;
+	float x0[RTF_N];
 
-	ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
-	ALLOC_GROW(rows->X, (rows->n + 1) * RTF_N, rows->xalloc);
-	ALLOC_GROW(rows->qty, rows->n + 1, rows->qalloc);
-	rt_job_as_run(cat, job, row.profile, cat->sites[row.site].id, &run);
-	x = &rows->X[rows->n * RTF_N];
-	rt_features(p->hist, &run, x);
-	row.scale = isnan(x[RTF_SITE_MEAN]);
-	rows->qty[rows->n] = run.quantity;
-	rows->v[rows->n++] = row;
+	rt_job_as_run(cat, job, pr, NULL, &run);
+	rt_features(p->hist, &run, x0);
+	for (size_t s = 0; s < cat->nsites; s++) {
+		float *x;
+		if (!job->allowed[s])
+			continue;
+		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
+		ALLOC_GROW(rows->X, (rows->n + 1) * RTF_N, rows->xalloc);
+		ALLOC_GROW(rows->qty, rows->n + 1, rows->qalloc);
+		x = &rows->X[rows->n * RTF_N];
+		memcpy(x, x0, sizeof(x0));
+		rt_features_site(p->hist, cat->sites[s].id, x);
+		rows->qty[rows->n] = run.quantity;
+		rows->v[rows->n++] = (struct job_row){j, pr, s,
+						      isnan(x[RTF_SITE_MEAN])};
+	}
 	job_run_release(&run);
 }
 
@@ -206,11 +215,7 @@ static int predict_jobs(const struct predict_args *pa,
 
 	for (size_t j = 0; j < js->njobs; j++)
 		for (size_t pr = 0; pr < js->jobs[j].nprofiles; pr++)
-			for (size_t s = 0; s < cat->nsites; s++)
-				if (js->jobs[j].allowed[s])
-					add_row(&rows, p, cat, &js->jobs[j],
-						(struct job_row){j, pr, s,
-								 false});
+			add_rows(&rows, p, cat, js, j, pr);
 	p50 = xmalloc(st_mult(rows.n + 1, sizeof(double)));
 	pq = xmalloc(st_mult(rows.n + 1, sizeof(double)));
 	if (rt_predict_rows(&p->model, rows.X, rows.qty, rows.n, pa->quantile,

@@ -316,6 +316,8 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r);
 /* Features of r (its runtime and end unused) given h, into x[RTF_N]. */
 void rt_features(const struct rt_hist *h, const struct job_run *r,
 		 float *x);
+/* Sets only x[RTF_SITE_MEAN] for `site`: one job at several sites. */
+void rt_features_site(const struct rt_hist *h, const char *site, float *x);
 /* Sorts runs by submit time (unknown last), ties by id, in place. */
 void rt_sort_runs(struct job_run *runs, size_t n);
 /*

@@ -575,7 +575,10 @@ int rt_model_load(struct store *st, struct rt_model *m, struct errmsg *err)
 		xgb_fail(err, "cannot create a booster");
 		goto out;
 	}
-	if (XGBoosterLoadModelFromBuffer(b, buf.buf, buf.len)) {
+	/* one thread: OpenMP's spinning costs more than it gains on a
+	   loaded machine, and predictions are cheap */
+	if (XGBoosterLoadModelFromBuffer(b, buf.buf, buf.len) ||
+	    XGBoosterSetParam(b, "nthread", "1")) {
 		XGBoosterFree(b);
 		xgb_fail(err, "cannot load the stored model");
 		goto out;

@@ -274,6 +274,16 @@ void rt_features(const struct rt_hist *h, const struct job_run *r,
 	user_features(h, r, x);
 }
 
+void rt_features_site(const struct rt_hist *h, const char *site, float *x)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	x[RTF_SITE_MEAN] =
+		mean_or_nan(stat_find(h, make_key(&sb, 's', site, NULL)));
+	strbuf_release(&sb);
+}
+
 static int cmp_runs(const void *a, const void *b)
 {
 	const struct job_run *x = a, *y = b;

@@ -130,28 +130,29 @@ static int set_number(struct hist_reader *hr, const struct col_def *c,
 static int set_cell(struct hist_reader *hr, const struct col_def *c,
 		    const struct hist_field *f, struct row *row)
 {
-	char *base = (char *)row->r;
+	/* via void *: the offsets come from offsetof, so aligned */
+	void *at = (char *)row->r + c->off;
 	double v;
 
 	if (!*f->s)
 		return 0;
 	switch (c->kind) {
 	case K_TEXT:
-		*(char **)(base + c->off) = xstrdup(f->s);
+		*(char **)at = xstrdup(f->s);
 		row->has_id |= c->off == RUN_AT(id);
 		return 0;
 	case K_NUM:
 	case K_POS:
 		row->has_runtime |= c->off == RUN_AT(runtime_s);
-		return set_number(hr, c, f, (double *)(base + c->off));
+		return set_number(hr, c, f, (double *)at);
 	case K_TIME:
-		return hist_time(hr, f, (gs_time *)(base + c->off));
+		return hist_time(hr, f, (gs_time *)at);
 	case K_JSON:
-		return set_json(hr, f, (char **)(base + c->off));
+		return set_json(hr, f, (char **)at);
 	case K_STATUS:
-		return set_status(hr, f, (char **)(base + c->off));
+		return set_status(hr, f, (char **)at);
 	case K_SUCCESS:
-		return set_success(hr, f, (char **)(base + c->off));
+		return set_success(hr, f, (char **)at);
 	case K_WAIT:
 		return set_number(hr, c, f, &row->wait);
 	case K_CPUS:
@@ -192,7 +193,7 @@ static const struct col_def *find_col(const struct col_def *cols,
 static void row_start(struct hist_reader *hr, struct row *row)
 {
 	row->r = run_set_push(hr->rs);
-	row->wait = NAN;
+	row->wait = (double)NAN;
 	row->has_id = row->has_runtime = false;
 }
 

@@ -335,7 +335,7 @@ static int sacct_duration(struct hist_reader *hr, const struct hist_field *f,
 	if (slurm_duration(f->s, out) < 0)
 		return hist_fail(hr, f->col, "invalid duration '%s'", f->s);
 	if (*out < 0)
-		*out = NAN;
+		*out = (double)NAN;
 	return 0;
 }
 
@@ -344,7 +344,7 @@ static int sacct_energy(struct hist_reader *hr, const struct hist_field *f,
 {
 	double j;
 
-	*kwh = NAN;
+	*kwh = (double)NAN;
 	if (!f)
 		return 0;
 	if (hist_number(hr, f, &j) < 0)

@@ -40,7 +40,7 @@ struct job_run *run_set_push(struct run_set *rs)
 	ALLOC_GROW(rs->runs, rs->n + 1, rs->alloc);
 	r = &rs->runs[rs->n++];
 	memset(r, 0, sizeof(*r));
-	r->quantity = r->runtime_s = r->requested_s = r->energy_kwh = NAN;
+	r->quantity = r->runtime_s = r->requested_s = r->energy_kwh = (double)NAN;
 	r->submit = r->start = r->end = GS_TIME_NONE;
 	return r;
 }

@@ -66,7 +66,7 @@ static int cmp_double(const void *a, const void *b)
 static double median(double *v, size_t n)
 {
 	if (!n)
-		return NAN;
+		return (double)NAN;
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
@@ -210,7 +210,7 @@ int rt_model_predict(const struct rt_model *m, const float *X, size_t n,
 		return xgb_fail(err, "cannot predict");
 	}
 	for (size_t i = 0; i < n && i < len; i++)
-		yhat[i] = out[i];
+		yhat[i] = (double)out[i];
 	XGDMatrixFree(dm);
 	return len == n ? 0 : err_set(err, "xgboost: %llu predictions for "
 				      "%zu rows", (unsigned long long)len, n);
@@ -408,9 +408,9 @@ static void baselines(struct eval *ev)
 	for (size_t i = 0; i < ev->test.n; i++) {
 		const float *x = &ev->test.X[i * RTF_N];
 		double q = ev->test.qty[i];
-		ev->req[i] = isnan(x[RTF_REQ]) ? (double)NAN : exp(x[RTF_REQ]) * q;
+		ev->req[i] = isnan(x[RTF_REQ]) ? (double)NAN : exp((double)x[RTF_REQ]) * q;
 		ev->last2[i] = isnan(x[RTF_U_LAST2]) ? ev->req[i]
-						   : exp(x[RTF_U_LAST2]) * q;
+						   : exp((double)x[RTF_U_LAST2]) * q;
 	}
 }
 

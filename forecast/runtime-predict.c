@@ -73,7 +73,7 @@ void rt_job_as_run(const struct catalog *cat, const struct job *job,
 	out->queue = feature_string(f, "queue");
 	out->quantity = job->quantity;
 	out->requested_s = json_is_number(req) ? json_number_value(req) : (double)NAN;
-	out->runtime_s = out->energy_kwh = NAN;
+	out->runtime_s = out->energy_kwh = (double)NAN;
 	out->submit = job->earliest_start;
 	out->start = out->end = GS_TIME_NONE;
 	out->resources = profile_resources(cat, &job->profiles[profile]);

@@ -163,7 +163,7 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 {
 	const char *keys[6];
 	struct strbuf sb[6];
-	double y, ratio = NAN;
+	double y, ratio = (double)NAN;
 
 	if (!rt_usable(r))
 		return;
@@ -211,7 +211,7 @@ static double cores_of(const char *resources)
 	double sum = 0;
 
 	if (!resources || !(o = json_loads(resources, 0, NULL)))
-		return NAN;
+		return (double)NAN;
 	json_object_foreach(o, k, v) {
 		if (json_is_number(v))
 			sum += json_number_value(v);

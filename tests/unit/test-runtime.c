@@ -372,7 +372,7 @@ static double predict_one(struct rt_model *m, struct rt_hist *h,
 	r.user = (char *)user;
 	r.unit = (char *)"step";
 	r.quantity = q;
-	r.requested_s = r.runtime_s = r.energy_kwh = NAN;
+	r.requested_s = r.runtime_s = r.energy_kwh = (double)NAN;
 	r.submit = GS_TIME_NONE;
 	rt_features(h, &r, x);
 	assert_int_equal(rt_predict_rows(m, x, &q, 1, quantile, &p50, &pq,

@@ -106,6 +106,8 @@ int err_set(struct errmsg *e, const char *fmt, ...) GS_PRINTF(2, 3);
 /* Same, with "FILE:LINE:COL: " in front (line/col 0 are left out). */
 int err_at(struct errmsg *e, const char *file, int line, int col,
 	   const char *fmt, ...) GS_PRINTF(5, 6);
+int verr_at(struct errmsg *e, const char *file, int line, int col,
+	    const char *fmt, va_list ap) GS_PRINTF(5, 0);
 
 /* Print "greenslot: MSG" to stderr; error() returns -1. For the CLI layer. */
 int error(const char *fmt, ...) GS_PRINTF(1, 2);
@@ -526,6 +528,9 @@ int jobset_load(struct jobset *js, const struct catalog *cat,
 		const char *path, struct errmsg *err);
 /* Resolves `after` references across all files and rejects cycles. */
 int jobset_finish(struct jobset *js, struct errmsg *err);
+/* jobset_load() of each of n paths, then jobset_finish(). */
+int jobset_load_files(struct jobset *js, const struct catalog *cat,
+		      char *const *paths, size_t n, struct errmsg *err);
 void jobset_release(struct jobset *js);
 
 /* ------------------------------------------------------------------ */

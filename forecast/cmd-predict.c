@@ -233,24 +233,12 @@ static int predict_jobs(const struct predict_args *pa,
 	return ret;
 }
 
-static int load_jobs(struct jobset *js, const struct catalog *cat, int argc,
-		     char **argv)
-{
-	struct errmsg err;
-
-	for (int i = optind; i < argc; i++)
-		if (jobset_load(js, cat, argv[i], &err) < 0)
-			return error("%s", err.msg);
-	if (jobset_finish(js, &err) < 0)
-		return error("%s", err.msg);
-	return 0;
-}
-
 int cmd_predict(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct predict_args pa;
 	struct rt_predictor p;
 	struct jobset js;
+	struct errmsg err;
 	int ret;
 
 	if (parse_args(argc, argv, &pa) < 0)
@@ -260,7 +248,9 @@ int cmd_predict(int argc, char **argv, struct cmd_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	jobset_init(&js);
-	if (!pa.runs && load_jobs(&js, ctx->catalog, argc, argv) < 0) {
+	if (!pa.runs && jobset_load_files(&js, ctx->catalog, argv + optind,
+					  (size_t)(argc - optind), &err) < 0) {
+		error("%s", err.msg);
 		jobset_release(&js);
 		return EXIT_USAGE;
 	}

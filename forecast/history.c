@@ -47,15 +47,11 @@ struct job_run *run_set_push(struct run_set *rs)
 
 int hist_fail(struct hist_reader *hr, int col, const char *fmt, ...)
 {
-	struct strbuf sb;
 	va_list ap;
 
-	strbuf_init(&sb);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	verr_at(hr->err, hr->file, hr->line, col, fmt, ap);
 	va_end(ap);
-	err_at(hr->err, hr->file, hr->line, col, "%s", sb.buf);
-	strbuf_release(&sb);
 	return -1;
 }
 

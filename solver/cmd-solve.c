@@ -262,10 +262,8 @@ static int load_jobs(struct jobset *js, const struct catalog *cat,
 {
 	struct errmsg err;
 
-	for (int i = optind; i < argc; i++)
-		if (jobset_load(js, cat, argv[i], &err) < 0)
-			return error("%s", err.msg);
-	if (jobset_finish(js, &err) < 0)
+	if (jobset_load_files(js, cat, argv + optind, (size_t)(argc - optind),
+			      &err) < 0)
 		return error("%s", err.msg);
 	return 0;
 }

@@ -39,6 +39,80 @@ static void read_fails(const char *name, const char *text, const char *want)
 	assert_int_equal(rs.n, 0);
 }
 
+#define SACCT_HEAD                                                         \
+	"JobID|JobName|User|Partition|AllocCPUS|AllocTRES|ReqMem|Timelimit|" \
+	"Submit|Start|End|Elapsed|State|ConsumedEnergyRaw\n"
+
+/* Bad input of every reader, and the exact message it must give. */
+static const struct {
+	const char *file, *text, *want;
+} bad_inputs[] = {
+	{"h.csv",
+	 "id,runtime_s,colour\na,1,red\n",
+	 "h.csv:1:14: unknown column 'colour'"},
+	{"h.csv",
+	 "id,runtime_s\na,-1\n",
+	 "h.csv:2:3: 'runtime_s' must be non-negative"},
+	{"h.csv",
+	 "id,start\na,2026-01-01T00:00:00Z\n",
+	 "h.csv:2:1: run 'a' needs 'runtime_s' or 'start' and 'end'"},
+	{"h.csv",
+	 "id,runtime_s,status\na,1,done\n",
+	 "h.csv:2:5: unknown status 'done' (want completed, failed, "
+	 "timeout, cancelled, oom, node_fail or unknown)"},
+	{"h.csv",
+	 "id,runtime_s\na,1,2\n",
+	 "h.csv:2:1: 3 fields (the header has 2)"},
+	{"h.csv",
+	 "id,features\na,\"{\n",
+	 "h.csv:2:3: unterminated quoted field"},
+	{"h.jsonl",
+	 "{\"id\": \"a\", \"runtime_s\": 1}\n"
+	 "{\"id\": \"b\", \"runtim_s\": 1}\n",
+	 "h.jsonl:2:13: unknown key 'runtim_s'"},
+	{"h.jsonl",
+	 "{\"id\": \"a\", \"runtime_s\": \"1\"}\n",
+	 "h.jsonl:1:26: wrong type for 'runtime_s'"},
+	{"h.jsonl",
+	 "{\"id\": \"a\", \"runtime_s\": 1\n",
+	 "h.jsonl:1:26: invalid JSON: '}' expected near end of file"},
+	{"h.jsonl",
+	 "{\"id\": \"a\", \"id\": \"b\", \"runtime_s\": 1}\n",
+	 "h.jsonl:1:16: invalid JSON: duplicate object key near "
+	 "'\"id\"'"},
+	{"h.swf",
+	 "1 0 10 100 4 -1 -1 4 200 -1 1 3 1 -1 2 -1 -1\n",
+	 "h.swf:1:1: SWF line has 17 fields (want 18)"},
+	{"h.swf",
+	 "1 0 10 1x0 4 -1 -1 4 200 -1 1 3 1 -1 2 -1 -1 -1\n",
+	 "h.swf:1:8: invalid number '1x0'"},
+	{"h.swf",
+	 "1 0 10 100 4 -1 -1 4 200 -1 9 3 1 -1 2 -1 -1 -1\n",
+	 "h.swf:1:29: unknown SWF status '9'"},
+	{"m.csv",
+	 "job_id,n,p,queue_wait_s,duration_s,start_time,end_time,success\n"
+	 "j1,1,1,0,1,2026-01-01T00:00:00Z,2026-01-01T00:00:01Z,maybe\n",
+	 "m.csv:2:54: invalid success 'maybe' (want true or false)"},
+	{"s.txt", SACCT_HEAD "7|a|u|p|1||1G|10||||00:01:00|EXPLODED|\n",
+	 "s.txt:2:30: unknown sacct state 'EXPLODED'"},
+	{"s.txt", SACCT_HEAD "7.batch|a|u|p|1||1G|10||||00:01:00|COMPLETED|\n",
+	 "s.txt:2:1: job step '7.batch' comes without its job"},
+	{"s.txt", SACCT_HEAD "7|a|u|p|1||1G|1:2:3:4|||||COMPLETED|\n",
+	 "s.txt:2:15: invalid duration '1:2:3:4'"},
+	{"s.txt", SACCT_HEAD "7|a|u|p|1||1G|10|COMPLETED|\n",
+	 "s.txt:2:1: sacct line has 10 fields (the header has 14)"},
+	{"s.txt", "JobID|Name\n1|x\n",
+	 "s.txt:1:1: sacct header lacks 'JobID' or 'State'"},
+};
+
+static void test_bad_inputs(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bad_inputs); i++)
+		read_fails(bad_inputs[i].file, bad_inputs[i].text,
+			   bad_inputs[i].want);
+	(void)state;
+}
+
 static void test_csv(void **state)
 {
 	struct run_set rs;
@@ -56,20 +130,6 @@ static void test_csv(void **state)
 	assert_string_equal(rs.runs[1].status, "timeout");
 	assert_true(rs.runs[1].submit == rs.runs[1].start);
 	run_set_release(&rs);
-
-	read_fails("h.csv", "id,runtime_s,colour\na,1,red\n",
-		   "h.csv:1:14: unknown column 'colour'");
-	read_fails("h.csv", "id,runtime_s\na,-1\n",
-		   "h.csv:2:3: 'runtime_s' must be non-negative");
-	read_fails("h.csv", "id,start\na,2026-01-01T00:00:00Z\n",
-		   "h.csv:2:1: run 'a' needs 'runtime_s' or 'start' and 'end'");
-	read_fails("h.csv", "id,runtime_s,status\na,1,done\n",
-		   "h.csv:2:5: unknown status 'done' (want completed, failed, "
-		   "timeout, cancelled, oom, node_fail or unknown)");
-	read_fails("h.csv", "id,runtime_s\na,1,2\n",
-		   "h.csv:2:1: 3 fields (the header has 2)");
-	read_fails("h.csv", "id,features\na,\"{\n",
-		   "h.csv:2:3: unterminated quoted field");
 	(void)state;
 }
 
@@ -89,17 +149,6 @@ static void test_jsonl(void **state)
 	assert_true(rs.runs[1].runtime_s == 600);
 	assert_true(rs.runs[1].energy_kwh == 0.5);
 	run_set_release(&rs);
-
-	read_fails("h.jsonl", "{\"id\": \"a\", \"runtime_s\": 1}\n"
-			      "{\"id\": \"b\", \"runtim_s\": 1}\n",
-		   "h.jsonl:2:13: unknown key 'runtim_s'");
-	read_fails("h.jsonl", "{\"id\": \"a\", \"runtime_s\": \"1\"}\n",
-		   "h.jsonl:1:26: wrong type for 'runtime_s'");
-	read_fails("h.jsonl", "{\"id\": \"a\", \"runtime_s\": 1\n",
-		   "h.jsonl:1:26: invalid JSON: '}' expected near end of file");
-	read_fails("h.jsonl", "{\"id\": \"a\", \"id\": \"b\", \"runtime_s\": 1}\n",
-		   "h.jsonl:1:16: invalid JSON: duplicate object key near "
-		   "'\"id\"'");
 	(void)state;
 }
 
@@ -131,13 +180,6 @@ static void test_swf(void **state)
 	assert_string_equal(rs.runs[3].status, "cancelled");
 	assert_true(isnan(rs.runs[3].runtime_s));
 	run_set_release(&rs);
-
-	read_fails("h.swf", "1 0 10 100 4 -1 -1 4 200 -1 1 3 1 -1 2 -1 -1\n",
-		   "h.swf:1:1: SWF line has 17 fields (want 18)");
-	read_fails("h.swf", "1 0 10 1x0 4 -1 -1 4 200 -1 1 3 1 -1 2 -1 -1 -1\n",
-		   "h.swf:1:8: invalid number '1x0'");
-	read_fails("h.swf", "1 0 10 100 4 -1 -1 4 200 -1 9 3 1 -1 2 -1 -1 -1\n",
-		   "h.swf:1:29: unknown SWF status '9'");
 	(void)state;
 }
 
@@ -177,9 +219,6 @@ static void test_swf_gz(void **state)
 	(void)state;
 }
 
-static const char sacct_head[] =
-	"JobID|JobName|User|Partition|AllocCPUS|AllocTRES|ReqMem|Timelimit|"
-	"Submit|Start|End|Elapsed|State|ConsumedEnergyRaw\n";
 
 static void test_sacct(void **state)
 {
@@ -187,7 +226,7 @@ static void test_sacct(void **state)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addstr(&sb, sacct_head);
+	strbuf_addstr(&sb, SACCT_HEAD);
 	strbuf_addstr(&sb,
 		"101|sim|ann|gpu|8|billing=8,cpu=8,gres/gpu=2,mem=32G,node=1|"
 		"32G|1-02:03:04|2026-01-01T00:00:00|2026-01-01T00:01:00|"
@@ -220,25 +259,6 @@ static void test_sacct(void **state)
 	assert_true(rs.runs[3].requested_s == 630);
 	run_set_release(&rs);
 
-	strbuf_reset(&sb);
-	strbuf_addstr(&sb, sacct_head);
-	strbuf_addstr(&sb, "7|a|u|p|1||1G|10||||00:01:00|EXPLODED|\n");
-	read_fails("s.txt", sb.buf,
-		   "s.txt:2:30: unknown sacct state 'EXPLODED'");
-	strbuf_reset(&sb);
-	strbuf_addstr(&sb, sacct_head);
-	strbuf_addstr(&sb, "7.batch|a|u|p|1||1G|10||||00:01:00|COMPLETED|\n");
-	read_fails("s.txt", sb.buf,
-		   "s.txt:2:1: job step '7.batch' comes without its job");
-	strbuf_reset(&sb);
-	strbuf_addstr(&sb, sacct_head);
-	strbuf_addstr(&sb, "7|a|u|p|1||1G|1:2:3:4|||||COMPLETED|\n");
-	read_fails("s.txt", sb.buf, "s.txt:2:15: invalid duration '1:2:3:4'");
-	strbuf_reset(&sb);
-	strbuf_addstr(&sb, sacct_head);
-	strbuf_addstr(&sb, "7|a|u|p|1||1G|10|COMPLETED|\n");
-	read_fails("s.txt", sb.buf,
-		   "s.txt:2:1: sacct line has 10 fields (the header has 14)");
 	strbuf_release(&sb);
 	(void)state;
 }
@@ -283,10 +303,6 @@ static void test_executor(void **state)
 	assert_string_equal(rs.runs[1].status, "failed");
 	assert_true(rs.runs[1].start == 1767225600);
 	run_set_release(&rs);
-	read_fails("m.csv",
-		   "job_id,n,p,queue_wait_s,duration_s,start_time,end_time,success\n"
-		   "j1,1,1,0,1,2026-01-01T00:00:00Z,2026-01-01T00:00:01Z,maybe\n",
-		   "m.csv:2:54: invalid success 'maybe' (want true or false)");
 	(void)state;
 }
 
@@ -444,6 +460,7 @@ static void test_calibration(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_jsonl),
 		cmocka_unit_test(test_swf),

@@ -30,7 +30,9 @@ const struct cmd_doc cmd_predict_doc = {
 	"object the strings user, executable, queue and the number "
 	"requested_s.  A site no stored run ran at gets the site-free "
 	"prediction divided by its speed.  power_w is the profile's power_w, "
-	"else its resources times the site's power_w.  With --runs, prints "
+	"else the mean power (energy_kwh over runtime) of the stored runs of "
+	"the same user and executable that report energy, else its "
+	"resources times the site's power_w.  With --runs, prints "
 	"CSV id,runtime_p50_s,runtime_p90_s per run in submit order, each "
 	"predicted from the stored model and the runs of that file that "
 	"ended before it was submitted, never from its own runtime.  Needs "
@@ -137,7 +139,8 @@ static int predict_runs(const struct predict_args *pa,
 /* One row to predict: a job's profile at a site. */
 struct job_row {
 	size_t job, profile, site;
-	bool scale; /* no run was ever at that site: divide by its speed */
+	bool scale;     /* no run was ever at that site: divide by its speed */
+	double learned; /* power of the user's runs that report energy, W */
 };
 
 struct job_rows {
@@ -156,9 +159,11 @@ static void add_rows(struct job_rows *rows, const struct rt_predictor *p,
 	const struct job *job = &js->jobs[j];
 	struct job_run run;
 	float x0[RTF_N];
+	double learned;
 
 	rt_job_as_run(cat, job, pr, NULL, &run);
 	rt_features(p->hist, &run, x0);
+	learned = rt_hist_power(p->hist, &run);
 	for (size_t s = 0; s < cat->nsites; s++) {
 		float *x;
 		if (!job->allowed[s])
@@ -170,22 +175,25 @@ static void add_rows(struct job_rows *rows, const struct rt_predictor *p,
 		memcpy(x, x0, sizeof(x0));
 		rt_features_site(p->hist, cat->sites[s].id, x);
 		rows->qty[rows->n] = run.quantity;
-		rows->v[rows->n++] = (struct job_row){j, pr, s,
-						      isnan(x[RTF_SITE_MEAN])};
+		rows->v[rows->n++] = (struct job_row){
+			j, pr, s, isnan(x[RTF_SITE_MEAN]), learned};
 	}
 	job_run_release(&run);
 }
 
+/* The profile's power_w, else learned from energy, else the catalog's. */
 static double job_power(const struct catalog *cat, const struct job *job,
-			size_t profile, size_t site)
+			const struct job_row *row)
 {
-	const struct profile *pr = &job->profiles[profile];
+	const struct profile *pr = &job->profiles[row->profile];
 	double w = 0;
 
 	if (!isnan(pr->power_w))
 		return pr->power_w;
+	if (!isnan(row->learned))
+		return row->learned;
 	for (size_t r = 0; r < cat->nresources; r++)
-		w += pr->resources[r] * cat->sites[site].power_w[r];
+		w += pr->resources[r] * cat->sites[row->site].power_w[r];
 	return w;
 }
 
@@ -200,7 +208,7 @@ static void print_rows(const struct job_rows *rows, const double *p50,
 		double speed = r->scale && s->speed > 0 ? s->speed : 1;
 		printf("%s,%zu,%s,%.1f,%.1f,%.6g\n", js->jobs[r->job].id,
 		       r->profile, s->id, p50[i] / speed, pq[i] / speed,
-		       job_power(cat, &js->jobs[r->job], r->profile, r->site));
+		       job_power(cat, &js->jobs[r->job], r));
 	}
 }
 

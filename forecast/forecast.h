@@ -316,6 +316,11 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r);
 /* Features of r (its runtime and end unused) given h, into x[RTF_N]. */
 void rt_features(const struct rt_hist *h, const struct job_run *r,
 		 float *x);
+/*
+ * Mean power in W (energy_kwh over runtime) of the finished runs of r's
+ * user and executable that report energy; NAN when none does.
+ */
+double rt_hist_power(const struct rt_hist *h, const struct job_run *r);
 /* Sets only x[RTF_SITE_MEAN] for `site`: one job at several sites. */
 void rt_features_site(const struct rt_hist *h, const char *site, float *x);
 /* Sorts runs by submit time (unknown last), ties by id, in place. */

@@ -28,6 +28,8 @@ struct rt_stat {
 	double sum, last, prev;
 	double req_sum, req_last; /* log(runtime / requested) */
 	size_t req_n;
+	double watt_sum;          /* mean power of runs with energy_kwh */
+	size_t watt_n;
 };
 
 /* Open addressing on an FNV-1a hash; grows at half full. */
@@ -159,6 +161,22 @@ static void stat_add(struct rt_stat *s, double y, double req_ratio)
 	}
 }
 
+/* Mean power (W) of the user's runs of the executable that report energy. */
+static void add_power(struct rt_hist *h, const struct job_run *r)
+{
+	struct strbuf sb;
+	struct rt_stat *s;
+
+	if (!r->user || !isfinite(r->energy_kwh) || !(r->runtime_s > 0))
+		return;
+	strbuf_init(&sb);
+	s = stat_get(h, make_key(&sb, 'U', r->user,
+				 r->executable ? r->executable : ""));
+	s->watt_sum += r->energy_kwh * 3.6e6 / r->runtime_s;
+	s->watt_n++;
+	strbuf_release(&sb);
+}
+
 void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 {
 	const char *keys[6];
@@ -184,6 +202,7 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 			stat_add(stat_get(h, keys[i]), y, ratio);
 		strbuf_release(&sb[i]);
 	}
+	add_power(h, r);
 }
 
 static const struct rt_stat *stat_find(const struct rt_hist *h,
@@ -195,6 +214,18 @@ static const struct rt_stat *stat_find(const struct rt_hist *h,
 		return NULL;
 	s = slot_of(h, key);
 	return s->key ? s : NULL;
+}
+
+double rt_hist_power(const struct rt_hist *h, const struct job_run *r)
+{
+	struct strbuf sb;
+	const struct rt_stat *s;
+
+	strbuf_init(&sb);
+	s = stat_find(h, make_key(&sb, 'U', r->user,
+				  r->executable ? r->executable : ""));
+	strbuf_release(&sb);
+	return s && s->watt_n ? s->watt_sum / (double)s->watt_n : (double)NAN;
 }
 
 static float mean_or_nan(const struct rt_stat *s)

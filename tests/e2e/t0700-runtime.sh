@@ -71,6 +71,7 @@ test_expect_success 'predict job specs: a row per job, profile and site' '
 	expect_code 0 $GS predict --sites $S/sites.json $R/jobs.json &&
 	test_grep "^job,profile,site,runtime_p50_s,runtime_p90_s,power_w$" out &&
 	test_grep "^sim-u36,0,tx-central,[0-9.]+,[0-9.]+,48$" out &&
+	test_grep "^sim-ann,0,va-east,[0-9.]+,[0-9.]+,815.385$" out &&
 	test $(grep -c "^post-fixed,0," out) -eq $(grep -c "\"id\"" $S/sites.json)
 '
 

@@ -14,7 +14,8 @@ static const struct cmd_opt predict_opts[] = {
 	{"--runs HISTORY", "predict every run of a history file instead of "
 			   "job specs"},
 	{"--quantile Q", "the upper quantile printed (default 0.9; also "
-			 "0.8, 0.95, 0.99)"},
+			 "0.8, 0.95, 0.99; the column is named after it, "
+			 "e.g. runtime_p95_s)"},
 	{NULL, NULL},
 };
 
@@ -64,6 +65,9 @@ static int parse_args(int argc, char **argv, struct predict_args *pa)
 			 opt_double("--quantile", optarg, &pa->quantile) < 0)
 			return -1;
 	}
+	if (!rt_quantile_known(pa->quantile) || pa->quantile == 0.5)
+		return error("--quantile %g is not calibrated (want 0.8, 0.9, "
+			     "0.95 or 0.99)", pa->quantile);
 	if (pa->runs && optind < argc)
 		return error("give --runs HISTORY or JOBS.json, not both");
 	if (!pa->runs && optind >= argc)
@@ -123,7 +127,7 @@ static int predict_runs(const struct predict_args *pa,
 		error("%s", err.msg);
 		ret = EXIT_USAGE;
 	} else {
-		printf("id,runtime_p50_s,runtime_p90_s\n");
+		printf("id,runtime_p50_s,runtime_p%g_s\n", pa->quantile * 100);
 		for (size_t i = 0; i < rs.n; i++)
 			printf("%s,%.1f,%.1f\n", rs.runs[i].id, p50[i], pq[i]);
 	}
@@ -198,10 +202,11 @@ static double job_power(const struct catalog *cat, const struct job *job,
 }
 
 static void print_rows(const struct job_rows *rows, const double *p50,
-		       const double *pq, const struct catalog *cat,
+		       const double *pq, double q, const struct catalog *cat,
 		       const struct jobset *js)
 {
-	printf("job,profile,site,runtime_p50_s,runtime_p90_s,power_w\n");
+	printf("job,profile,site,runtime_p50_s,runtime_p%g_s,power_w\n",
+	       q * 100);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct job_row *r = &rows->v[i];
 		const struct site *s = &cat->sites[r->site];
@@ -231,7 +236,7 @@ static int predict_jobs(const struct predict_args *pa,
 		error("%s", err.msg);
 		ret = EXIT_USAGE;
 	} else {
-		print_rows(&rows, p50, pq, cat, js);
+		print_rows(&rows, p50, pq, pa->quantile, cat, js);
 	}
 	free(p50);
 	free(pq);

@@ -336,6 +336,8 @@ void rt_replay(const struct job_run *runs, size_t n, struct rt_hist *h,
 /* Quantiles calibrated at training time, besides the median. */
 #define RT_NQ 5
 extern const double rt_quantiles[RT_NQ]; /* 0.5 0.8 0.9 0.95 0.99 */
+/* Whether q is one of rt_quantiles. */
+bool rt_quantile_known(double q);
 
 /* Hyper-parameters: boosted (greenslot's) or a random forest (baseline). */
 enum rt_kind { RT_BOOSTED, RT_FOREST };

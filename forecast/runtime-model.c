@@ -216,6 +216,14 @@ int rt_model_predict(const struct rt_model *m, const float *X, size_t n,
 				      "%zu rows", (unsigned long long)len, n);
 }
 
+bool rt_quantile_known(double q)
+{
+	for (int i = 0; i < RT_NQ; i++)
+		if (fabs(rt_quantiles[i] - q) < 1e-9)
+			return true;
+	return false;
+}
+
 int rt_model_offset(const struct rt_model *m, double q, double *offset)
 {
 	for (int i = 0; i < RT_NQ; i++)

@@ -173,9 +173,8 @@ static int parse_quantile(const char *arg, double *q)
 {
 	if (opt_double("--runtime-quantile", arg, q) < 0)
 		return -1;
-	for (int i = 0; i < RT_NQ; i++)
-		if (fabs(rt_quantiles[i] - *q) < 1e-9)
-			return 0;
+	if (rt_quantile_known(*q))
+		return 0;
 	return error("--runtime-quantile %s is not calibrated (want 0.5, "
 		     "0.8, 0.9, 0.95 or 0.99)", arg);
 }

@@ -57,6 +57,15 @@ test_expect_success 'predict --runs: one row per run, in submit order' '
 	tail -n +2 out | awk -F, "\$2 <= 0 || \$3 < \$2 { bad++ } END { exit bad > 0 }"
 '
 
+test_expect_success 'predict --quantile names its column; others are refused' '
+	expect_code 0 $GS predict --quantile 0.95 --runs $SWF &&
+	test "$(head -n 1 out)" = id,runtime_p50_s,runtime_p95_s &&
+	expect_code 2 $GS predict --quantile 0.7 --runs $SWF &&
+	test_cmp - err <<-EOF
+	greenslot: --quantile 0.7 is not calibrated (want 0.8, 0.9, 0.95 or 0.99)
+	EOF
+'
+
 test_expect_success 'a run is never predicted from its own runtime' '
 	gzip -dc $SWF >slice.swf &&
 	last=$(grep -v "^;" slice.swf | sort -k2,2n | tail -n 1 | awk "{ print \$1 }") &&

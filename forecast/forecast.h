@@ -243,6 +243,8 @@ char *backtest_to_json(const struct backtest *bt);
  *    site, unit) enter as ordered target statistics: count and mean
  *    target of the earlier runs with the same value, so unseen values
  *    are simply missing and nothing is fitted on a row's own label.
+ *    The features object counts as one categorical value (compact JSON
+ *    with sorted keys, less user, executable, queue and requested_s).
  *
  *  - The model (runtime-model.c): XGBoost gradient-boosted trees on the
  *    target y = log(runtime / quantity) (quantity 1 when absent), so a
@@ -299,6 +301,7 @@ enum rt_feature {
 	RTF_QUEUE_MEAN,
 	RTF_SITE_MEAN,
 	RTF_UNIT_MEAN,
+	RTF_FEATURES_MEAN, /* same features object (user etc. left out) */
 	RTF_N
 };
 const char *rt_feature_name(enum rt_feature f);

@@ -42,6 +42,22 @@ static char *feature_string(json_t *features, const char *key)
 	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
+/* The features object less what rt_job_as_run() takes out of it. */
+static char *other_features(json_t *f)
+{
+	static const char *const taken[] = {"user", "executable", "queue",
+					    "requested_s"};
+	json_t *c = json_deep_copy(f);
+	char *s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(taken); i++)
+		json_object_del(c, taken[i]);
+	s = json_object_size(c) ? json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS)
+				: NULL;
+	json_decref(c);
+	return s;
+}
+
 static char *profile_resources(const struct catalog *cat,
 			       const struct profile *pr)
 {
@@ -71,6 +87,7 @@ void rt_job_as_run(const struct catalog *cat, const struct job *job,
 	out->user = feature_string(f, "user");
 	out->executable = feature_string(f, "executable");
 	out->queue = feature_string(f, "queue");
+	out->features = f ? other_features(f) : NULL;
 	out->quantity = job->quantity;
 	out->requested_s = json_is_number(req) ? json_number_value(req) : (double)NAN;
 	out->runtime_s = out->energy_kwh = (double)NAN;

@@ -44,7 +44,7 @@ static const char *const feature_names[RTF_N] = {
 	"user_exe_n", "user_exe_req_ratio", "user_last", "user_last2",
 	"user_mean",
 	"user_n", "user_req_ratio", "exe_mean", "queue_mean", "site_mean",
-	"unit_mean",
+	"unit_mean", "features_mean",
 };
 
 const char *rt_feature_name(enum rt_feature f)
@@ -179,8 +179,8 @@ static void add_power(struct rt_hist *h, const struct job_run *r)
 
 void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 {
-	const char *keys[6];
-	struct strbuf sb[6];
+	const char *keys[7];
+	struct strbuf sb[7];
 	double y, ratio = (double)NAN;
 
 	if (!rt_usable(r))
@@ -188,7 +188,7 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 	y = rt_target(r);
 	if (isfinite(r->requested_s) && r->requested_s > 0)
 		ratio = log(fmax(r->runtime_s, 1) / r->requested_s);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 7; i++)
 		strbuf_init(&sb[i]);
 	keys[0] = make_key(&sb[0], 'U', r->user, r->executable ?
 				     r->executable : "");
@@ -197,7 +197,8 @@ void rt_hist_add(struct rt_hist *h, const struct job_run *r)
 	keys[3] = make_key(&sb[3], 'q', r->queue, NULL);
 	keys[4] = make_key(&sb[4], 's', r->site, NULL);
 	keys[5] = make_key(&sb[5], 'n', r->unit, NULL);
-	for (int i = 0; i < 6; i++) {
+	keys[6] = make_key(&sb[6], 'f', r->features, NULL);
+	for (int i = 0; i < 7; i++) {
 		if (keys[i])
 			stat_add(stat_get(h, keys[i]), y, ratio);
 		strbuf_release(&sb[i]);
@@ -281,6 +282,8 @@ static void user_features(const struct rt_hist *h, const struct job_run *r,
 		mean_or_nan(stat_find(h, make_key(&sb, 's', r->site, NULL)));
 	x[RTF_UNIT_MEAN] =
 		mean_or_nan(stat_find(h, make_key(&sb, 'n', r->unit, NULL)));
+	x[RTF_FEATURES_MEAN] = mean_or_nan(
+		stat_find(h, make_key(&sb, 'f', r->features, NULL)));
 	strbuf_release(&sb);
 }
 

@@ -34,7 +34,8 @@ const struct cmd_doc cmd_train_doc = {
 	"first 80% by submit time, the P80..P99 calibrated on the residuals "
 	"of the last 20% (split conformal).  The model and its held-out "
 	"metrics replace the stored ones; the metrics are printed as JSON.  "
-	"Completed runs and timeouts (at their limit) are learned from; "
+	"Completed runs, runs of unknown status and timeouts (at their "
+	"limit) are learned from; "
 	"failed, cancelled, out-of-memory and node-failure runs are stored "
 	"but not learned from.",
 	train_opts,

@@ -7,7 +7,8 @@
  * Every file goes through zlib's gzread, which reads gzip and plain files
  * alike, so `.swf.gz` (and any other gzipped history) needs no special
  * case; a truncated or corrupt gzip stream is an error, never a short read.
- * The per-format line parsers live in history-lines.c.
+ * The per-format parsers live in history-csv.c (greenslot CSV, JSON
+ * Lines, executor rows) and history-hpc.c (SWF, sacct).
  */
 #include "forecast/forecast.h"
 #include "forecast/history.h"

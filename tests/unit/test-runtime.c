@@ -457,6 +457,54 @@ static void test_calibration(void **state)
 	(void)state;
 }
 
+/* Runs and the model survive the store: upserted, read back, reloaded. */
+static void test_store_roundtrip(void **state)
+{
+	struct run_set rs, back;
+	struct rt_model m, m2;
+	struct store *st;
+	struct errmsg err;
+	float X[RTF_N];
+	double a, b, q = 10;
+	struct rt_hist *h = rt_hist_new();
+
+	synthetic(&rs, 300, 0.2, 4);
+	rs.runs[0].energy_kwh = 1.5;
+	assert_int_equal(store_open("rt.db", 0, &st, &err), 0);
+	assert_int_equal(store_put_runs(st, "a", rs.runs, rs.n, &err), 0);
+	assert_int_equal(store_put_runs(st, "a", rs.runs, rs.n, &err), 0);
+	run_set_init(&back);
+	assert_int_equal(store_get_runs(st, &back.runs, &back.n, &err), 0);
+	back.alloc = back.n;
+	assert_int_equal(back.n, 300);
+	assert_string_equal(back.runs[0].id, "r0");
+	assert_string_equal(back.runs[0].unit, "step");
+	assert_true(back.runs[0].energy_kwh == 1.5);
+	assert_true(back.runs[0].runtime_s == rs.runs[0].runtime_s);
+	assert_null(back.runs[0].resources);
+
+	rt_model_init(&m);
+	rt_model_init(&m2);
+	assert_int_equal(rt_model_load(st, &m2, &err), 1);
+	assert_int_equal(rt_train(&m, back.runs, back.n, &err), 0);
+	assert_int_equal(rt_model_save(st, &m, &err), 0);
+	assert_int_equal(rt_model_load(st, &m2, &err), 0);
+	rt_replay(back.runs, back.n, h, NULL);
+	rt_features(h, &back.runs[5], X);
+	assert_int_equal(rt_predict_rows(&m, X, &q, 1, 0.9, NULL, &a, &err), 0);
+	assert_int_equal(rt_predict_rows(&m2, X, &q, 1, 0.9, NULL, &b, &err), 0);
+	assert_true(fabs(a - b) < 1e-6 * a);
+	rt_hist_free(h);
+	rt_model_release(&m);
+	rt_model_release(&m2);
+	run_set_release(&back);
+	run_set_release(&rs);
+	store_free(st);
+	unlink("rt.db-wal");
+	unlink("rt.db-shm");
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_no_peeking),
 		cmocka_unit_test(test_quantity_extrapolates),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_store_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -45,7 +45,8 @@ enum {
 	F_SOLAR,
 	F_DEW,
 	F_PRECIP,
-	NF,
+	F_WX_DAY,         /* the five at the same time a day earlier */
+	NF = F_WX_DAY + FC_NWVARS,
 };
 #define NF_NOWX F_TEMP
 
@@ -142,6 +143,11 @@ static bool history_features(const struct fc_ctx *c, gs_time p, gs_time t,
 	return m && !isnan(x[F_SNAIVE]);
 }
 
+/*
+ * The weather forecast for t and for a day before t (the vintage then):
+ * with yesterday's value among the history columns, the change of the
+ * weather since is what moves the value.
+ */
 static bool weather_features(const struct fc_ctx *c, gs_time p, gs_time t,
 			     double *x)
 {
@@ -149,7 +155,10 @@ static bool weather_features(const struct fc_ctx *c, gs_time p, gs_time t,
 
 	for (int i = 0; i < FC_NWVARS; i++)
 		if (!fc_weather_at(c->weather, (enum fc_wvar)i, p, t, &w[i]) ||
-		    !isfinite(w[i]))
+		    !isfinite(w[i]) ||
+		    !fc_weather_at(c->weather, (enum fc_wvar)i, p, t - FC_DAY,
+				   &x[F_WX_DAY + i]) ||
+		    !isfinite(x[F_WX_DAY + i]))
 			return false;
 	x[F_TEMP] = w[FC_W_TEMPERATURE];
 	x[F_TEMP2] = (w[FC_W_TEMPERATURE] - 18) * (w[FC_W_TEMPERATURE] - 18);

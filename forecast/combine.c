@@ -18,7 +18,7 @@
 #define GRID_EXTRA_DAYS 15 /* history features reach two weeks back */
 #define POOL_LEADS 2       /* interval of lead h pools leads h-2..h+2 */
 #define NCOMP 3
-#define WEIGHT_POWER 4     /* weights 1/MAE^4: lean on the best component */
+#define WEIGHT_POWER 8 /* weights 1/MAPE^8: lean on the best component */
 
 static const enum fc_model comp_model[NCOMP] = {
 	FC_SEASONAL_NAIVE, FC_SMOOTHING, FC_REGRESSION,
@@ -138,12 +138,22 @@ static int point_bucket(const struct fc_ctx *c, size_t i)
 	return b < 0 ? BT_NBUCKETS - 1 : b;
 }
 
-/* Weights per bucket: 1/MAE^2 over the calibration origins. */
+/* |forecast - actual| / |actual|: what MAPE counts. */
+static double rel_error(double forecast, double actual)
+{
+	return fabs(forecast - actual) / fmax(fabs(actual), 1e-9);
+}
+
+/*
+ * Weights per bucket: 1/MAPE^WEIGHT_POWER over the calibration origins.
+ * Relative errors keep one extreme day (a grid emergency) from deciding
+ * the weights of the six weeks after it.
+ */
 static void learn_weights(const struct fc_ctx *c, double *const *pred,
 			  const bool *use, const double *actual,
 			  double w[BT_NBUCKETS][NCOMP])
 {
-	double abs[BT_NBUCKETS][NCOMP] = {{0}};
+	double ape[BT_NBUCKETS][NCOMP] = {{0}};
 	size_t cnt[BT_NBUCKETS] = {0};
 
 	for (size_t k = 1; k <= c->ncalib && k < c->norig; k++)
@@ -157,14 +167,17 @@ static void learn_weights(const struct fc_ctx *c, double *const *pred,
 				continue;
 			for (int m = 0; m < NCOMP; m++)
 				if (use[m])
-					abs[b][m] += fabs(pred[m][r] - actual[r]);
+					ape[b][m] += rel_error(pred[m][r],
+							       actual[r]);
 			cnt[b]++;
 		}
 	for (int b = 0; b < BT_NBUCKETS; b++)
 		for (int m = 0; m < NCOMP; m++) {
-			double mae = cnt[b] ? abs[b][m] / (double)cnt[b] : 0;
-			w[b][m] = !use[m] ? 0 : mae > 1e-12 ? pow(mae, -WEIGHT_POWER)
-							    : cnt[b] ? 1e24 : 1;
+			double e = cnt[b] ? ape[b][m] / (double)cnt[b] : 0;
+			w[b][m] = !use[m]    ? 0
+				  : e > 1e-12 ? pow(e, -WEIGHT_POWER)
+				  : cnt[b]    ? 1e24 /* exact: it alone */
+					      : 1;   /* nothing to go by */
 		}
 }
 

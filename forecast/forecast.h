@@ -188,34 +188,41 @@ int forecast_model_in(enum fc_model m, const struct fc_input *in,
 
 /*
  * greenslot's model (model == FC_GREENSLOT) or one of its components
- * alone.  On an hourly (any step dividing a day) grid of the values known
- * before `issued`:
+ * alone; out already holds the grid (make by forecast_model_in()), `in`
+ * only values known before out->issued.  On a grid whose step divides a
+ * day:
  *
  *  - smoothing: additive Holt-Winters with a daily and a weekly season and
  *    no trend (Taylor 2003), plus an AR(1) correction of its last one-step
  *    error; fixed smoothing constants, one pass over the history;
- *  - regression: ridge regression (GSL Cholesky on standardised columns),
- *    one per lead-time bucket, of the value on hour-of-day and weekday
- *    dummies, the weather forecast for the hour (temperature and its
- *    square, wind speed and its square, solar radiation, dewpoint,
- *    precipitation; only vintages issued before the issue time) and recent
- *    history (the last value before the issue time, the seasonal naive
- *    value, the value a week before the hour, the mean of the last day),
- *    fitted on daily issues over the FC_WINDOW_DAYS before;
- *  - the combination weighs the components per lead bucket by 1/MAE^2 of
- *    their forecasts re-issued at the same time of day on each of the
- *    FC_CALIB_DAYS days before (each refitted on what was known then);
- *  - intervals: conformal, from the out-of-sample errors of those same
- *    re-issued forecasts, per lead hour pooled with its neighbours.
+ *  - regression: ridge regression (GSL Cholesky on standardised columns)
+ *    of the log value (of the value if it is ever <= 0), one per output
+ *    point (lead time), on hour-of-day and weekday dummies, the weather
+ *    forecast for the hour and for a day earlier (temperature, wind speed,
+ *    solar radiation, dewpoint, precipitation, squares of the first two;
+ *    only vintages issued before the issue time), recent history (the last
+ *    value, the seasonal naive value, the value a week earlier, the means
+ *    of the last day and of the same hour over the last week, the last
+ *    3-hour change, the smoothing forecast) and the shares of the
+ *    generation mix over the last day; fitted on the forecasts that daily
+ *    issues at the same time of day over the FC_WINDOW_DAYS before would
+ *    have had to make;
+ *  - the combination weighs the components per lead bucket by
+ *    1/MAPE^8 of their forecasts re-issued at the same time of day on each
+ *    of the FC_CALIB_DAYS days before (each on what was known then, the
+ *    regression refitted every week);
+ *  - intervals: conformal, the empirical quantiles of the errors of those
+ *    same re-issued combined forecasts, per lead pooled with the two
+ *    leads on each side.
  *
- * Short history or gaps: a component that cannot run is left out (with a
- * warning); with less than FC_MIN_DAYS of history the model is seasonal
- * naive (persistence below a day).
+ * Returns -1 (nothing done) when the history is shorter than FC_MIN_DAYS
+ * or the step does not divide a day.  A component that cannot run is left
+ * out with a warning in out->warning.
  */
 int fc_combine(enum fc_model model, const struct fc_input *in,
 	       struct fc_result *out, struct fc_result *components);
 
-#define FC_WINDOW_DAYS 168
+#define FC_WINDOW_DAYS 168 /* 24 weeks: weather effects need samples */
 #define FC_CALIB_DAYS 42
 #define FC_MIN_DAYS 14
 

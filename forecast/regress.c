@@ -6,13 +6,15 @@
  * of the window an origin at the same time of day as the issue time, its
  * features computed from what was known at that origin (recorded values
  * before it, weather vintages issued before it), and as target the value
- * later recorded.  One model per lead bucket, because what the last
- * known value says about the next hour differs from what it says about
- * tomorrow.  Points whose weather is missing (vintages that do not reach
- * that far) get a model fitted without the weather columns.
+ * later recorded.  One model per lead time (for daily issues: per hour of
+ * the day), because what the last known value says about the next hour
+ * differs from what it says about tomorrow, and the sun and the wind do
+ * not weigh the same at noon and at midnight.  Points whose weather is
+ * missing (vintages that do not reach that far) get a model fitted
+ * without the weather columns.
  *
  * The ridge solve standardises the columns (constant ones are dropped:
- * hours of the day that a bucket never holds) and solves the regularised
+ * hours of the day that a lead never holds) and solves the regularised
  * normal equations with GSL's Cholesky; the penalty keeps the many dummy
  * columns of a short window from chasing noise.  Inputs are checked
  * finite first, so GSL's error handler (which aborts) is never reached.

@@ -26,7 +26,7 @@
 #include <math.h>
 
 #define LAMBDA 0.02   /* ridge penalty per sample on standardised columns */
-#define REFIT_DAYS 7  /* past origins are scored by a model this stale */
+#define REFIT_DAYS 14 /* past origins are scored by a model this stale */
 #define MIN_ROWS 21 /* three weeks of daily issues */
 
 enum {
@@ -333,12 +333,19 @@ static void fit_block(const struct fit_job *job, size_t kb, size_t klo,
 	struct ridge m[2]; /* without, with weather */
 	bool have[2];
 
-	for (int wx = 0; wx < 2; wx++) {
-		size_t nr = train_rows(job, kb, i, wx);
-		have[wx] = nr >= MIN_ROWS &&
-			   !ridge_fit(&m[wx], job->f->x, job->target, job->rows,
-				      nr, wx ? (size_t)NF : (size_t)NF_NOWX);
-	}
+	bool need[2] = {false, false};
+	size_t nr;
+
+	for (size_t k = klo; k <= kb; k++)
+		need[job->f->wx[k * c->n + i]] = true;
+	nr = train_rows(job, kb, i, true);
+	have[1] = need[1] && nr >= MIN_ROWS &&
+		  !ridge_fit(&m[1], job->f->x, job->target, job->rows, nr, NF);
+	need[0] = need[0] || (need[1] && !have[1]);
+	nr = need[0] ? train_rows(job, kb, i, false) : 0;
+	have[0] = nr >= MIN_ROWS &&
+		  !ridge_fit(&m[0], job->f->x, job->target, job->rows, nr,
+			     NF_NOWX);
 	for (size_t k = klo; k <= kb; k++) {
 		size_t r = k * c->n + i;
 		int v = job->f->wx[r] && have[1];

@@ -7,7 +7,7 @@
  * on exactly the same points: a point counts only where every model and
  * the recorded value exist, so no model is flattered by skipping hard hours.
  */
-#include "forecast/forecast.h"
+#include "forecast/internal.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -130,16 +130,7 @@ struct bt_model *backtest_add_model(struct backtest *bt, const char *name,
 /* First recorded point at or after t. */
 static size_t first_at_or_after(const struct series *s, gs_time t)
 {
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->t[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return fc_time_lower(s->t, 0, s->n, t);
 }
 
 /* Every forecast's point at t, or false if one of them has none. */

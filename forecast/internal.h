@@ -45,6 +45,9 @@ double fc_grid_value(const struct fc_ctx *c, gs_time u, gs_time before);
 /* The seasonal naive forecast of t issued at p: NAN if none. */
 double fc_grid_snaive(const struct fc_ctx *c, gs_time p, gs_time t);
 
+/* First index in [lo, hi) of sorted t with t[i] >= x (hi if none). */
+size_t fc_time_lower(const gs_time *t, size_t lo, size_t hi, gs_time x);
+
 #define FC_CALIB_MIN 20 /* fewer past errors than this: pool all leads */
 
 void fc_add_warning(struct fc_result *r, const char *fmt, ...)

@@ -150,20 +150,23 @@ void fc_result_from_series(struct fc_result *r, const struct series *s,
 	r->method = "";
 }
 
-long fc_result_at(const struct fc_result *r, gs_time t)
+size_t fc_time_lower(const gs_time *t, size_t lo, size_t hi, gs_time x)
 {
-	size_t lo = 0, hi = r->n;
-
-	if (!r->n || t < r->t[0])
-		return -1;
-	while (hi - lo > 1) {
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (r->t[mid] <= t)
-			lo = mid;
+		if (t[mid] < x)
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return t - r->t[lo] < r->step_s ? (long)lo : -1;
+	return lo;
+}
+
+long fc_result_at(const struct fc_result *r, gs_time t)
+{
+	size_t i = fc_time_lower(r->t, 0, r->n, t + 1);
+
+	return i > 0 && t - r->t[i - 1] < r->step_s ? (long)(i - 1) : -1;
 }
 
 int64_t fc_lead_hours(gs_time issued, gs_time t)
@@ -179,18 +182,7 @@ int64_t fc_lead_hours(gs_time issued, gs_time t)
 /* Index of the last point at or before u, or -1. */
 static long index_le(const struct series *s, gs_time u)
 {
-	size_t lo = 0, hi = s->n;
-
-	if (!s->n || u < s->t[0])
-		return -1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->t[mid] <= u)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (long)lo;
+	return (long)fc_time_lower(s->t, 0, s->n, u + 1) - 1;
 }
 
 /* Number of points before u: the prefix of s known at time u. */

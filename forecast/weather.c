@@ -5,7 +5,7 @@
  * vintage is loaded once and looked up by issue time here rather than
  * queried from the store per issue.
  */
-#include "forecast/forecast.h"
+#include "forecast/internal.h"
 
 #include <sqlite3.h>
 
@@ -98,36 +98,15 @@ int fc_weather_load(struct store *st, const char *zone, struct fc_weather *w,
 	return ret;
 }
 
-/* First row in [lo, hi) with issued >= x (rows sorted by issued). */
-static size_t issued_lower(const struct fc_wrows *r, size_t lo, size_t hi,
-			   gs_time x)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->issued[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The point of one vintage, rows [lo, hi), in force at t. */
 static bool vintage_at(const struct fc_wrows *r, size_t lo, size_t hi,
 		       gs_time t, double *v)
 {
-	size_t a = lo, b = hi;
+	size_t i = fc_time_lower(r->t, lo, hi, t + 1);
 
-	while (b - a > 1) {
-		size_t mid = a + (b - a) / 2;
-		if (r->t[mid] <= t)
-			a = mid;
-		else
-			b = mid;
-	}
-	if (r->t[a] > t || t - r->t[a] >= HOUR)
+	if (i == lo || t - r->t[i - 1] >= HOUR)
 		return false;
-	*v = r->v[a];
+	*v = r->v[i - 1];
 	return true;
 }
 
@@ -140,9 +119,9 @@ bool fc_weather_at(const struct fc_weather *w, enum fc_wvar var,
 	if (!w || (unsigned)var >= FC_NWVARS)
 		return false;
 	r = &w->var[var];
-	end = issued_lower(r, 0, r->n, known_before);
+	end = fc_time_lower(r->issued, 0, r->n, known_before);
 	for (int k = 0; k < MAX_VINTAGES_BACK && end > 0; k++) {
-		size_t start = issued_lower(r, 0, end, r->issued[end - 1]);
+		size_t start = fc_time_lower(r->issued, 0, end, r->issued[end - 1]);
 		if (r->t[start] <= t && r->t[end - 1] + HOUR > t &&
 		    vintage_at(r, start, end, t, v))
 			return true;

@@ -197,12 +197,29 @@ provider_row() { # label json source
 	PY
 }
 
+# Ingests WORK/NAME.csv (long form, forecasts with `issued`) into a fresh
+# store as feed NAME, backtests ZONE with the options given and prints the
+# provider's line.
+provider_backtest() { # name zone label backtest-options...
+	name=$1 zone=$2 label=$3
+	shift 3
+	printf '{"feeds": [{"name": "%s", "kind": "csv", "url": "%s"}]}\n' \
+		"$name" "$work/$name.csv" >"$work/$name.json"
+	rm -f "$work/$name.db"*
+	"$gs" ingest -q --no-forecast --db "$work/$name.db" \
+		--feeds "$work/$name.json" || die "ingest of $name failed"
+	"$gs" forecast backtest --db "$work/$name.db" --zone "$zone" \
+		--signal carbon_intensity "$@" >"$work/bt-$name.json" ||
+		die "backtest of $zone failed"
+	provider_row "$label" "$work/bt-$name.json" "$name"
+}
+
 uk_eso() {
 	uk=$data/feeds/uk-carbon-intensity
 	[ -d "$uk" ] || { echo "UK ESO: no recorded responses"; return; }
 	# actuals recorded; each response's forecasts as a vintage issued at
 	# the start of its window (what the API showed for those half-hours)
-	python3 - "$uk" "$work/uk.csv" <<-\PY
+	python3 - "$uk" "$work/uk-eso.csv" <<-\PY
 	import csv, glob, sys
 	seen = {}
 	with open(sys.argv[2], "w") as f:
@@ -217,22 +234,15 @@ uk_eso() {
 	                f.write("%s,GB,carbon_intensity,%s,\n" % (t, r["intensity.actual"]))
 	            f.write("%s,GB,carbon_intensity,%s,%s\n" % (t, r["intensity.forecast"], issued))
 	PY
-	printf '{"feeds": [{"name": "uk-eso", "kind": "csv", "url": "%s"}]}\n' \
-		"$work/uk.csv" >"$work/uk.json"
-	rm -f "$work/uk.db"*
-	"$gs" ingest -q --no-forecast --db "$work/uk.db" --feeds "$work/uk.json" ||
-		die "ingest of the UK responses failed"
-	"$gs" forecast backtest --db "$work/uk.db" --zone GB \
-		--signal carbon_intensity --from 2023-03-15T12:00:00Z \
-		--to 2023-03-19T12:00:00Z --horizon PT24H --step PT12H \
-		>"$work/bt-uk.json" || die "backtest of GB failed"
-	provider_row "UK ESO national (GB)" "$work/bt-uk.json" uk-eso
+	provider_backtest uk-eso GB "UK ESO national (GB)" \
+		--from 2023-03-15T12:00:00Z --to 2023-03-19T12:00:00Z \
+		--horizon PT24H --step PT12H
 }
 
 watttime() {
 	wt=$data/watttime
 	[ -d "$wt" ] || { echo "WattTime: no recorded data"; return; }
-	python3 - "$wt" "$work/wt.csv" <<-\PY
+	python3 - "$wt" "$work/watttime.csv" <<-\PY
 	import csv, sys
 	d = sys.argv[1] + "/watttime2023_caiso-north_"
 	iso = lambda s: s.replace(" ", "T") + "Z"
@@ -244,16 +254,9 @@ watttime() {
 	        f.write("%s,CAISO_NORTH,carbon_intensity,%s,%s\n" % (
 	            iso(r["forecast_time"]), r["Caiso_North"], iso(r["request_time"])))
 	PY
-	printf '{"feeds": [{"name": "watttime", "kind": "csv", "url": "%s"}]}\n' \
-		"$work/wt.csv" >"$work/wt.json"
-	rm -f "$work/wt.db"*
-	"$gs" ingest -q --no-forecast --db "$work/wt.db" --feeds "$work/wt.json" ||
-		die "ingest of the WattTime data failed"
-	"$gs" forecast backtest --db "$work/wt.db" --zone CAISO_NORTH \
-		--signal carbon_intensity --from 2023-06-09T00:00:00Z \
-		--to 2023-07-08T00:00:00Z --horizon PT1H --step PT1H \
-		>"$work/bt-wt.json" || die "backtest of CAISO_NORTH failed"
-	provider_row "WattTime MOER CAISO_NORTH" "$work/bt-wt.json" watttime
+	provider_backtest watttime CAISO_NORTH "WattTime MOER CAISO_NORTH" \
+		--from 2023-06-09T00:00:00Z --to 2023-07-08T00:00:00Z \
+		--horizon PT1H --step PT1H
 }
 
 {

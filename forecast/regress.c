@@ -224,22 +224,28 @@ static void features_release(struct features *f)
 static void ridge_columns(struct ridge *m, const double *x, const size_t *rows,
 			  size_t nr, size_t ncols)
 {
+	double s[NF] = {0}, ss[NF] = {0};
+
+	for (size_t r = 0; r < nr; r++) { /* row by row: x is row-major */
+		const double *xr = &x[rows[r] * NF];
+		for (size_t j = 0; j < ncols; j++)
+			s[j] += xr[j];
+	}
+	for (size_t j = 0; j < ncols; j++)
+		s[j] /= (double)nr;
+	for (size_t r = 0; r < nr; r++) {
+		const double *xr = &x[rows[r] * NF];
+		for (size_t j = 0; j < ncols; j++)
+			ss[j] += (xr[j] - s[j]) * (xr[j] - s[j]);
+	}
 	m->p = 0;
 	for (size_t j = 0; j < ncols; j++) {
-		double s = 0, ss = 0;
-		for (size_t r = 0; r < nr; r++)
-			s += x[rows[r] * NF + j];
-		s /= (double)nr;
-		for (size_t r = 0; r < nr; r++) {
-			double d = x[rows[r] * NF + j] - s;
-			ss += d * d;
-		}
-		ss = sqrt(ss / (double)nr);
-		if (ss < 1e-9)
+		double sd = sqrt(ss[j] / (double)nr);
+		if (sd < 1e-9)
 			continue;
 		m->cols[m->p] = j;
-		m->mean[m->p] = s;
-		m->sd[m->p++] = ss;
+		m->mean[m->p] = s[j];
+		m->sd[m->p++] = sd;
 	}
 }
 
@@ -264,11 +270,11 @@ static int ridge_fit(struct ridge *m, const double *x, const double *y,
 	xty = gsl_vector_alloc(m->p);
 	beta = gsl_vector_alloc(m->p);
 	for (size_t r = 0; r < nr; r++) {
+		const double *xr = &x[rows[r] * NF];
+		double *zr = gsl_matrix_ptr(z, r, 0);
 		gsl_vector_set(yc, r, y[rows[r]] - m->b0);
 		for (size_t j = 0; j < m->p; j++)
-			gsl_matrix_set(z, r, j,
-				       (x[rows[r] * NF + m->cols[j]] -
-					m->mean[j]) / m->sd[j]);
+			zr[j] = (xr[m->cols[j]] - m->mean[j]) / m->sd[j];
 	}
 	gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, z, 0.0, a);
 	for (size_t j = 0; j < m->p; j++)

@@ -18,8 +18,8 @@
  *
  * Models are named in a small table (enum fc_model) so that better ones can
  * be added without touching the callers: FC_GREENSLOT is the best model
- * greenslot has (for now the seasonal naive one), FC_SEASONAL_NAIVE is the
- * reference it is measured against.
+ * greenslot has (the combination of fc_combine()), FC_SEASONAL_NAIVE is
+ * the reference it is measured against.
  *
  * Call order: fc_result_init(), forecast_model() (any number of times, each
  * call replaces the result), fc_result_release().  Likewise
@@ -188,7 +188,7 @@ int forecast_model_in(enum fc_model m, const struct fc_input *in,
 
 /*
  * greenslot's model (model == FC_GREENSLOT) or one of its components
- * alone; out already holds the grid (make by forecast_model_in()), `in`
+ * alone; out already holds the grid (made by forecast_model_in()), `in`
  * only values known before out->issued.  On a grid whose step divides a
  * day:
  *

@@ -1,6 +1,6 @@
 /*
  * test-forecast-models.c - unit tests of greenslot's combined model and its
- * components (forecast/combine.c, smooth.c, regress.c, weather.c) on
+ * components (forecast/combine.c, smooth.c, regress.c, inputs.c) on
  * synthetic series whose right answers are known: a pure daily and weekly
  * pattern, a linear weather effect, noise of known spread; and the
  * guarantees: no peeking, fallbacks on short history and gaps, never NaN.

@@ -1,9 +1,10 @@
 /*
- * weather.c - the weather forecasts a zone's model may use, vintage by
- * vintage.  A forecast issued at T must only see weather forecasts issued
- * before T, and a backtest asks for many different T, so every stored
- * vintage is loaded once and looked up by issue time here rather than
- * queried from the store per issue.
+ * inputs.c - what a zone's model may read besides its own history: the
+ * weather forecasts, vintage by vintage, and the recorded generation mix.
+ * A forecast issued at T must only see weather forecasts issued before T,
+ * and a backtest asks for many different T, so every stored vintage is
+ * loaded once and looked up by issue time here rather than queried from
+ * the store per issue.
  */
 #include "forecast/internal.h"
 

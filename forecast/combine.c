@@ -18,6 +18,9 @@
 #define GRID_EXTRA_DAYS 15 /* history features reach two weeks back */
 #define POOL_LEADS 2       /* interval of lead h pools leads h-2..h+2 */
 #define NCOMP 3
+#define FC_STALE_DAYS 7    /* older history: an outage, not a forecast base */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define WEIGHT_POWER 8 /* weights 1/MAPE^8: lean on the best component */
 
 static const enum fc_model comp_model[NCOMP] = {
@@ -90,7 +93,7 @@ static double *grid_fill(const struct fc_ctx *c, const struct series *s,
 
 /* The grid of the known values; false when there is too little. */
 static bool ctx_init(struct fc_ctx *c, const struct fc_input *in,
-		     const struct fc_result *out)
+		     const struct fc_result *out, const char **why)
 {
 	const struct series *h = in->history;
 	gs_time first;
@@ -99,9 +102,18 @@ static bool ctx_init(struct fc_ctx *c, const struct fc_input *in,
 	c->weather = in->weather;
 	c->issued = out->issued;
 	c->step = out->step_s;
-	if (c->step <= 0 || FC_DAY % c->step ||
-	    h->t[h->n - 1] - h->t[0] < FC_MIN_DAYS * FC_DAY)
+	if (c->step <= 0 || FC_DAY % c->step) {
+		*why = "a step that does not divide a day";
 		return false;
+	}
+	if (h->t[h->n - 1] - h->t[0] < FC_MIN_DAYS * FC_DAY) {
+		*why = "less than " STR(FC_MIN_DAYS) " days of history";
+		return false;
+	}
+	if (h->t[h->n - 1] < c->issued - FC_STALE_DAYS * FC_DAY) {
+		*why = "no value in the last " STR(FC_STALE_DAYS) " days";
+		return false;
+	}
 	c->spd = (size_t)(FC_DAY / c->step);
 	c->ncalib = FC_CALIB_DAYS;
 	c->norig = FC_CALIB_DAYS + FC_WINDOW_DAYS + 1;
@@ -262,6 +274,15 @@ out:
 	free(all);
 }
 
+/* The last known value (ctx_init() saw at least one). */
+static double last_known(const struct fc_ctx *c)
+{
+	for (size_t j = c->ng; j > 0; j--)
+		if (!isnan(c->y[j - 1]))
+			return c->y[j - 1];
+	return 0;
+}
+
 /* Values of r from origin 0 of comb, seasonal naive where it has none. */
 static void set_values(const struct fc_ctx *c, const double *comb,
 		       const double *snaive, struct fc_result *r)
@@ -272,7 +293,7 @@ static void set_values(const struct fc_ctx *c, const double *comb,
 		r->v[i] = comb[i];
 		if (!isnan(r->v[i]))
 			continue;
-		r->v[i] = !isnan(snaive[i]) ? snaive[i] : c->y[c->ng - 1];
+		r->v[i] = !isnan(snaive[i]) ? snaive[i] : last_known(c);
 		holes++;
 	}
 	if (holes)
@@ -338,10 +359,13 @@ int fc_combine(enum fc_model model, const struct fc_input *in,
 	struct fc_ctx c;
 	double *pred[NCOMP], *actual, *comb, w[BT_NBUCKETS][NCOMP];
 	bool use[NCOMP];
+	const char *why;
 	size_t rows;
 
-	if (!ctx_init(&c, in, out))
+	if (!ctx_init(&c, in, out, &why)) {
+		fc_add_warning(out, "%s: seasonal naive only", why);
 		return -1;
+	}
 	rows = c.norig * c.n;
 	run_components(&c, model, pred, use, out);
 	actual = xmalloc(st_mult(rows, sizeof(double)));

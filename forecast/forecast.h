@@ -215,9 +215,10 @@ int forecast_model_in(enum fc_model m, const struct fc_input *in,
  *    same re-issued combined forecasts, per lead pooled with the two
  *    leads on each side.
  *
- * Returns -1 (nothing done) when the history is shorter than FC_MIN_DAYS
- * or the step does not divide a day.  A component that cannot run is left
- * out with a warning in out->warning.
+ * Returns -1 (nothing done, the reason in out->warning) when the history
+ * is shorter than FC_MIN_DAYS, has no value in the 7 days before the
+ * issue time (an outage), or its step does not divide a day.  A component
+ * that cannot run is left out with a warning in out->warning.
  */
 int fc_combine(enum fc_model model, const struct fc_input *in,
 	       struct fc_result *out, struct fc_result *components);

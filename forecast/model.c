@@ -442,7 +442,8 @@ static void make_grid(struct fc_result *r, gs_time issued, int64_t horizon,
 
 /*
  * The combined model or one of its components, when the history allows;
- * false (with the reason in out's warning) when the simple method must do.
+ * false (fc_combine() put the reason in out's warning) when the simple
+ * method must do.
  */
 static bool try_combined(enum fc_model model, const struct fc_input *in,
 			 const struct known *kn, struct fc_result *out,
@@ -452,12 +453,7 @@ static bool try_combined(enum fc_model model, const struct fc_input *in,
 
 	if (model == FC_SEASONAL_NAIVE)
 		return false;
-	if (!fc_combine(model, &kin, out, components))
-		return true;
-	fc_add_warning(out, "less than %d days of history on a step that "
-			    "divides a day: seasonal naive only",
-		       FC_MIN_DAYS);
-	return false;
+	return !fc_combine(model, &kin, out, components);
 }
 
 int forecast_model_in(enum fc_model model, const struct fc_input *in,

@@ -297,7 +297,8 @@ static void test_short_history(void **state)
 	fc_result_release(&r);
 }
 
-/* Days missing in the middle and the last hours before the issue. */
+/* Days missing in the middle and the last hours before the issue; an
+ * outage of days before it. */
 static void test_gaps(void **state)
 {
 	struct series s;
@@ -325,6 +326,12 @@ static void test_gaps(void **state)
 		assert_sane(&comp[m]);
 		fc_result_release(&comp[m]);
 	}
+	/* an outage: nothing in the ten days before the issue time */
+	assert_int_equal(forecast_model_in(FC_GREENSLOT, &in, at + 10 * D,
+					   24 * H, 0, &r, NULL, &err), 0);
+	assert_string_equal(r.method, "seasonal naive");
+	assert_non_null(strstr(r.warning.buf, "no value in the last 7 days"));
+	assert_sane(&r);
 	fc_result_release(&r);
 	series_release(&s);
 }

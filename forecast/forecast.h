@@ -18,8 +18,8 @@
  *
  * Models are named in a small table (enum fc_model) so that better ones can
  * be added without touching the callers: FC_GREENSLOT is the best model
- * greenslot has (for now the seasonal naive one), FC_SEASONAL_NAIVE is the
- * reference it is measured against.
+ * greenslot has (the combination of fc_combine()), FC_SEASONAL_NAIVE is
+ * the reference it is measured against.
  *
  * Call order: fc_result_init(), forecast_model() (any number of times, each
  * call replaces the result), fc_result_release().  Likewise
@@ -38,8 +38,10 @@ int cmd_forecast(int argc, char **argv, struct cmd_ctx *ctx);
 /* ------------------------------------------------------------------ */
 
 enum fc_model {
-	FC_GREENSLOT,      /* greenslot's best model (seasonal naive for now) */
+	FC_GREENSLOT,      /* greenslot's best model: the combination below */
 	FC_SEASONAL_NAIVE, /* reference: the same time a whole day earlier */
+	FC_SMOOTHING,      /* exponential smoothing, daily + weekly seasons */
+	FC_REGRESSION,     /* ridge regression: calendar, weather, history */
 	FC_NMODELS,
 };
 
@@ -60,7 +62,7 @@ struct fc_result {
 	gs_time *t;
 	double *v, *lo80, *hi80, *lo95, *hi95;
 	size_t n, alloc;
-	const char *method;  /* used: "seasonal naive" or "persistence" */
+	const char *method;  /* used: "combined", "seasonal naive", ... */
 	bool has_intervals;
 	size_t ncalib;       /* past errors the intervals were calibrated on */
 	struct strbuf warning; /* empty, or notes for the user joined by "; " */
@@ -106,6 +108,126 @@ int forecast_model(enum fc_model m, const struct series *history,
 		   struct fc_result *out, struct errmsg *err);
 
 /*
+ * Weather forecasts of one zone (or weather key) as they were issued: for
+ * each variable every stored vintage, so that a forecast issued at T can
+ * take, for each hour it covers, the latest weather forecast issued before
+ * T.  Load once per zone with fc_weather_load() (any source); release with
+ * fc_weather_release().  An empty fc_weather is valid: no weather.
+ */
+enum fc_wvar {
+	FC_W_TEMPERATURE,
+	FC_W_WIND_SPEED,
+	FC_W_SOLAR_RADIATION,
+	FC_W_DEWPOINT,
+	FC_W_PRECIPITATION,
+	FC_NWVARS,
+};
+
+struct fc_wrows {
+	gs_time *issued, *t; /* sorted by issued, then t */
+	double *v;
+	size_t n, alloc;
+};
+
+struct fc_weather {
+	struct fc_wrows var[FC_NWVARS];
+};
+
+void fc_weather_init(struct fc_weather *w);
+void fc_weather_release(struct fc_weather *w);
+/* Appends one row; rows must come sorted by (issued, t). */
+void fc_weather_add(struct fc_weather *w, enum fc_wvar var, gs_time issued,
+		    gs_time t, double v);
+int fc_weather_load(struct store *st, const char *zone, struct fc_weather *w,
+		    struct errmsg *err);
+/* Rows of all variables together (0: no weather at all). */
+size_t fc_weather_rows(const struct fc_weather *w);
+/*
+ * The value of var at t from the latest vintage issued strictly before
+ * `known_before` that has a point at t (a point p <= t < p + 1h); false
+ * when none has.
+ */
+bool fc_weather_at(const struct fc_weather *w, enum fc_wvar var,
+		   gs_time known_before, gs_time t, double *v);
+
+/*
+ * The recorded generation mix of a zone (generation_<fuel> series), whose
+ * recent shares tell the regression what is running (a nuclear outage, a
+ * dry year).  fc_mix_load() reads every generation_ signal of the zone;
+ * release with fc_mix_release().
+ */
+#define FC_MAX_MIX 12
+struct fc_mix {
+	struct series s[FC_MAX_MIX];
+	size_t n;
+};
+void fc_mix_init(struct fc_mix *m);
+void fc_mix_release(struct fc_mix *m);
+int fc_mix_load(struct store *st, const char *zone, struct fc_mix *m,
+		struct errmsg *err);
+
+/* What a model may know: the recorded history, weather vintages, mix. */
+struct fc_input {
+	const struct series *history;
+	const struct fc_weather *weather; /* may be NULL */
+	const struct fc_mix *mix;         /* may be NULL */
+};
+
+/*
+ * forecast_model() with weather.  FC_GREENSLOT, FC_SMOOTHING and
+ * FC_REGRESSION are described at fc_combine(); FC_SEASONAL_NAIVE ignores
+ * the weather.  components (NULL, or an array of FC_NMODELS results, each
+ * initialised) gets, for FC_GREENSLOT, the forecasts of the seasonal naive,
+ * smoothing and regression components (index by enum fc_model) on the same
+ * grid with their own intervals; a component that could not run has n = 0.
+ */
+int forecast_model_in(enum fc_model m, const struct fc_input *in,
+		      gs_time issued, int64_t horizon_s, int64_t step_s,
+		      struct fc_result *out, struct fc_result *components,
+		      struct errmsg *err);
+
+/*
+ * greenslot's model (model == FC_GREENSLOT) or one of its components
+ * alone; out already holds the grid (made by forecast_model_in()), `in`
+ * only values known before out->issued.  On a grid whose step divides a
+ * day:
+ *
+ *  - smoothing: additive Holt-Winters with a daily and a weekly season and
+ *    no trend (Taylor 2003), plus an AR(1) correction of its last one-step
+ *    error; fixed smoothing constants, one pass over the history;
+ *  - regression: ridge regression (GSL Cholesky on standardised columns)
+ *    of the log value (of the value if it is ever <= 0), one per output
+ *    point (lead time), on hour-of-day and weekday dummies, the weather
+ *    forecast for the hour and for a day earlier (temperature, wind speed,
+ *    solar radiation, dewpoint, precipitation, squares of the first two;
+ *    only vintages issued before the issue time), recent history (the last
+ *    value, the seasonal naive value, the value a week earlier, the means
+ *    of the last day and of the same hour over the last week, the last
+ *    3-hour change, the smoothing forecast) and the shares of the
+ *    generation mix over the last day; fitted on the forecasts that daily
+ *    issues at the same time of day over the FC_WINDOW_DAYS before would
+ *    have had to make;
+ *  - the combination weighs the components per lead bucket by
+ *    1/MAPE^8 of their forecasts re-issued at the same time of day on each
+ *    of the FC_CALIB_DAYS days before (each on what was known then, the
+ *    regression refitted every week);
+ *  - intervals: conformal, the empirical quantiles of the errors of those
+ *    same re-issued combined forecasts, per lead pooled with the two
+ *    leads on each side.
+ *
+ * Returns -1 (nothing done, the reason in out->warning) when the history
+ * is shorter than FC_MIN_DAYS, has no value in the 7 days before the
+ * issue time (an outage), or its step does not divide a day.  A component
+ * that cannot run is left out with a warning in out->warning.
+ */
+int fc_combine(enum fc_model model, const struct fc_input *in,
+	       struct fc_result *out, struct fc_result *components);
+
+#define FC_WINDOW_DAYS 168 /* 24 weeks: weather effects need samples */
+#define FC_CALIB_DAYS 42
+#define FC_MIN_DAYS 14
+
+/*
  * Forecasts zone/signal with greenslot's model from the values recorded
  * before `at`, over horizon_s on the series' own step, and stores it as
  * source "greenslot" issued at `at`.  r (initialised by the caller) gets
@@ -114,6 +236,15 @@ int forecast_model(enum fc_model m, const struct series *history,
 int forecast_store(struct store *st, const char *zone, const char *signal,
 		   gs_time at, int64_t horizon_s, struct fc_result *r,
 		   struct errmsg *err);
+/*
+ * The same with model m, stored as source fc_model_name(m).  Loads the
+ * zone's weather vintages and generation mix for the models that use them.
+ */
+int forecast_store_model(struct store *st, enum fc_model m, const char *zone,
+			 const char *signal, gs_time at, int64_t horizon_s,
+			 struct fc_result *r, struct errmsg *err);
+/* The model named `name` (fc_model_name()), or -1. */
+int fc_model_by_name(const char *name);
 
 /* The seasonal naive reference: forecast_model(FC_SEASONAL_NAIVE, ...). */
 int forecast_snaive(const struct series *history, gs_time issued,
@@ -189,6 +320,11 @@ struct backtest {
 	size_t issues;      /* issue times that scored at least one point */
 	struct bt_model *models;
 	size_t nmodels, alloc_models;
+	/*
+	 * greenslot's components alone (FC_SMOOTHING, FC_REGRESSION; others
+	 * unused), on the points scored above where they have a value.
+	 */
+	struct bt_model components[FC_NMODELS];
 };
 
 void backtest_init(struct backtest *bt);

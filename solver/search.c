@@ -25,15 +25,25 @@
 
 #include <math.h>
 
-#define LAG_ROUNDS 1000   /* subgradient iterations */
+#define LAG_ROUNDS 1000   /* subgradient iterations, at most */
+#define LAG_WORK 2e9      /* bounds the iterations x options */
 #define MAX_EJECT 3       /* jobs pushed aside to place one */
 #define MAX_TRIES 40      /* options tried per eject-insert/-move */
 #define IMPROVE_PASSES 6  /* local search passes over all jobs */
 #define LNS_REMOVE 40     /* jobs taken out per ruin-and-recreate round */
-#define LNS_WORK 2e9      /* bounds rounds x (estimated) work per round */
-#define LNS_ROUNDS 20000  /* at most */
+#define LNS_WORK 6e9      /* bounds rounds x (estimated) work per round */
+#define LNS_ROUNDS 100000 /* at most */
+#define LNS_THRESHOLD 0.005 /* worsening accepted at first, relative */
+
+/* The jobs placed at a site, in no order. */
+struct site_list {
+	size_t *v;
+	size_t n, alloc;
+};
 
 struct search {
+	struct site_list *at; /* [nsites] */
+	size_t *pos;        /* [njobs]: index of a placed job in its list */
 	const struct instance *in;
 	const struct solver_opts *o;
 	struct placer pl;   /* the plan being worked on, pl.a */
@@ -148,9 +158,37 @@ static long best_fit(const struct search *se, size_t j)
 	return -1;
 }
 
+/* Adds job j to the list of its site, which find_blockers() scans. */
+static void list_add(struct search *se, size_t j, size_t site)
+{
+	struct site_list *l = &se->at[site];
+
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	se->pos[j] = l->n;
+	l->v[l->n++] = j;
+}
+
+static void list_remove(struct search *se, size_t j, size_t site)
+{
+	struct site_list *l = &se->at[site];
+	size_t p = se->pos[j];
+
+	l->v[p] = l->v[--l->n];
+	se->pos[l->v[p]] = p;
+}
+
+static void place(struct search *se, size_t k)
+{
+	placer_commit(&se->pl, k);
+	list_add(se, se->in->opts[k].job, se->in->opts[k].site);
+}
+
 static void unplace(struct search *se, size_t j)
 {
-	placer_use(&se->pl, &se->in->opts[se->pl.a->opt[j]], -1);
+	const struct solver_option *o = &se->in->opts[se->pl.a->opt[j]];
+
+	placer_use(&se->pl, o, -1);
+	list_remove(se, j, o->site);
 	se->pl.a->opt[j] = -1;
 }
 
@@ -192,9 +230,12 @@ static int find_blockers(struct search *se, const struct solver_option *o,
 	size_t nc = 0;
 	int n = 0;
 
-	for (size_t k = 0; k < a->njobs; k++) {
+	const struct site_list *l = &se->at[o->site];
+
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = l->v[i];
 		const struct solver_option *ok;
-		if (a->opt[k] < 0 || k == keep || k == o->job)
+		if (k == keep || k == o->job)
 			continue;
 		ok = &in->opts[a->opt[k]];
 		if (overlap(o, ok) && shares_resource(in, o, ok))
@@ -243,12 +284,12 @@ static double eject_move(struct search *se, size_t j, size_t k, long was,
 		old[i] = a->opt[b[i]];
 		unplace(se, b[i]);
 	}
-	placer_commit(&se->pl, k);
+	place(se, k);
 	for (i = 0; i < nb; i++) {
 		long nk = best_fit(se, b[i]);
 		if (nk < 0)
 			break;
-		placer_commit(&se->pl, (size_t)nk);
+		place(se, (size_t)nk);
 		delta += se->cost[nk] - se->cost[old[i]];
 	}
 	if (i == nb)
@@ -257,7 +298,7 @@ static double eject_move(struct search *se, size_t j, size_t k, long was,
 		unplace(se, b[i]);
 	unplace(se, j);
 	for (i = 0; i < nb; i++)
-		placer_commit(&se->pl, (size_t)old[i]);
+		place(se, (size_t)old[i]);
 	return (double)INFINITY;
 }
 
@@ -269,7 +310,7 @@ static void undo_move(struct search *se, size_t j, const size_t *b,
 		unplace(se, b[i]);
 	unplace(se, j);
 	for (int i = 0; i < nb; i++)
-		placer_commit(&se->pl, (size_t)old[i]);
+		place(se, (size_t)old[i]);
 }
 
 /*
@@ -319,13 +360,13 @@ static bool repair(struct search *se)
 	struct assignment *a = se->pl.a;
 	bool any = false;
 
-	for (size_t i = 0; i < a->njobs; i++) {
+	for (size_t i = 0; i < a->njobs && !out_of_time(se); i++) {
 		size_t j = in->topo[i];
 		long k;
 		if (a->opt[j] >= 0 || !in->jobs[j].nopts)
 			continue;
 		if ((k = best_fit(se, j)) >= 0)
-			placer_commit(&se->pl, (size_t)k);
+			place(se, (size_t)k);
 		else if (!try_options(se, j, -1, (double)INFINITY))
 			continue;
 		any = true;
@@ -340,7 +381,7 @@ static bool improve_pass(struct search *se)
 	struct assignment *a = se->pl.a;
 	bool any = false;
 
-	for (size_t i = 0; i < a->njobs; i++) {
+	for (size_t i = 0; i < a->njobs && !out_of_time(se); i++) {
 		size_t j = in->topo[i];
 		long was = a->opt[j], k;
 		if (was < 0)
@@ -348,14 +389,14 @@ static bool improve_pass(struct search *se)
 		unplace(se, j);
 		k = best_fit(se, j);
 		if (k >= 0 && se->cost[k] < se->cost[was] - 1e-9) {
-			placer_commit(&se->pl, (size_t)k);
+			place(se, (size_t)k);
 			any = true;
 			continue;
 		}
 		if (try_options(se, j, was, se->cost[was]))
 			any = true;
 		else
-			placer_commit(&se->pl, (size_t)was);
+			place(se, (size_t)was);
 	}
 	return any;
 }
@@ -412,7 +453,7 @@ static void restore(struct search *se, const long *saved)
 			unplace(se, j);
 	for (size_t j = 0; j < a->njobs; j++)
 		if (a->opt[j] != saved[j])
-			placer_commit(&se->pl, (size_t)saved[j]);
+			place(se, (size_t)saved[j]);
 }
 
 /*
@@ -421,7 +462,7 @@ static void restore(struct search *se, const long *saved)
  * unless it places fewer jobs or costs more.  A job taken out that finds
  * no place again may strand a successor: such rounds are never kept.
  */
-static void lns_round(struct search *se, struct lns *ln)
+static void lns_round(struct search *se, struct lns *ln, double slack)
 {
 	const struct instance *in = se->in;
 	struct assignment *a = se->pl.a;
@@ -434,7 +475,7 @@ static void lns_round(struct search *se, struct lns *ln)
 	for (size_t i = 0; i < m; i++) {
 		long k = best_fit(se, ln->out[i]);
 		if (k >= 0)
-			placer_commit(&se->pl, (size_t)k);
+			place(se, (size_t)k);
 	}
 	for (size_t i = 0; i < m; i++)
 		if (a->opt[ln->out[i]] < 0 &&
@@ -444,7 +485,7 @@ static void lns_round(struct search *se, struct lns *ln)
 		repair(se);
 	u = count_unplaced(in, a);
 	if (all && (u < u0 || (u == u0 && solver_assignment_objective(
-						   in, se->o, a) <= c0 + 1e-9)))
+						   in, se->o, a) <= c0 + slack)))
 		return;
 	restore(se, ln->saved);
 }
@@ -453,7 +494,9 @@ static void lns(struct search *se)
 {
 	size_t n = se->pl.a->njobs;
 	struct lns ln;
-	double per_job = (double)se->in->nopts / (double)(n ? n : 1);
+	long *best;
+	size_t bu;
+	double bc, per_job = (double)se->in->nopts / (double)(n ? n : 1);
 	double rounds = LNS_WORK / (4.0 * (double)n + LNS_REMOVE * 8 * per_job);
 
 	ln.rng = se->o->seed;
@@ -461,8 +504,26 @@ static void lns(struct search *se)
 	ln.out = xmalloc(st_mult(n + 1, sizeof(size_t)));
 	if (rounds > LNS_ROUNDS)
 		rounds = LNS_ROUNDS;
-	for (double r = 0; r < rounds && !out_of_time(se); r++)
-		lns_round(se, &ln);
+	best = xmalloc(st_mult(n + 1, sizeof(long)));
+	memcpy(best, se->pl.a->opt, st_mult(n, sizeof(long)));
+	bu = count_unplaced(se->in, se->pl.a);
+	bc = solver_assignment_objective(se->in, se->o, se->pl.a);
+	for (double r = 0; r < rounds && !out_of_time(se); r++) {
+		/* threshold accepting: slightly worse plans early on, to get
+		 * out of local optima; the best seen is kept */
+		size_t u;
+		double c;
+		lns_round(se, &ln, 1e-9 + LNS_THRESHOLD * bc * (1 - r / rounds));
+		u = count_unplaced(se->in, se->pl.a);
+		c = solver_assignment_objective(se->in, se->o, se->pl.a);
+		if (u < bu || (u == bu && c < bc - 1e-9)) {
+			memcpy(best, se->pl.a->opt, st_mult(n, sizeof(long)));
+			bu = u;
+			bc = c;
+		}
+	}
+	restore(se, best);
+	free(best);
 	free(ln.saved);
 	free(ln.out);
 }
@@ -474,9 +535,16 @@ static void load_plan(struct search *se)
 			   se->in->grid.nslots);
 
 	memset(se->pl.used, 0, st_mult(n, sizeof(*se->pl.used)));
-	for (size_t j = 0; j < se->pl.a->njobs; j++)
-		if (se->pl.a->opt[j] >= 0)
-			placer_use(&se->pl, &se->in->opts[se->pl.a->opt[j]], 1);
+	for (size_t s = 0; s < se->in->cat->nsites; s++)
+		se->at[s].n = 0;
+	for (size_t j = 0; j < se->pl.a->njobs; j++) {
+		const struct solver_option *o;
+		if (se->pl.a->opt[j] < 0)
+			continue;
+		o = &se->in->opts[se->pl.a->opt[j]];
+		placer_use(&se->pl, o, 1);
+		list_add(se, j, o->site);
+	}
 }
 
 /* Repairs then improves the plan in se->pl.a. */
@@ -608,11 +676,12 @@ static double step(const struct instance *in, struct lagrange *lg,
 	return norm;
 }
 
-/* The iterations at which a priced greedy plan is built and repaired. */
-static bool build_at(int it)
+/* Whether a priced greedy plan is built and repaired at iteration it. */
+static bool build_at(int it, int rounds)
 {
-	return it == 0 || it == 5 || it == 12 || it == 25 || it == 45 ||
-	       it == 70 || it == 95 || it == 200 || it == 400 || it == 700 || it == LAG_ROUNDS - 1;
+	int every = rounds / 8 > 1 ? rounds / 8 : 1;
+
+	return it == 5 || it == 12 || it == 25 || it % every == every - 1;
 }
 
 /* Builds, repairs and compares a plan on the current prices. */
@@ -636,7 +705,10 @@ static void lagrange(struct search *se, struct assignment *best)
 	size_t cells = ncells(in);
 	struct lagrange lg;
 	double theta = 2, last = -(double)INFINITY;
-	int stall = 0;
+	int stall = 0, rounds = LAG_ROUNDS;
+
+	if ((double)in->nopts * rounds > LAG_WORK)
+		rounds = (int)(LAG_WORK / (double)in->nopts) + 1;
 
 	lg.lambda = xcalloc(cells ? cells : 1, sizeof(double));
 	lg.prefix = xcalloc(st_mult(in->cat->nsites * in->cat->nresources,
@@ -645,7 +717,7 @@ static void lagrange(struct search *se, struct assignment *best)
 	lg.price = xcalloc(in->nopts ? in->nopts : 1, sizeof(double));
 	lg.m = xcalloc(in->js->njobs ? in->js->njobs : 1, sizeof(double));
 	lg.bound = -(double)INFINITY;
-	for (int it = 0; it < LAG_ROUNDS && !out_of_time(se); it++) {
+	for (int it = 0; it < rounds && !out_of_time(se); it++) {
 		size_t u = count_unplaced(in, best), placed = 0;
 		double obj = solver_assignment_objective(in, se->o, best);
 		double v = dual_value(se, &lg, u), target;
@@ -653,7 +725,7 @@ static void lagrange(struct search *se, struct assignment *best)
 			placed += best->opt[j] >= 0;
 		if (v > lg.bound)
 			lg.bound = v;
-		if (build_at(it))
+		if (build_at(it, rounds))
 			try_priced(se, &lg, lg.price, best);
 		stall = v > last + 1e-9 ? 0 : stall + 1;
 		last = fmax(last, v);
@@ -707,6 +779,8 @@ static void search_open(struct search *se, const struct instance *in,
 	se->cost = xmalloc(st_mult(in->nopts + 1, sizeof(double)));
 	se->sorted = xmalloc(st_mult(in->nopts + 1, sizeof(size_t)));
 	se->cand = xmalloc(st_mult(n + 1, sizeof(size_t)));
+	se->at = xcalloc(in->cat->nsites + 1, sizeof(*se->at));
+	se->pos = xmalloc(st_mult(n + 1, sizeof(size_t)));
 	sort_options(se);
 	assignment_init(work, n);
 	placer_init(&se->pl, in, work);
@@ -725,6 +799,10 @@ static void search_close(struct search *se, struct assignment *a)
 	free(se->cost);
 	free(se->sorted);
 	free(se->cand);
+	for (size_t s = 0; s < in->cat->nsites; s++)
+		free(se->at[s].v);
+	free(se->at);
+	free(se->pos);
 	solver_explain_unplaced(in, a);
 	a->status = "feasible";
 	a->objective_value = solver_assignment_objective(in, se->o, a);
@@ -786,4 +864,13 @@ void solver_search_prices(const struct instance *in,
 	free(lg.price);
 	a->bound = bound;
 	search_close(&se, a);
+}
+
+int solve_search(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a)
+{
+	solver_search(in, o, a);
+	if (a->gap <= 1e-9)
+		a->status = "optimal";
+	return 0;
 }

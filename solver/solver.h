@@ -249,6 +249,9 @@ int solve_round_robin(const struct instance *in, const struct solver_opts *o,
 		      struct assignment *a);
 int solve_random(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
+/* milp without GLPK: solver_search() alone. */
+int solve_search(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a);
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
 

@@ -33,7 +33,7 @@
 #define LNS_REMOVE 40     /* jobs taken out per ruin-and-recreate round */
 #define LNS_WORK 6e9      /* bounds rounds x (estimated) work per round */
 #define LNS_ROUNDS 100000 /* at most */
-#define LNS_THRESHOLD 0.005 /* worsening accepted at first, relative */
+#define LNS_THRESHOLD 0.5 /* worsening accepted at first, in jobs' mean cost */
 
 /* The jobs placed at a site, in no order. */
 struct site_list {
@@ -436,8 +436,9 @@ static size_t ruin(struct search *se, struct lns *ln)
 		ln->out[r] = ln->out[i];
 		ln->out[i] = v;
 	}
-	if (m > LNS_REMOVE)
-		m = LNS_REMOVE;
+	w = 5 + solver_random(&ln->rng) % (LNS_REMOVE - 4);
+	if (m > w)
+		m = w;
 	for (size_t i = 0; i < m; i++)
 		unplace(se, ln->out[i]);
 	return m;
@@ -513,7 +514,8 @@ static void lns(struct search *se)
 		 * out of local optima; the best seen is kept */
 		size_t u;
 		double c;
-		lns_round(se, &ln, 1e-9 + LNS_THRESHOLD * bc * (1 - r / rounds));
+		lns_round(se, &ln, 1e-9 + LNS_THRESHOLD * bc / (double)n *
+					   (1 - r / rounds));
 		u = count_unplaced(se->in, se->pl.a);
 		c = solver_assignment_objective(se->in, se->o, se->pl.a);
 		if (u < bu || (u == bu && c < bc - 1e-9)) {

@@ -353,6 +353,65 @@ static bool try_options(struct search *se, size_t j, long was, double limit)
 	return false;
 }
 
+/* The option of unplaced job j that fits and ends first, or -1. */
+static long earliest_fit(const struct search *se, size_t j)
+{
+	const struct instance *in = se->in;
+	const struct instance_job *ij = &in->jobs[j];
+	size_t blocker, lo = placer_min_start(&se->pl, j, &blocker);
+	size_t hi = placer_max_end(&se->pl, j), end = SIZE_MAX;
+	long pick = -1;
+
+	if (lo == SIZE_MAX)
+		return -1;
+	for (size_t i = ij->first_opt; i < ij->first_opt + ij->nopts; i++) {
+		const struct solver_option *o = &in->opts[se->sorted[i]];
+		if ((size_t)o->start + o->runtime < end && in_bounds(o, lo, hi) &&
+		    placer_fits(&se->pl, o)) {
+			end = (size_t)o->start + o->runtime;
+			pick = (long)se->sorted[i];
+		}
+	}
+	return pick;
+}
+
+/*
+ * For unplaced job j that its predecessors' ends keep out: moves them
+ * to end as early as they can, then tries j again (pushing others
+ * aside); puts them back if j still finds no place.
+ */
+static bool pull_predecessors(struct search *se, size_t j)
+{
+	const struct job *job = &se->in->js->jobs[j];
+	struct assignment *a = se->pl.a;
+	long *old;
+	bool ok;
+
+	if (!job->nafter)
+		return false;
+	old = xmalloc(st_mult(job->nafter, sizeof(*old)));
+	for (size_t i = 0; i < job->nafter; i++) {
+		size_t p = job->after[i];
+		long k;
+		old[i] = a->opt[p];
+		if (old[i] < 0)
+			continue;
+		unplace(se, p);
+		k = earliest_fit(se, p);
+		place(se, (size_t)(k >= 0 ? k : old[i]));
+	}
+	ok = try_options(se, j, -1, (double)INFINITY);
+	/* all out before any back: one may have moved into another's */
+	for (size_t i = 0; !ok && i < job->nafter; i++)
+		if (old[i] >= 0)
+			unplace(se, job->after[i]);
+	for (size_t i = 0; !ok && i < job->nafter; i++)
+		if (old[i] >= 0)
+			place(se, (size_t)old[i]);
+	free(old);
+	return ok;
+}
+
 /* Places unplaced jobs, pushing others aside; true if any was placed. */
 static bool repair(struct search *se)
 {
@@ -367,7 +426,8 @@ static bool repair(struct search *se)
 			continue;
 		if ((k = best_fit(se, j)) >= 0)
 			place(se, (size_t)k);
-		else if (!try_options(se, j, -1, (double)INFINITY))
+		else if (!try_options(se, j, -1, (double)INFINITY) &&
+			 !pull_predecessors(se, j))
 			continue;
 		any = true;
 	}
@@ -473,6 +533,14 @@ static void lns_round(struct search *se, struct lns *ln, double slack)
 
 	memcpy(ln->saved, a->opt, st_mult(a->njobs, sizeof(long)));
 	m = ruin(se, ln);
+	/* jobs left out so far get the first pick of the room made */
+	for (size_t j = 0; u0 && j < a->njobs; j++) {
+		long k;
+		if (ln->saved[j] >= 0 || !in->jobs[j].nopts ||
+		    (k = best_fit(se, j)) < 0)
+			continue;
+		place(se, (size_t)k);
+	}
 	for (size_t i = 0; i < m; i++) {
 		long k = best_fit(se, ln->out[i]);
 		if (k >= 0)
@@ -505,6 +573,8 @@ static void lns(struct search *se)
 	ln.out = xmalloc(st_mult(n + 1, sizeof(size_t)));
 	if (rounds > LNS_ROUNDS)
 		rounds = LNS_ROUNDS;
+	if (rounds > 500.0 * (double)(n + 1)) /* small plans settle fast */
+		rounds = 500.0 * (double)(n + 1);
 	best = xmalloc(st_mult(n + 1, sizeof(long)));
 	memcpy(best, se->pl.a->opt, st_mult(n, sizeof(long)));
 	bu = count_unplaced(se->in, se->pl.a);

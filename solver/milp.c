@@ -399,7 +399,7 @@ static int run_glpk(struct model *md, struct search *se, double limit_s,
 	parm.cb_info = se;
 	/* measured on time-indexed instances: pseudo-costs and Gomory
 	 * cuts close the gap fastest; proximity search overruns tm_lim */
-	parm.br_tech = GLP_BR_PCH;
+	parm.br_tech = GLP_BR_DTH;
 	parm.gmi_cuts = GLP_ON;
 	if (!md->o->presolve) {
 		glp_smcp smcp;

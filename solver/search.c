@@ -573,8 +573,8 @@ static void lns(struct search *se)
 	ln.out = xmalloc(st_mult(n + 1, sizeof(size_t)));
 	if (rounds > LNS_ROUNDS)
 		rounds = LNS_ROUNDS;
-	if (rounds > 500.0 * (double)(n + 1)) /* small plans settle fast */
-		rounds = 500.0 * (double)(n + 1);
+	if (rounds > 1000.0 * (double)(n + 1)) /* small plans settle fast */
+		rounds = 1000.0 * (double)(n + 1);
 	best = xmalloc(st_mult(n + 1, sizeof(long)));
 	memcpy(best, se->pl.a->opt, st_mult(n, sizeof(long)));
 	bu = count_unplaced(se->in, se->pl.a);

@@ -43,14 +43,15 @@ print("%.3f %.3f %.4f %s %d" % (p["totals"]["emissions_kg"], h["bound"],
 # runs greenslot: solve_one DIR POLICY LIMIT HOURS -> "numbers seconds MB"
 solve_one() {
 	d=$1
-	/usr/bin/time -f '%e %M' -o "$d/$2.time" "$gs" solve --db "$d/s.db" \
+	/usr/bin/time -f '%e %U %M' -o "$d/$2.time" "$gs" solve --db "$d/s.db" \
 		--sites "$d/sites.json" --oracle --start "$(cat "$d/start")" \
 		--horizon "PT$4H" --policy "$2" --time-limit "$3" \
 		-o "$d/$2.json" "$d/jobs.json" 2>"$d/$2.err"
 	[ $? -le 3 ] || die "greenslot solve --policy $2 failed: $(cat "$d/$2.err")"
 	$check "$d/sites.json" "$d/$2.json" "$d/jobs.json" >"$d/$2.check" ||
 		die "plan-check rejects the $2 plan: $(cat "$d/$2.check")"
-	echo "$(plan_numbers "$d/$2.json") $(awk '{ printf "%s %.0f", $1, $2 / 1024 }' "$d/$2.time")"
+	echo "$(plan_numbers "$d/$2.json") $(tail -n 1 "$d/$2.time" |
+		awk '{ printf "%s %s %.0f", $1, $2, $3 / 1024 }')"
 }
 
 # glpsol on the textbook model: "objective-or-none seconds" and the LP
@@ -77,6 +78,10 @@ glpsol_lp() {
 	echo "${obj:--} $(secs "$t0" "$t1")"
 }
 
+row() {
+	printf '%-12s %-22s %10s %10s %8s %7s %7s %5s %6s\n' "$@"
+}
+
 pct() { # a over b in percent, or -
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		if (a == "-" || b == "-" || a == "none" || b + 0 == 0) print "-";
@@ -90,8 +95,8 @@ pct() { # a over b in percent, or -
 	echo "machine: $(nproc) cpus, ${cpu:-unknown cpu}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "glpsol: $(glpsol --version 2>/dev/null | head -n 1)"
 	echo
-	printf '%-12s %-22s %10s %10s %8s %7s %5s %6s\n' size solver \
-		"kg CO2eq" bound gap "s" unpl MB
+	printf '%-12s %-22s %10s %10s %8s %7s %7s %5s %6s\n' size solver \
+		"kg CO2eq" bound gap "s" "cpu s" unpl MB
 } >"$out/solver.txt"
 
 for spec in $sizes; do
@@ -109,9 +114,9 @@ for spec in $sizes; do
 		die "ingest failed"
 	echo "$n x $s x ${h}h, time limit $lim s"
 	set -- $(solve_one "$d" milp "$lim" "$h")
-	m_obj=$1 m_bound=$2 m_gap=$3 m_st=$4 m_un=$5 m_s=$6 m_mb=$7
+	m_obj=$1 m_bound=$2 m_gap=$3 m_st=$4 m_un=$5 m_s=$6 m_cpu=$7 m_mb=$8
 	set -- $(solve_one "$d" greedy "$lim" "$h")
-	g_obj=$1 g_un=$5 g_s=$6 g_mb=$7
+	g_obj=$1 g_un=$5 g_s=$6 g_cpu=$7 g_mb=$8
 	lpb=- lps=- mip=- mips=-
 	if [ -n "$lp" ]; then
 		set -- $(glpsol_lp "$d" "${BENCH_LP_LIMIT:-300}"); lpb=$1 lps=$2
@@ -119,15 +124,12 @@ for spec in $sizes; do
 	fi
 	{
 		size="${n}x${s}x${h}h"
-		printf '%-12s %-22s %10s %10s %8s %7s %5s %6s\n' "$size" \
-			"greenslot milp" "$m_obj" "$m_bound" "$m_gap" "$m_s" \
-			"$m_un" "$m_mb"
-		printf '%-12s %-22s %10s %10s %8s %7s %5s %6s\n' "" \
-			"least-slack greedy" "$g_obj" - - "$g_s" "$g_un" "$g_mb"
-		printf '%-12s %-22s %10s %10s %8s %7s %5s %6s\n' "" \
-			"glpsol textbook MIP" "$mip" - - "$mips" - -
-		printf '%-12s %-22s %10s %10s %8s %7s %5s %6s\n' "" \
-			"glpsol textbook LP" - "$lpb" - "$lps" - -
+		row "$size" "greenslot milp" "$m_obj" "$m_bound" "$m_gap" \
+			"$m_s" "$m_cpu" "$m_un" "$m_mb"
+		row "" "least-slack greedy" "$g_obj" - - "$g_s" "$g_cpu" \
+			"$g_un" "$g_mb"
+		row "" "glpsol textbook MIP" "$mip" - - "$mips" - - -
+		row "" "glpsol textbook LP" - "$lpb" - "$lps" - - -
 		echo "             greenslot vs textbook LP bound: $(pct "$m_obj" "$lpb");" \
 			"vs greedy: $(pct "$m_obj" "$g_obj") (greedy leaves $g_un unplaced," \
 			"greenslot $m_un; status $m_st)"

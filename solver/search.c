@@ -30,7 +30,6 @@
 #define MAX_EJECT 3       /* jobs pushed aside to place one */
 #define MAX_TRIES 40      /* options tried per eject-insert/-move */
 #define IMPROVE_PASSES 6  /* local search passes over all jobs */
-#define BIG_OPTS 1e6      /* options of an instance that counts as large */
 #define LNS_REMOVE 40     /* jobs taken out per ruin-and-recreate round */
 #define LNS_WORK 6e9      /* bounds rounds x (estimated) work per round */
 #define LNS_ROUNDS 100000 /* at most */
@@ -749,17 +748,11 @@ static double step(const struct instance *in, struct lagrange *lg,
 	return norm;
 }
 
-/*
- * Whether a priced greedy plan is built and repaired at iteration it:
- * often on small instances, twice on large ones (measured at 10^4 jobs:
- * later builds gain little, and ruin-and-recreate needs the time more).
- */
-static bool build_at(const struct instance *in, int it, int rounds)
+/* Whether a priced greedy plan is built and repaired at iteration it. */
+static bool build_at(int it, int rounds)
 {
 	int every = rounds / 8 > 1 ? rounds / 8 : 1;
 
-	if ((double)in->nopts > BIG_OPTS)
-		return it == 5 || it == rounds - 1;
 	return it == 5 || it == 12 || it == 25 || it % every == every - 1;
 }
 
@@ -804,7 +797,7 @@ static void lagrange(struct search *se, struct assignment *best)
 			placed += best->opt[j] >= 0;
 		if (v > lg.bound)
 			lg.bound = v;
-		if (build_at(in, it, rounds))
+		if (build_at(it, rounds))
 			try_priced(se, &lg, lg.price, best);
 		stall = v > last + 1e-9 ? 0 : stall + 1;
 		last = fmax(last, v);
@@ -903,7 +896,7 @@ void solver_search(const struct instance *in, const struct solver_opts *o,
 	a->bound = -(double)INFINITY;
 	lagrange(&se, a);
 	copy_plan(&work, a);
-	polish(&se, (double)in->nopts > BIG_OPTS ? 1 : IMPROVE_PASSES);
+	polish(&se, IMPROVE_PASSES);
 	lns(&se);
 	polish(&se, IMPROVE_PASSES);
 	search_close(&se, a);
@@ -936,7 +929,7 @@ void solver_search_prices(const struct instance *in,
 		try_priced(&se, &lg, lg.price, a);
 	}
 	copy_plan(&work, a);
-	polish(&se, (double)in->nopts > BIG_OPTS ? 1 : IMPROVE_PASSES);
+	polish(&se, IMPROVE_PASSES);
 	lns(&se);
 	polish(&se, IMPROVE_PASSES);
 	free(lg.prefix);

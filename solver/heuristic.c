@@ -128,6 +128,19 @@ size_t placer_min_start(const struct placer *pl, size_t j, size_t *blocker)
 	return s;
 }
 
+size_t placer_max_end(const struct placer *pl, size_t j)
+{
+	const struct instance *in = pl->in;
+	size_t end = in->grid.nslots;
+
+	for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1]; i++) {
+		long o = pl->a->opt[in->succ[i]];
+		if (o >= 0 && in->opts[o].start < end)
+			end = in->opts[o].start;
+	}
+	return end;
+}
+
 static bool ready(const struct placer *pl, size_t j)
 {
 	const struct job *job = &pl->in->js->jobs[j];
@@ -454,75 +467,6 @@ int solve_random(const struct instance *in, const struct solver_opts *o,
 
 	list_schedule(in, o, &lp, a);
 	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Local improvement                                                   */
-/* ------------------------------------------------------------------ */
-
-size_t placer_max_end(const struct placer *pl, size_t j)
-{
-	const struct instance *in = pl->in;
-	size_t end = in->grid.nslots;
-
-	for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1]; i++) {
-		long o = pl->a->opt[in->succ[i]];
-		if (o >= 0 && in->opts[o].start < end)
-			end = in->opts[o].start;
-	}
-	return end;
-}
-
-/*
- * Moves job j to its cheapest option that fits with the others where
- * they are (or places it, if it was unplaced and can be); true if it
- * changed anything.
- */
-static bool improve_job(struct placer *pl, const struct solver_opts *o,
-			size_t j)
-{
-	const struct instance *in = pl->in;
-	long cur = pl->a->opt[j], pick = cur;
-	double best = cur >= 0 ? solver_objective_of(o, &in->opts[cur])
-			       : (double)INFINITY;
-	size_t blocker, lo = placer_min_start(pl, j, &blocker), hi;
-
-	if (lo == SIZE_MAX)
-		return false;
-	hi = placer_max_end(pl, j);
-	if (cur >= 0)
-		placer_use(pl, &in->opts[cur], -1);
-	FOR_FITTING(pl, j, lo, k) {
-		double c = solver_objective_of(o, &in->opts[k]);
-		if (in->opts[k].start + in->opts[k].runtime <= hi &&
-		    c < best - 1e-9) {
-			best = c;
-			pick = (long)k;
-		}
-	}
-	if (pick >= 0)
-		placer_commit(pl, (size_t)pick);
-	return pick != cur;
-}
-
-void solver_improve(const struct instance *in, const struct solver_opts *o,
-		    struct assignment *a, int rounds)
-{
-	struct placer pl;
-	bool moved = true;
-
-	placer_init(&pl, in, a);
-	for (size_t j = 0; j < a->njobs; j++)
-		if (a->opt[j] >= 0)
-			placer_use(&pl, &in->opts[a->opt[j]], 1);
-	for (int r = 0; r < rounds && moved; r++) {
-		moved = false;
-		for (size_t i = 0; i < a->njobs; i++)
-			moved |= improve_job(&pl, o, in->topo[i]);
-	}
-	placer_release(&pl);
-	solver_explain_unplaced(in, a);
-	a->objective_value = solver_assignment_objective(in, o, a);
 }
 
 /* ------------------------------------------------------------------ */

@@ -264,14 +264,6 @@ int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
 
 /*
- * Local search on a valid assignment: moves each job in turn to its
- * cheapest option that fits with the others (placing unplaced ones that
- * now fit), for at most `rounds` passes.  The result stays valid.
- */
-void solver_improve(const struct instance *in, const struct solver_opts *o,
-		    struct assignment *a, int rounds);
-
-/*
  * The search (search.c): a plan every job of which is placed whenever
  * repair can manage it, then improved by local search on the objective.
  * Builds plans by least slack with capacity-priced costs from a

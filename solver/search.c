@@ -12,10 +12,13 @@
  *     prices steer the constructions towards plans that fit;
  *   - at a fixed schedule of iterations a greedy plan is built on priced
  *     costs and repaired: an unplaced job goes to an option after the
- *     few jobs in its way are ejected and re-placed elsewhere;
+ *     few jobs in its way are ejected and re-placed elsewhere, or after
+ *     its predecessors move to end earlier;
  *   - the best plan (most jobs placed, then lowest objective) is
- *     improved by local search on the true objective: moves to cheaper
- *     options, and eject-moves that push up to two jobs aside.
+ *     improved on the true objective: moves to cheaper options,
+ *     eject-moves that push up to MAX_EJECT jobs aside, and ruin and
+ *     recreate (the jobs of a random window out and back, slightly
+ *     worse plans accepted early on, the best kept).
  *
  * Everything runs for fixed iteration counts in a fixed order, so the
  * result depends only on the input; the clock is read only to stop early

@@ -269,7 +269,7 @@ int solver_check(const struct instance *in, const struct assignment *a,
  * Builds plans by least slack with capacity-priced costs from a
  * Lagrangian relaxation of the capacity rows, repairs unplaced jobs by
  * ejecting and re-placing the jobs in their way, and improves with
- * moves and eject-moves.  Sets a->bound to the Lagrangian dual (a true
+ * moves, eject-moves and ruin-and-recreate rounds (seeded by --seed).  Sets a->bound to the Lagrangian dual (a true
  * lower bound: capacity and dependencies relaxed) or a weaker true bound
  * when jobs stay unplaced.  Deterministic: iteration counts, not the
  * clock, end each phase (the clock only cuts it short at time_limit_s).

@@ -30,7 +30,8 @@ static const struct cmd_opt solve_opts[] = {
 	{"--time-limit S", "seconds milp and search may take (default 60); "
 			   "when it cuts them short the plan can differ "
 			   "from run to run"},
-	{"--seed N", "seed of the random policy (default 1)"},
+	{"--seed N", "seed of the random policy and of the search's "
+		     "ruin-and-recreate rounds (default 1)"},
 	{"--presolve", "milp: use GLPK's presolver (then no warm start from "
 		       "the greedy plan)"},
 	{"-o PLAN.json", "where to write the plan (default stdout)"},

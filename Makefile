@@ -16,7 +16,7 @@
 DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
 	libjansson-dev libglpk-dev libgsl-dev python3 ca-certificates
-DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium
+DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium glpk-utils time
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin

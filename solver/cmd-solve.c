@@ -21,14 +21,18 @@ static const struct cmd_opt solve_opts[] = {
 		      "the slot since 1970-01-01T00:00:00Z)"},
 	{"--horizon D", "length planned (default PT48H)"},
 	{"--slot D", "slot length (default PT30M)"},
-	{"--policy P", "milp (default), greedy, fifo, round-robin or random"},
+	{"--policy P", "milp (default), search, greedy, fifo, round-robin or "
+		       "random"},
 	{"--objective O", "carbon (default, kg CO2eq) or cost; makespan is "
 			  "not implemented yet"},
 	{"--weights W", "carbon=1,cost=0.2: minimize the weighted sum of the "
 			"raw terms (kg and currency, not normalized)"},
 	{"--oracle", "plan on the recorded values instead of forecasts"},
-	{"--time-limit S", "seconds the milp may search (default 60)"},
-	{"--seed N", "seed of the random policy (default 1)"},
+	{"--time-limit S", "seconds milp and search may take (default 60); "
+			   "when it cuts them short the plan can differ "
+			   "from run to run"},
+	{"--seed N", "seed of the random policy and of the search's "
+		     "ruin-and-recreate rounds (default 1)"},
 	{"--presolve", "milp: use GLPK's presolver (then no warm start from "
 		       "the greedy plan)"},
 	{"--runtime-quantile Q", "plan jobs without a duration on this "
@@ -41,7 +45,7 @@ static const struct cmd_opt solve_opts[] = {
 
 const struct cmd_doc cmd_solve_doc = {
 	"solve --sites SITES.json [--start T] [--horizon PT48H] "
-	"[--slot PT30M] [--policy milp|greedy|fifo|round-robin|random] "
+	"[--slot PT30M] [--policy milp|search|greedy|fifo|round-robin|random] "
 	"[--objective carbon|cost|makespan] [--weights carbon=1,cost=0.2] "
 	"[--oracle] [--time-limit SECONDS] [-o PLAN.json] JOBS.json...",
 	"place jobs in the slots and sites where they emit least",
@@ -51,8 +55,14 @@ const struct cmd_doc cmd_solve_doc = {
 	"forecast issued last at or before --start (greenslot's own first), "
 	"else from the recorded values; with --oracle only from the recorded "
 	"values.  A slot without carbon intensity at a site is not used "
-	"there.  milp solves a time-indexed integer program with GLPK and "
-	"places as many jobs as possible, then minimizes the objective; "
+	"there.  milp places as many jobs as possible, then minimizes the "
+	"objective: a search (least-slack greedy on costs priced by a "
+	"Lagrangian relaxation of capacity, repair that pushes the jobs in "
+	"the way aside, ruin-and-recreate local search) finds a plan and a "
+	"proven bound, then GLPK solves the time-indexed integer program "
+	"from that plan, its linear relaxation priced plan and bound, when "
+	"the model is small enough for the time left; search is that search "
+	"alone, deterministic unless the time limit cuts it short; "
 	"greedy takes jobs by least slack and gives each its cheapest "
 	"placement; fifo takes them by earliest_start and starts each as "
 	"early as possible (first profile, then first site, on ties); "
@@ -246,8 +256,8 @@ static int parse_args(int argc, char **argv, struct solve_args *sa)
 	if (sa->so.objective == OBJ_MAKESPAN)
 		return error("objective 'makespan' is not implemented yet");
 	if (!solver_policy_known(sa->so.policy))
-		return error("unknown policy '%s' (want milp, greedy, fifo, "
-			     "round-robin or random)", sa->so.policy);
+		return error("unknown policy '%s' (want milp, search, greedy, "
+			     "fifo, round-robin or random)", sa->so.policy);
 	if (sa->slot_s <= 0 || sa->horizon_s <= 0)
 		return error("--slot and --horizon must be positive");
 	if (sa->horizon_s / sa->slot_s > 100000)

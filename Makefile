@@ -15,8 +15,10 @@
 # prints the one command to run.
 DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
-	libjansson-dev libglpk-dev libgsl-dev python3 ca-certificates
-DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml
+	libjansson-dev libglpk-dev libgsl-dev libxgboost-dev zlib1g-dev \
+	python3 ca-certificates
+DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml \
+	glpk-utils time
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -44,7 +46,7 @@ CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(WARNINGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lm
+LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lxgboost -lz -lm
 
 ifeq ($(SAN),1)
 OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))-san

@@ -20,39 +20,12 @@ struct command {
 	const struct cmd_doc *doc;
 };
 
-static const struct cmd_opt train_opts[] = {
-	{"--db PATH", "store to keep runs and models in"},
-	{NULL, NULL},
-};
-static const struct cmd_doc train_doc = {
-	"train HISTORY...",
-	"learn runtime predictors from past job runs",
-	"Reads job run history (greenslot CSV or JSON Lines, SWF, sacct "
-	"--parsable2 output), stores the runs and trains the runtime model.",
-	train_opts,
-};
-
-static const struct cmd_opt predict_opts[] = {
-	{"--db PATH", "store holding the trained model"},
-	{"--sites SITES.json", "site catalog"},
-	{"--runs HISTORY", "predict every run of a history file instead of job specs"},
-	{NULL, NULL},
-};
-static const struct cmd_doc predict_doc = {
-	"predict --sites SITES.json JOBS.json...\n"
-	"predict --runs HISTORY",
-	"predict runtimes (P50, P90) and power of jobs",
-	"Prints, per job and site, the predicted runtime and power; with "
-	"--runs, a CSV id,runtime_p50_s,runtime_p90_s for each run.",
-	predict_opts,
-};
-
 static const struct command commands[] = {
 	{"ingest", cmd_ingest, CMD_STORE | CMD_METRICS, &cmd_ingest_doc},
 	{"series", cmd_series, CMD_STORE_RO, &cmd_series_doc},
 	{"forecast", cmd_forecast, CMD_STORE, &cmd_forecast_doc},
-	{"train", NULL, CMD_STORE, &train_doc},
-	{"predict", NULL, CMD_STORE_RO | CMD_SITES_OPT, &predict_doc},
+	{"train", cmd_train, CMD_STORE, &cmd_train_doc},
+	{"predict", cmd_predict, CMD_STORE_RO | CMD_SITES_OPT, &cmd_predict_doc},
 	{"solve", cmd_solve, CMD_STORE_RO | CMD_SITES | CMD_METRICS,
 	 &cmd_solve_doc},
 	{"report", cmd_report, CMD_STORE_RO | CMD_SITES, &cmd_report_doc},

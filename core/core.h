@@ -106,6 +106,8 @@ int err_set(struct errmsg *e, const char *fmt, ...) GS_PRINTF(2, 3);
 /* Same, with "FILE:LINE:COL: " in front (line/col 0 are left out). */
 int err_at(struct errmsg *e, const char *file, int line, int col,
 	   const char *fmt, ...) GS_PRINTF(5, 6);
+int verr_at(struct errmsg *e, const char *file, int line, int col,
+	    const char *fmt, va_list ap) GS_PRINTF(5, 0);
 
 /* Print "greenslot: MSG" to stderr; error() returns -1. For the CLI layer. */
 int error(const char *fmt, ...) GS_PRINTF(1, 2);
@@ -341,6 +343,33 @@ int store_run_finish(struct store *st, const struct store_run *r,
 int store_run_status(struct store *st, const char *source, const char *id,
 		     char **status, struct errmsg *err);
 
+/*
+ * One past run of a job, for the runtime predictors (forecast/).  Unknown
+ * fields are NULL, NAN or GS_TIME_NONE.  status is one of completed,
+ * failed, timeout, cancelled, oom, node_fail, unknown; resources and
+ * features are compact JSON objects.  The strings are owned by whoever
+ * filled it: job_run_release() frees them.
+ */
+struct job_run {
+	char *id, *user, *executable, *queue, *site, *unit, *status;
+	char *resources, *features;
+	double quantity, runtime_s, requested_s, energy_kwh;
+	gs_time submit, start, end;
+};
+void job_run_release(struct job_run *r);
+/* Upserts runs by (source, id) in one transaction. */
+int store_put_runs(struct store *st, const char *source,
+		   const struct job_run *runs, size_t n, struct errmsg *err);
+/* Every stored run, by submit time; caller releases each and frees. */
+int store_get_runs(struct store *st, struct job_run **runs, size_t *n,
+		   struct errmsg *err);
+/* A trained model: put replaces; get returns 1 when there is none. */
+int store_put_model(struct store *st, const char *name, const char *kind,
+		    gs_time trained_at, const void *params, size_t len,
+		    const char *metrics, struct errmsg *err);
+int store_get_model(struct store *st, const char *name, struct strbuf *params,
+		    char **metrics, struct errmsg *err);
+
 /* ------------------------------------------------------------------ */
 /* JSON input: site catalogs and job specs                             */
 /* ------------------------------------------------------------------ */
@@ -526,6 +555,9 @@ int jobset_load(struct jobset *js, const struct catalog *cat,
 		const char *path, struct errmsg *err);
 /* Resolves `after` references across all files and rejects cycles. */
 int jobset_finish(struct jobset *js, struct errmsg *err);
+/* jobset_load() of each of n paths, then jobset_finish(). */
+int jobset_load_files(struct jobset *js, const struct catalog *cat,
+		      char *const *paths, size_t n, struct errmsg *err);
 void jobset_release(struct jobset *js);
 
 /* ------------------------------------------------------------------ */

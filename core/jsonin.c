@@ -1599,3 +1599,12 @@ int jobset_finish(struct jobset *js, struct errmsg *err)
 		return -1;
 	return check_cycles(js, err);
 }
+
+int jobset_load_files(struct jobset *js, const struct catalog *cat,
+		      char *const *paths, size_t n, struct errmsg *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (jobset_load(js, cat, paths[i], err) < 0)
+			return -1;
+	return jobset_finish(js, err);
+}

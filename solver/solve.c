@@ -33,6 +33,7 @@ static const struct policy heuristics[] = {
 	{"fifo", solve_fifo},
 	{"round-robin", solve_round_robin},
 	{"random", solve_random},
+	{"search", solve_search},
 };
 #define NHEURISTICS (sizeof(heuristics) / sizeof(heuristics[0]))
 

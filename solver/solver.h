@@ -233,14 +233,24 @@ bool solver_policy_known(const char *name);
 int solver_run(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
 
+/* splitmix64: small, good enough, and its state is the caller's. */
+uint64_t solver_random(uint64_t *state);
+
 /* The individual policies (solver_run() dispatches to them). */
 int solve_greedy(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
+/* greedy with price[k] added to the cost of option k (NULL: none). */
+void solve_greedy_priced(const struct instance *in,
+			 const struct solver_opts *o, const double *price,
+			 struct assignment *a);
 int solve_fifo(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a);
 int solve_round_robin(const struct instance *in, const struct solver_opts *o,
 		      struct assignment *a);
 int solve_random(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a);
+/* milp without GLPK: solver_search() alone. */
+int solve_search(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
@@ -254,12 +264,54 @@ int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
 
 /*
- * Local search on a valid assignment: moves each job in turn to its
- * cheapest option that fits with the others (placing unplaced ones that
- * now fit), for at most `rounds` passes.  The result stays valid.
+ * The search (search.c): a plan every job of which is placed whenever
+ * repair can manage it, then improved by local search on the objective.
+ * Builds plans by least slack with capacity-priced costs from a
+ * Lagrangian relaxation of the capacity rows, repairs unplaced jobs by
+ * ejecting and re-placing the jobs in their way, and improves with
+ * moves, eject-moves and ruin-and-recreate rounds (seeded by --seed).  Sets a->bound to the Lagrangian dual (a true
+ * lower bound: capacity and dependencies relaxed) or a weaker true bound
+ * when jobs stay unplaced.  Deterministic: iteration counts, not the
+ * clock, end each phase (the clock only cuts it short at time_limit_s).
  */
-void solver_improve(const struct instance *in, const struct solver_opts *o,
-		    struct assignment *a, int rounds);
+void solver_search(const struct instance *in, const struct solver_opts *o,
+		   struct assignment *a);
+/*
+ * Builds, repairs and improves a plan on costs priced by lambda (per
+ * cell, like instance.avail: e.g. the duals of an LP's capacity rows),
+ * and another that takes each job's option of largest x (per option:
+ * the LP's values; may be NULL) where it fits; keeps the best in a.
+ * a->bound is left as it is.
+ */
+void solver_search_prices(const struct instance *in,
+			  const struct solver_opts *o, const double *lambda,
+			  const double *x, struct assignment *a);
+
+/*
+ * The capacity bookkeeping the policies share: jobs are placed one at a
+ * time, `used` counts what they take per (site, resource, slot) like
+ * instance.avail, `decided` marks the jobs a list policy has dealt with.
+ */
+struct placer {
+	const struct instance *in;
+	struct assignment *a;
+	double *used;
+	bool *decided; /* [njobs] */
+};
+void placer_init(struct placer *pl, const struct instance *in,
+		 struct assignment *a);
+void placer_release(struct placer *pl);
+bool placer_fits(const struct placer *pl, const struct solver_option *o);
+/* Adds (sign 1) or takes back (sign -1) what an option uses. */
+void placer_use(struct placer *pl, const struct solver_option *o,
+		double sign);
+/* Places the job of option oi there (it must be unplaced). */
+void placer_commit(struct placer *pl, size_t oi);
+/* First slot job j may start in after its placed predecessors end;
+ * SIZE_MAX with *blocker set when one of them is unplaced. */
+size_t placer_min_start(const struct placer *pl, size_t j, size_t *blocker);
+/* The slot bound job j must end by for its placed successors. */
+size_t placer_max_end(const struct placer *pl, size_t j);
 
 /*
  * Sets the reason of every unplaced job: the instance's when it had no

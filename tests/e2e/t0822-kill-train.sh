@@ -1,0 +1,109 @@
+#!/bin/sh
+# Crash safety of `train` (issue 8): SIGKILL at many points of training on
+# a large history (20,000 runs) never corrupts the store, never leaves a
+# run row that a clean run would not store, never loses a row stored
+# before the kill, and a rerun completes the runs without duplicates,
+# equal to a clean single run.
+#
+# Until `train` is implemented (it answers "'train' is not implemented
+# yet") every test here is skipped with that reason; once it exists they
+# run, and the clean run must store the runs in the job_run table.
+. "$(dirname "$0")/../lib.sh"
+
+ROUNDS=${KILL_ROUNDS:-6}
+SEED=${KILL_SEED:-20261125}
+
+python3 - <<\EOF_PY
+import random
+import time
+rng = random.Random(5)
+T0 = 1672531200  # 2023-01-01T00:00:00Z
+def fmt(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+with open("hist.csv", "w") as f:
+    f.write("id,start,end,site,status\n")
+    t = T0
+    for i in range(20000):
+        t += rng.randrange(10, 600)
+        run = rng.randrange(60, 36000)
+        f.write("run-%d,%s,%s,%s,COMPLETED\n" % (
+            i, fmt(t), fmt(t + run), rng.choice(["a", "b", "c"])))
+EOF_PY
+
+printf 'id,runtime_s\nprobe,60\n' >probe.csv
+$GS train --db probe.db probe.csv >/dev/null 2>probe.err
+if grep -q "not implemented" probe.err; then
+	echo "ok 1 # SKIP train is not implemented yet: $(cat probe.err)"
+	echo "1..1"
+	exit 0
+fi
+
+rows() {
+	if [ -z "$(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE name = 'job_run'")" ]; then
+		return 0
+	fi
+	sqlite3 "$1" "SELECT * FROM job_run ORDER BY source, id" | sort
+}
+
+# check_store DB: whole, and every run row in it one a clean run stores
+check_store() {
+	test "$(sqlite3 "$1" "PRAGMA integrity_check")" = ok &&
+	rows "$1" >got &&
+	comm -23 got clean.rows >foreign &&
+	test_cmp /dev/null foreign
+}
+
+kill_at() {
+	$GS train --db "$1" hist.csv >/dev/null 2>kill.err &
+	pid=$!
+	sleep "$2"
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	rc=$?
+	case $rc in
+	137) echo "$1 $2" >>killed ;;
+	0) ;;
+	*) echo "train exited $rc"; cat kill.err; return 1 ;;
+	esac
+}
+
+test_expect_success 'a clean run stores the 20000 runs' '
+	t0=$(date +%s%N) &&
+	$GS train --db clean.db hist.csv &&
+	t1=$(date +%s%N) &&
+	echo $(((t1 - t0) / 1000000)) >clean-ms &&
+	rows clean.db >clean.rows &&
+	test $(wc -l <clean.rows) -eq 20000
+'
+
+awk -v seed=$SEED -v n=$((ROUNDS * 2)) -v ms="$(cat clean-ms 2>/dev/null || echo 500)" \
+	'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%.3f\n", rand() * ms * 1.2 / 1000 }' >delays
+
+test_expect_success "SIGKILL at $ROUNDS points of training, then again over the partial store" '
+	: >killed &&
+	i=0 &&
+	while [ $i -lt $ROUNDS ]; do
+		i=$((i + 1)) &&
+		rm -f k.db k.db-wal k.db-shm &&
+		kill_at k.db $(sed -n "$((2 * i - 1))p" delays) &&
+		check_store k.db &&
+		cp got before &&
+		kill_at k.db $(sed -n "$((2 * i))p" delays) &&
+		check_store k.db &&
+		comm -23 before got >lost &&
+		test_cmp /dev/null lost &&
+		$GS train --db k.db hist.csv >/dev/null &&
+		check_store k.db &&
+		test_cmp clean.rows got || return 1
+	done &&
+	cat killed &&
+	test $(wc -l <killed) -ge $((ROUNDS / 2))
+'
+
+test_expect_success 'after the kills: no duplicate runs, a model to predict with' '
+	test "$(sqlite3 k.db "SELECT count(*) FROM job_run")" -eq 20000 &&
+	test "$(sqlite3 k.db "SELECT count(*) FROM (SELECT DISTINCT source, id FROM job_run)")" -eq 20000 &&
+	test "$(sqlite3 k.db "SELECT count(*) FROM model")" -ge 1
+'
+
+test_done

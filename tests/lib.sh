@@ -13,6 +13,8 @@
 #   start_fake_server DIR      serve DIR on 127.0.0.1 (tests/tools/fake-server,
 #                              requests logged to ./requests.log); sets PORT
 #                              and URL; the server stops when the script ends
+#   sql DB QUERY               sqlite3 that waits for locks (10 s) instead of
+#                              failing "database is locked" next to a writer
 #   test_done                  last line of every script
 # Output is TAP: "ok N - what" / "not ok N - what".
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,6 +73,10 @@ start_fake_server() {
 	while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(cat port)
 	URL=http://127.0.0.1:$PORT
+}
+
+sql() {
+	sqlite3 -cmd ".timeout 10000" "$@"
 }
 
 test_done() {

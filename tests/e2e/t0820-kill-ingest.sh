@@ -12,7 +12,7 @@
 ROUNDS=${KILL_ROUNDS:-10}
 SEED=${KILL_SEED:-20261125}
 
-python3 - <<\EOF_PY
+python3 - 2>py.err <<\EOF_PY
 import random
 import time
 rng = random.Random(8)
@@ -33,23 +33,23 @@ EOF_PY
 
 # zone, points and a checksum of times and values, one line per zone
 zones() {
-	if [ -z "$(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE name = 'point'")" ]; then
+	if [ -z "$(sql "$1" "SELECT name FROM sqlite_master WHERE name = 'point'")" ]; then
 		return 0
 	fi
-	sqlite3 "$1" "SELECT s.zone, count(*), printf('%.1f', total(p.value * (p.time / 900 % 97 + 1)))
+	sql "$1" "SELECT s.zone, count(*), printf('%.1f', total(p.value * (p.time / 900 % 97 + 1)))
 		FROM point p JOIN series s ON s.id = p.series_id
 		GROUP BY s.zone ORDER BY s.zone"
 }
 
 # all recorded points, for comparing two stores
 points() {
-	sqlite3 "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
+	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
 		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
 }
 
 # check_store DB: whole, and every zone in it complete (a line of ./full)
 check_store() {
-	test "$(sqlite3 "$1" "PRAGMA integrity_check")" = ok &&
+	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
 	zones "$1" >got &&
 	comm -23 got full >torn &&
 	test_cmp /dev/null torn
@@ -78,7 +78,7 @@ test_expect_success 'a clean run stores 200000 points in 8 zones' '
 	echo $(((t1 - t0) / 1000000)) >clean-ms &&
 	zones clean.db >full &&
 	test $(wc -l <full) -eq 8 &&
-	test "$(sqlite3 clean.db "SELECT count(*) FROM point")" -eq 200000 &&
+	test "$(sql clean.db "SELECT count(*) FROM point")" -eq 200000 &&
 	points clean.db >clean.points
 '
 
@@ -111,8 +111,8 @@ test_expect_success "SIGKILL at $ROUNDS points of a fresh ingest, then again ove
 '
 
 test_expect_success 'after the kills: no duplicates, no leftover write lock' '
-	test "$(sqlite3 k.db "SELECT count(*) FROM (SELECT DISTINCT series_id, time FROM point)")" -eq 200000 &&
-	test "$(sqlite3 k.db "SELECT count(*) FROM point")" -eq 200000 &&
+	test "$(sql k.db "SELECT count(*) FROM (SELECT DISTINCT series_id, time FROM point)")" -eq 200000 &&
+	test "$(sql k.db "SELECT count(*) FROM point")" -eq 200000 &&
 	$GS series --db k.db --zone K3 >out &&
 	test $(wc -l <out) -eq 25001
 '

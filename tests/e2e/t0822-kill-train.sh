@@ -13,7 +13,7 @@
 ROUNDS=${KILL_ROUNDS:-6}
 SEED=${KILL_SEED:-20261125}
 
-python3 - <<\EOF_PY
+python3 - 2>py.err <<\EOF_PY
 import random
 import time
 rng = random.Random(5)
@@ -39,15 +39,15 @@ if grep -q "not implemented" probe.err; then
 fi
 
 rows() {
-	if [ -z "$(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE name = 'job_run'")" ]; then
+	if [ -z "$(sql "$1" "SELECT name FROM sqlite_master WHERE name = 'job_run'")" ]; then
 		return 0
 	fi
-	sqlite3 "$1" "SELECT * FROM job_run ORDER BY source, id" | sort
+	sql "$1" "SELECT * FROM job_run ORDER BY source, id" | sort
 }
 
 # check_store DB: whole, and every run row in it one a clean run stores
 check_store() {
-	test "$(sqlite3 "$1" "PRAGMA integrity_check")" = ok &&
+	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
 	rows "$1" >got &&
 	comm -23 got clean.rows >foreign &&
 	test_cmp /dev/null foreign
@@ -101,9 +101,9 @@ test_expect_success "SIGKILL at $ROUNDS points of training, then again over the 
 '
 
 test_expect_success 'after the kills: no duplicate runs, a model to predict with' '
-	test "$(sqlite3 k.db "SELECT count(*) FROM job_run")" -eq 20000 &&
-	test "$(sqlite3 k.db "SELECT count(*) FROM (SELECT DISTINCT source, id FROM job_run)")" -eq 20000 &&
-	test "$(sqlite3 k.db "SELECT count(*) FROM model")" -ge 1
+	test "$(sql k.db "SELECT count(*) FROM job_run")" -eq 20000 &&
+	test "$(sql k.db "SELECT count(*) FROM (SELECT DISTINCT source, id FROM job_run)")" -eq 20000 &&
+	test "$(sql k.db "SELECT count(*) FROM model")" -ge 1
 '
 
 test_done

@@ -9,7 +9,7 @@
 
 S=$FIX/solver
 
-python3 - <<\EOF_PY
+python3 - 2>py.err <<\EOF_PY
 import random
 import time
 rng = random.Random(11)
@@ -46,7 +46,7 @@ feeds all.json big0 big1 big2 big3 big4 big5 ciso erco pjm
 echo '{"feeds": []}' >empty.json
 
 points() {
-	sqlite3 "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
+	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
 		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
 }
 
@@ -104,14 +104,14 @@ test_expect_success 'three ingests at once, twice, with two readers looping' '
 '
 
 test_expect_success 'no point lost or doubled: the store equals the serial run' '
-	test "$(sqlite3 greenslot.db "PRAGMA integrity_check")" = ok &&
+	test "$(sql greenslot.db "PRAGMA integrity_check")" = ok &&
 	points greenslot.db >got.points &&
 	test_cmp serial.points got.points &&
-	test "$(sqlite3 greenslot.db "SELECT count(*) FROM point")" -eq $((120000 + 3 * 144))
+	test "$(sql greenslot.db "SELECT count(*) FROM point")" -eq $((120000 + 3 * 144))
 '
 
 test_expect_success 'every ingest run is logged, each as ok' '
-	test "$(sqlite3 greenslot.db "SELECT count(*), sum(ok) FROM ingest_run")" = "30|30"
+	test "$(sql greenslot.db "SELECT count(*), sum(ok) FROM ingest_run")" = "30|30"
 '
 
 test_done

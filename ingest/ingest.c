@@ -329,10 +329,12 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
 		       struct ingest_result *res, struct errmsg *err)
 {
+	struct errmsg why;
+
 	if (store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &res->changed, err) < 0) {
+			     &res->changed, &why) < 0) {
 		res->status = INGEST_STORE_FAILED;
-		return -1;
+		return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 	}
 	res->points = pb->n;
 	return 0;
@@ -455,7 +457,7 @@ static void run_finish(struct store *st, struct feed_run *run,
 	if (store_log_ingest(st, rq->feed->name, run->started, time_now(),
 			     ret == 0, res->points, summary.buf,
 			     &logerr) < 0 && !ret) {
-		*err = logerr;
+		err_set(err, "feed '%s': %s", rq->feed->name, logerr.msg);
 		res->status = INGEST_STORE_FAILED;
 		ret = -1;
 	}

@@ -9,6 +9,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
 # fontconfig's process-lifetime caches are not leaks (SAN=1 builds)
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# VALGRIND=1: unit tests under valgrind, and VG for lib.sh, which runs
+# greenslot under it
+VG=
+[ "${VALGRIND:-0}" = 1 ] && VG="valgrind -q --error-exitcode=99 \
+--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+export VG
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -30,7 +36,7 @@ if [ "$which" != e2e ]; then
 		[ -x "$t" ] || continue
 		case $t in *.d|*.o) continue ;; esac
 		[ -n "$pattern" ] && case $t in *$pattern*) ;; *) continue ;; esac
-		CMOCKA_MESSAGE_OUTPUT=TAP run_one "$(basename "$t")" "$t"
+		CMOCKA_MESSAGE_OUTPUT=TAP run_one "$(basename "$t")" $VG "$t"
 	done
 fi
 if [ "$which" != unit ]; then

@@ -238,11 +238,16 @@ struct store_point {
  * one transaction.  Recorded points replace the stored value of the same
  * zone, signal and time; forecast points replace the same zone, signal,
  * source, issued and time.  Rows whose value does not change are left as
- * they were.  *changed (may be NULL) counts inserted or changed rows.
+ * they were.  *stats (may be NULL) gets how many rows were new and how
+ * many changed value.
  */
+struct store_put_stats {
+	size_t added;   /* rows that were not stored before */
+	size_t updated; /* stored rows whose value changed */
+};
 int store_put_points(struct store *st, const char *source,
 		     const struct store_point *pts, size_t n, gs_time fetched,
-		     size_t *changed, struct errmsg *err);
+		     struct store_put_stats *stats, struct errmsg *err);
 
 /* Recorded values of zone/signal with from <= time < to (GS_TIME_NONE: open). */
 int store_get_series(struct store *st, const char *zone, const char *signal,

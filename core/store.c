@@ -344,7 +344,7 @@ static int step_int(struct store *st, sqlite3_stmt *stmt, int64_t *out,
 /* Statements of one store_put_points() call. */
 struct put_ctx {
 	sqlite3_stmt *series_ins, *series_get, *vintage_ins, *vintage_get,
-		*point_put, *forecast_put;
+		*point_ins, *point_upd, *forecast_ins, *forecast_upd;
 	int64_t source_id;
 	/* last series and vintage looked up: batches come sorted by them */
 	const char *zone, *signal;
@@ -442,28 +442,62 @@ static void bind_real_or_null(sqlite3_stmt *stmt, int i, double v)
 		sqlite3_bind_null(stmt, i);
 }
 
-static int put_one(struct store *st, struct put_ctx *pc,
-		   const struct store_point *p, gs_time fetched,
-		   size_t *changed, struct errmsg *err)
+/*
+ * Inserts the row `ins` binds, or else runs `upd`, which changes the stored
+ * row only when its value differs: two statements instead of one upsert so
+ * that a run can say how many points were new and how many were updated.
+ */
+static int insert_or_update(struct store *st, sqlite3_stmt *ins,
+			    sqlite3_stmt *upd, struct store_put_stats *stats,
+			    struct errmsg *err)
 {
-	sqlite3_stmt *stmt;
+	int rc = sqlite3_step(ins);
 
-	if (!isfinite(p->value))
-		return err_set(err, "refusing to store a non-finite value "
-			       "for %s/%s", p->zone, p->signal);
-	if (put_series_id(st, pc, p, err) < 0)
+	sqlite3_reset(ins);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot store point");
+	if (sqlite3_changes(st->db)) {
+		stats->added++;
+		return 0;
+	}
+	rc = sqlite3_step(upd);
+	sqlite3_reset(upd);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot store point");
+	stats->updated += (size_t)sqlite3_changes(st->db);
+	return 0;
+}
+
+static int put_recorded(struct store *st, struct put_ctx *pc,
+			const struct store_point *p, gs_time fetched,
+			struct store_put_stats *stats, struct errmsg *err)
+{
+	sqlite3_stmt *ins = pc->point_ins, *upd = pc->point_upd;
+
+	sqlite3_bind_int64(ins, 1, pc->series_id);
+	sqlite3_bind_int64(ins, 2, p->time);
+	sqlite3_bind_double(ins, 3, p->value);
+	sqlite3_bind_int64(ins, 4, pc->source_id);
+	sqlite3_bind_int64(ins, 5, fetched);
+	sqlite3_bind_double(upd, 1, p->value);
+	sqlite3_bind_int64(upd, 2, pc->source_id);
+	sqlite3_bind_int64(upd, 3, fetched);
+	sqlite3_bind_int64(upd, 4, pc->series_id);
+	sqlite3_bind_int64(upd, 5, p->time);
+	return insert_or_update(st, ins, upd, stats, err);
+}
+
+static int put_forecast(struct store *st, struct put_ctx *pc,
+			const struct store_point *p, gs_time fetched,
+			struct store_put_stats *stats, struct errmsg *err)
+{
+	sqlite3_stmt *ins = pc->forecast_ins, *upd = pc->forecast_upd;
+
+	if (put_vintage_id(st, pc, p->issued, fetched, err) < 0)
 		return -1;
-	if (p->issued == GS_TIME_NONE) {
-		stmt = pc->point_put;
-		sqlite3_bind_int64(stmt, 1, pc->series_id);
-		sqlite3_bind_int64(stmt, 2, p->time);
-		sqlite3_bind_double(stmt, 3, p->value);
-		sqlite3_bind_int64(stmt, 4, pc->source_id);
-		sqlite3_bind_int64(stmt, 5, fetched);
-	} else {
-		if (put_vintage_id(st, pc, p->issued, fetched, err) < 0)
-			return -1;
-		stmt = pc->forecast_put;
+	/* the same parameters in the same order for both statements */
+	for (int k = 0; k < 2; k++) {
+		sqlite3_stmt *stmt = k ? upd : ins;
 		sqlite3_bind_int64(stmt, 1, pc->vintage_id);
 		sqlite3_bind_int64(stmt, 2, p->time);
 		sqlite3_bind_double(stmt, 3, p->value);
@@ -472,12 +506,21 @@ static int put_one(struct store *st, struct put_ctx *pc,
 		bind_real_or_null(stmt, 6, p->lo95);
 		bind_real_or_null(stmt, 7, p->hi95);
 	}
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		return db_error(st, err, "cannot store point");
-	if (changed)
-		*changed += (size_t)sqlite3_changes(st->db);
-	sqlite3_reset(stmt);
-	return 0;
+	return insert_or_update(st, ins, upd, stats, err);
+}
+
+static int put_one(struct store *st, struct put_ctx *pc,
+		   const struct store_point *p, gs_time fetched,
+		   struct store_put_stats *stats, struct errmsg *err)
+{
+	if (!isfinite(p->value))
+		return err_set(err, "refusing to store a non-finite value "
+			       "for %s/%s", p->zone, p->signal);
+	if (put_series_id(st, pc, p, err) < 0)
+		return -1;
+	if (p->issued == GS_TIME_NONE)
+		return put_recorded(st, pc, p, fetched, stats, err);
+	return put_forecast(st, pc, p, fetched, stats, err);
 }
 
 static void put_ctx_release(struct put_ctx *pc)
@@ -486,8 +529,10 @@ static void put_ctx_release(struct put_ctx *pc)
 	sqlite3_finalize(pc->series_get);
 	sqlite3_finalize(pc->vintage_ins);
 	sqlite3_finalize(pc->vintage_get);
-	sqlite3_finalize(pc->point_put);
-	sqlite3_finalize(pc->forecast_put);
+	sqlite3_finalize(pc->point_ins);
+	sqlite3_finalize(pc->point_upd);
+	sqlite3_finalize(pc->forecast_ins);
+	sqlite3_finalize(pc->forecast_upd);
 }
 
 static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
@@ -513,34 +558,34 @@ static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
 	       prepare(st,
 		       "INSERT INTO point (series_id, time, value, source_id, "
 		       "fetched_at) VALUES (?, ?, ?, ?, ?) "
-		       "ON CONFLICT (series_id, time) DO UPDATE SET "
-		       "value = excluded.value, source_id = excluded.source_id, "
-		       "fetched_at = excluded.fetched_at "
-		       "WHERE point.value IS NOT excluded.value",
-		       &pc->point_put, err) < 0 ||
+		       "ON CONFLICT (series_id, time) DO NOTHING",
+		       &pc->point_ins, err) < 0 ||
+	       prepare(st,
+		       "UPDATE point SET value = ?1, source_id = ?2, "
+		       "fetched_at = ?3 WHERE series_id = ?4 AND time = ?5 "
+		       "AND value IS NOT ?1",
+		       &pc->point_upd, err) < 0 ||
 	       prepare(st,
 		       "INSERT INTO forecast (vintage_id, time, value, lo80, "
 		       "hi80, lo95, hi95) VALUES (?, ?, ?, ?, ?, ?, ?) "
-		       "ON CONFLICT (vintage_id, time) DO UPDATE SET "
-		       "value = excluded.value, lo80 = excluded.lo80, "
-		       "hi80 = excluded.hi80, lo95 = excluded.lo95, "
-		       "hi95 = excluded.hi95 "
-		       "WHERE forecast.value IS NOT excluded.value "
-		       "OR forecast.lo80 IS NOT excluded.lo80 "
-		       "OR forecast.hi80 IS NOT excluded.hi80 "
-		       "OR forecast.lo95 IS NOT excluded.lo95 "
-		       "OR forecast.hi95 IS NOT excluded.hi95",
-		       &pc->forecast_put, err) < 0
+		       "ON CONFLICT (vintage_id, time) DO NOTHING",
+		       &pc->forecast_ins, err) < 0 ||
+	       prepare(st,
+		       "UPDATE forecast SET value = ?3, lo80 = ?4, hi80 = ?5, "
+		       "lo95 = ?6, hi95 = ?7 WHERE vintage_id = ?1 AND "
+		       "time = ?2 AND (value IS NOT ?3 OR lo80 IS NOT ?4 OR "
+		       "hi80 IS NOT ?5 OR lo95 IS NOT ?6 OR hi95 IS NOT ?7)",
+		       &pc->forecast_upd, err) < 0
 		       ? -1
 		       : 0;
 }
 
 int store_put_points(struct store *st, const char *source,
 		     const struct store_point *pts, size_t n, gs_time fetched,
-		     size_t *changed, struct errmsg *err)
+		     struct store_put_stats *stats, struct errmsg *err)
 {
 	struct put_ctx pc = {0};
-	size_t count = 0;
+	struct store_put_stats count = {0, 0};
 
 	if (store_begin(st, err) < 0)
 		return -1;
@@ -553,8 +598,8 @@ int store_put_points(struct store *st, const char *source,
 	put_ctx_release(&pc);
 	if (store_commit(st, err) < 0)
 		return -1;
-	if (changed)
-		*changed = count;
+	if (stats)
+		*stats = count;
 	return 0;
 fail:
 	put_ctx_release(&pc);

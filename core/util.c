@@ -279,10 +279,31 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * A path that exists and is not a regular file (/dev/null, /dev/stdout, a
+ * FIFO) is written in place: renaming over it would replace the device
+ * with a file, for every program on the machine when run as root.
+ */
+static int write_in_place(const char *path, const void *data, size_t len,
+			  struct errmsg *err)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+	if (fd < 0 || write_all(fd, data, len) < 0) {
+		err_set(err, "cannot write '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd) < 0 ? err_set(err, "cannot write '%s': %s", path,
+				       strerror(errno)) : 0;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      struct errmsg *err)
 {
 	struct strbuf tmp;
+	struct stat st;
 	int fd, ret = -1;
 
 	if (!strcmp(path, "-")) {
@@ -290,6 +311,12 @@ int file_write_atomic(const char *path, const void *data, size_t len,
 			return err_set(err, "cannot write to stdout: %s",
 				       strerror(errno));
 		return 0;
+	}
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return err_set(err, "cannot write '%s': it is a "
+				       "directory", path);
+		return write_in_place(path, data, len, err);
 	}
 	strbuf_init(&tmp);
 	strbuf_addf(&tmp, "%s.tmp.XXXXXX", path);

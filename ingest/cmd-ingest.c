@@ -3,9 +3,9 @@
  *
  * Everything that is wrong with the command line or FEEDS.json stops the
  * run before anything is fetched (exit 2).  Then every selected feed is
- * tried, each stored whole or not at all; the exit code says the worst
- * that happened: 1 if a feed could not be fetched (or stored), else 2 if
- * one sent invalid content, else 0.
+ * tried, each stored whole or not at all, and reported in one line on
+ * stderr (cron mails stderr): exit 1 if any feed failed, whether it could
+ * not be fetched, sent invalid content or could not be stored, else 0.
  */
 #include "forecast/forecast.h"
 #include "ingest/ingest.h"
@@ -40,21 +40,27 @@ const struct cmd_doc cmd_ingest_doc = {
 	"hold {from}, {to}, {from:%Y%m%d%H%M} and {env:NAME}; expanded urls "
 	"are never printed.  Besides name, kind, url and zone a feed may "
 	"have \"headers\" (an object; values are templates like the url), "
-	"\"timeout\" (ISO 8601, default PT60S) and \"retries\" (on 5xx and "
-	"timeouts, default 2).  HTTP requests accept compressed responses, "
+	"\"timeout\" (ISO 8601, default PT60S), \"retries\" (on 5xx and "
+	"timeouts, default 2), \"price_floor\" (lower prices are rejected), "
+	"\"factors\" (entsoe: lifecycle or direct) and \"login\" ({url, "
+	"username, password}: HTTP Basic for a bearer token, as WattTime "
+	"wants).  HTTP requests accept compressed responses, "
 	"retry with jittered backoff (honouring Retry-After up to 5 "
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
 	"run costs nothing.  The feeds' requests run at the same time (at "
 	"most 16, 4 to one host), so a run takes about as long as its "
-	"slowest feed; they are then stored one by one.  Prints one line "
-	"per feed, in FEEDS.json order: NAME: N points, M "
-	"new or changed (or NAME: not modified).  Then, unless "
+	"slowest feed; they are then stored one by one.  Writes one line "
+	"per feed to stderr, in FEEDS.json order: NAME: N points: A new, "
+	"U updated, R rejected, S s (or NAME: not modified, S s), where "
+	"rejected counts impossible values left out.  Then, unless "
 	"--no-forecast, greenslot's forecasts of carbon intensity and price "
 	"(PT48H from the current hour) are refreshed for the zones of the "
 	"feeds that got new data, where that data is live (recorded in the "
-	"last two days).  Exit 1 if a feed could not be fetched, 2 if one "
-	"sent invalid data.",
+	"last two days).  Exit 0 when every feed landed; 1 when any feed "
+	"could not be fetched, sent invalid data or could not be stored "
+	"(the other feeds still land); 2 when FEEDS.json or the options are "
+	"invalid.",
 	ingest_opts,
 };
 
@@ -230,7 +236,7 @@ static void refresh_forecasts(struct store *st,
 struct run_state {
 	const struct ingest_args *a;
 	struct fresh_zones fz;
-	bool fetch_failed, invalid;
+	bool failed;
 };
 
 static void report_one(const struct feed_request *rq, int ret,
@@ -241,11 +247,7 @@ static void report_one(const struct feed_request *rq, int ret,
 
 	if (ret < 0) {
 		error("%s", err->msg);
-		if (res->status == INGEST_INVALID)
-			rs->invalid = true;
-		else
-			rs->fetch_failed = true;
-		fflush(stdout);
+		rs->failed = true;
 		return;
 	}
 	if (res->duplicates)
@@ -254,14 +256,17 @@ static void report_one(const struct feed_request *rq, int ret,
 	if (res->rejected)
 		warning("feed '%s': %zu impossible values rejected (not "
 			"stored)", rq->feed->name, res->rejected);
-	if (res->changed)
+	if (res->added || res->updated)
 		fresh_add(&rs->fz, rq->feed->zone);
-	if (!rs->a->quiet && res->not_modified)
-		printf("%s: not modified\n", rq->feed->name);
-	else if (!rs->a->quiet)
-		printf("%s: %zu points, %zu new or changed\n", rq->feed->name,
-		       res->points, res->changed);
-	fflush(stdout);
+	if (rs->a->quiet)
+		return;
+	if (res->not_modified)
+		fprintf(stderr, "%s: not modified, %.2f s\n", rq->feed->name,
+			res->seconds);
+	else
+		fprintf(stderr, "%s: %zu points: %zu new, %zu updated, "
+			"%zu rejected, %.2f s\n", rq->feed->name, res->points,
+			res->added, res->updated, res->rejected, res->seconds);
 }
 
 /*
@@ -273,7 +278,7 @@ static int run_all(struct store *st, const struct feed_config *fc,
 		   const struct ingest_args *a)
 {
 	struct fetch_opts o;
-	struct run_state rs = {a, {NULL, 0, 0}, false, false};
+	struct run_state rs = {a, {NULL, 0, 0}, false};
 	const struct feed_request **sel;
 	size_t n = 0;
 
@@ -293,9 +298,7 @@ static int run_all(struct store *st, const struct feed_config *fc,
 	if (!a->no_forecast)
 		refresh_forecasts(st, &rs.fz, a->quiet);
 	free(rs.fz.v);
-	if (rs.fetch_failed)
-		return EXIT_RUNTIME;
-	return rs.invalid ? EXIT_USAGE : EXIT_OK;
+	return rs.failed ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)

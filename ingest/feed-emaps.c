@@ -70,6 +70,7 @@ static int entry_zone(struct emaps_parse *ep, json_t *entry)
 				     "no 'zone' in the response nor in the "
 				     "feed '%s'", ep->r->feed ?
 				     ep->r->feed->name : "?");
+	z = zone_from_provider(ZONE_ID_EMAPS, z);
 	ep->zone = point_batch_intern(ep->out, z, strlen(z));
 	return 0;
 }
@@ -128,9 +129,11 @@ static int read_response(struct emaps_parse *ep)
 				    &zone);
 		if (r < 0)
 			return -1;
-		if (r == 0)
+		if (r == 0) {
+			zone = zone_from_provider(ZONE_ID_EMAPS, zone);
 			ep->zone = point_batch_intern(ep->out, zone,
 						      strlen(zone));
+		}
 	}
 	if (json_object_get(root, "forecast")) {
 		r = json_doc_time(&ep->d, root, "updatedAt", JD_NULL,

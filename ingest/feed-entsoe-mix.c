@@ -20,8 +20,8 @@
  *   AC link, DC link, substation, transformer, energy storage: not
  *     production; stored but kept out of the mix (storage re-delivers
  *     energy already counted when it was generated)
- * Only lifecycle factors are used: FEEDS.json has no per-kind options
- * yet to choose the direct ones.
+ * Lifecycle factors by default; a feed with "factors": "direct" gets the
+ * combustion-only ones (zero for every renewable and nuclear).
  */
 #include "ingest/ingest.h"
 
@@ -132,7 +132,7 @@ static struct entsoe_mix_fuel *mix_fuel(struct entsoe_mix *m,
 	f->psr = psr;
 	f->code = xstrdup(code);
 	ef = psr ? emission_factor_find(psr->factor) : NULL;
-	f->factor = ef ? ef->lifecycle : (double)NAN;
+	f->factor = !ef ? (double)NAN : m->direct ? ef->direct : ef->lifecycle;
 	return f;
 }
 

@@ -396,17 +396,11 @@ static int check_mw(struct ent_parse *p)
 	return 0;
 }
 
+/* Through point_batch_put(): a price below the market's floor is rejected. */
 static void add_point(struct ent_parse *p, const char *signal,
 		      const char *unit, gs_time issued, const struct value *v)
 {
-	struct store_point *pt = point_batch_add(p->out);
-
-	pt->zone = p->zone;
-	pt->signal = signal;
-	pt->unit = unit;
-	pt->time = v->t;
-	pt->issued = issued;
-	pt->value = v->v;
+	point_batch_put(p->out, p->zone, signal, unit, v->t, issued, v->v);
 }
 
 /* "generation_<fuel>", or for a code not in the table its own name. */
@@ -793,6 +787,7 @@ int entsoe_parse(const struct feed_response *r, struct point_batch *out,
 	strbuf_init(&p.text);
 	strbuf_init(&p.reason);
 	entsoe_mix_init(&p.mix);
+	p.mix.direct = r->feed->direct_factors;
 	p.rd = xmlReaderForMemory(r->body, (int)r->len, NULL, NULL,
 				  XML_PARSE_NONET | XML_PARSE_NOBLANKS |
 				  XML_PARSE_BIG_LINES);

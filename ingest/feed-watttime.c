@@ -81,7 +81,10 @@ static int read_meta(struct wt_parse *wp, json_t **meta)
 	}
 	if (read_units(wp, *meta) < 0)
 		return -1;
-	wp->zone = json_feed_zone(wp->r, wp->out, region);
+	wp->zone = json_feed_zone(wp->r, wp->out,
+				  region ? zone_from_provider(ZONE_ID_WATTTIME,
+							      region)
+					 : NULL);
 	if (!wp->zone)
 		return json_doc_fail(d, 0, NULL, "no 'meta.region' in the "
 				     "response nor a zone in the feed '%s'",

@@ -10,6 +10,7 @@
 #include "ingest/ingest.h"
 
 #include <jansson.h>
+#include <math.h>
 
 #define DEFAULT_TIMEOUT_S 60
 #define DEFAULT_RETRIES 2
@@ -199,18 +200,63 @@ static int feed_retries(struct json_doc *d, json_t *o, struct feed *f)
 	return 0;
 }
 
+/* "login": {"url", "username", "password"}, all templates. */
+static int feed_login_parse(struct json_doc *d, json_t *o, struct feed *f)
+{
+	static const char *const keys[] = {"url", "username", "password",
+					   NULL};
+	struct feed_login *l;
+	json_t *obj;
+	int r = json_doc_object(d, o, "login", 0, &obj);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	l = f->login = xcalloc(1, sizeof(*l));
+	if (json_doc_check_keys(d, obj, keys) < 0 ||
+	    get_template(d, obj, "url", JD_REQUIRED, &l->url) < 0 ||
+	    get_template(d, obj, "username", JD_REQUIRED, &l->username) < 0 ||
+	    get_template(d, obj, "password", JD_REQUIRED, &l->password) < 0)
+		return -1;
+	json_doc_pop(d);
+	return 0;
+}
+
+/*
+ * "factors": which emission factors turn an ENTSO-E generation mix into
+ * carbon intensity: "lifecycle" (the default, as the other providers
+ * publish) or "direct" (combustion only, as inventories count).
+ */
+static int feed_factors(struct json_doc *d, json_t *o, struct feed *f)
+{
+	const char *s;
+	int r = json_doc_string(d, o, "factors", 0, &s);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	if (strcmp(f->kind->name, "entsoe"))
+		return fail_field(d, "factors", NULL, " applies to entsoe "
+				  "feeds only (their mix is turned into carbon "
+				  "intensity by greenslot)");
+	if (strcmp(s, "lifecycle") && strcmp(s, "direct"))
+		return fail_field(d, "factors", "want lifecycle or direct",
+				  ": unknown '%s'", s);
+	f->direct_factors = !strcmp(s, "direct");
+	return 0;
+}
+
 /* "name" comes first: a duplicate is caught before anything else. */
 static int feed_parse(struct json_doc *d, json_t *o,
 		      const struct feed_config *fc, struct feed *f)
 {
 	static const char *const keys[] = {
 		"name", "kind", "url", "zone", "headers", "timeout",
-		"retries", NULL,
+		"retries", "price_floor", "factors", "login", NULL,
 	};
 	json_t *headers = NULL;
 
 	f->timeout_s = DEFAULT_TIMEOUT_S;
 	f->retries = DEFAULT_RETRIES;
+	f->price_floor = (double)NAN;
 	json_locate(d->text.buf, &d->path, &f->line, &f->col);
 	if (json_doc_check_keys(d, o, keys) < 0 ||
 	    feed_name(d, o, fc, f) < 0 || feed_kind(d, o, f) < 0 ||
@@ -220,8 +266,12 @@ static int feed_parse(struct json_doc *d, json_t *o,
 	    (headers && feed_headers(d, headers, f) < 0) ||
 	    json_doc_duration(d, o, "timeout", JD_POSITIVE,
 			      &f->timeout_s) < 0 ||
-	    feed_retries(d, o, f) < 0)
+	    feed_retries(d, o, f) < 0 ||
+	    json_doc_number(d, o, "price_floor", 0, &f->price_floor) < 0 ||
+	    feed_factors(d, o, f) < 0 || feed_login_parse(d, o, f) < 0)
 		return -1;
+	if (isnan(f->price_floor))
+		f->price_floor = f->kind->price_floor;
 	return 0;
 }
 
@@ -279,6 +329,12 @@ static void feed_release(struct feed *f)
 		free(f->headers[i].value);
 	}
 	free(f->headers);
+	if (f->login) {
+		free(f->login->url);
+		free(f->login->username);
+		free(f->login->password);
+		free(f->login);
+	}
 }
 
 void feeds_release(struct feed_config *fc)

@@ -161,6 +161,7 @@ struct chunk_state {
 	struct fetch_validators sent, got;
 	bool not_modified;
 	struct fetch_job job;          /* url chunks: fetched by fetch_many() */
+	const char **headers;          /* the chunk's and the login's */
 };
 
 static bool has_window(const char *tmpl)
@@ -282,6 +283,7 @@ static void chunk_states_free(struct chunk_state *cs, size_t n)
 		fetch_validators_release(&cs[i].sent);
 		fetch_validators_release(&cs[i].got);
 		fetch_job_release(&cs[i].job);
+		free(cs[i].headers);
 	}
 	free(cs);
 }
@@ -325,18 +327,87 @@ static int fetch_and_parse(const struct feed_request *rq,
 	return ret;
 }
 
+/*
+ * Whether the n points of one forecast vintage (one zone, signal and issue
+ * time, sorted by time) say, time for time and value for value, what the
+ * feed's last vintage before it said.
+ */
+static int vintage_repeats(struct store *st, const char *source,
+			   const struct store_point *p, size_t n,
+			   bool *repeats, struct errmsg *err)
+{
+	struct series prev;
+
+	series_init(&prev);
+	if (store_get_forecast(st, p->zone, p->signal, source, p->issued - 1,
+			       p[0].time, p[n - 1].time + 1, &prev, NULL,
+			       err) < 0) {
+		series_release(&prev);
+		return -1;
+	}
+	*repeats = prev.n == n;
+	for (size_t i = 0; i < n && *repeats; i++)
+		*repeats = prev.t[i] == p[i].time && prev.v[i] == p[i].value;
+	series_release(&prev);
+	return 0;
+}
+
+/*
+ * Leaves out the forecast vintages that repeat the feed's last one.  A
+ * provider that does not say when it made a forecast gets the request
+ * time as its issue time, so without this every cron run would store the
+ * same forecast again as a new vintage.  A vintage that changes one value
+ * or adds one time is stored whole.  Needs pb sorted (point_batch_dedup).
+ */
+static int drop_repeated_vintages(struct store *st, const char *source,
+				  struct point_batch *pb, size_t *dropped,
+				  struct errmsg *err)
+{
+	size_t n = 0, i = 0;
+
+	*dropped = 0;
+	while (i < pb->n) {
+		const struct store_point *p = &pb->pts[i];
+		size_t j = i + 1;
+		bool repeats = false;
+		if (p->issued != GS_TIME_NONE) {
+			while (j < pb->n && pb->pts[j].issued == p->issued &&
+			       !strcmp(pb->pts[j].zone, p->zone) &&
+			       !strcmp(pb->pts[j].signal, p->signal))
+				j++;
+			if (vintage_repeats(st, source, p, j - i, &repeats,
+					    err) < 0)
+				return -1;
+		}
+		if (repeats)
+			*dropped += j - i;
+		else
+			for (size_t k = i; k < j; k++)
+				pb->pts[n++] = pb->pts[k];
+		i = j;
+	}
+	pb->n = n;
+	return 0;
+}
+
 static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
 		       struct ingest_result *res, struct errmsg *err)
 {
+	struct store_put_stats stats;
+	size_t repeated;
 	struct errmsg why;
 
-	if (store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &res->changed, &why) < 0) {
+	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
+				   &why) < 0 ||
+	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
+			     &stats, &why) < 0) {
 		res->status = INGEST_STORE_FAILED;
 		return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 	}
-	res->points = pb->n;
+	res->points = pb->n + repeated;
+	res->added = stats.added;
+	res->updated = stats.updated;
 	return 0;
 }
 
@@ -349,9 +420,9 @@ static void summarize(struct strbuf *sb, int ret,
 	else if (res->not_modified)
 		strbuf_addstr(sb, "not modified");
 	else
-		strbuf_addf(sb, "%zu points, %zu new or changed, "
-			    "%zu rejected", res->points, res->changed,
-			    res->rejected);
+		strbuf_addf(sb, "%zu points: %zu new, %zu updated, "
+			    "%zu rejected", res->points, res->added,
+			    res->updated, res->rejected);
 }
 
 /* One feed of ingest_feeds() between its phases. */
@@ -360,7 +431,10 @@ struct feed_run {
 	struct fetch_opts o;
 	struct chunk_state *cs;
 	struct point_batch pb;
+	char *bearer;           /* "Authorization: ..." from the login */
+	struct secrets secrets; /* what the login expanded */
 	gs_time started;
+	double started_mono; /* seconds, for the run's duration */
 	int ret;
 	struct ingest_result res;
 	struct errmsg err;
@@ -377,6 +451,7 @@ static void run_begin(struct store *st, struct feed_run *run,
 	memset(run, 0, sizeof(*run));
 	run->rq = rq;
 	run->started = time_now();
+	run->started_mono = time_mono();
 	run->o = *fetch;
 	run->o.timeout_ms = (long)(f->timeout_s * 1000);
 	run->o.retries = f->retries;
@@ -386,9 +461,33 @@ static void run_begin(struct store *st, struct feed_run *run,
 	for (size_t i = 0; i < rq->nchunks; i++)
 		strbuf_init(&run->cs[i].job.body);
 	point_batch_init(&run->pb);
+	run->pb.price_floor = f->price_floor;
+	secrets_init(&run->secrets);
 	run->ret = load_cache(st, rq, w, &run->o, run->cs, &run->err);
-	if (run->ret < 0)
+	if (run->ret < 0) {
 		run->res.status = INGEST_STORE_FAILED;
+		return;
+	}
+	if (f->login && rq->nchunks && rq->chunks[0].url) {
+		run->ret = feed_login(f, &run->o, &run->secrets, &run->bearer,
+				      &run->err);
+		if (run->ret < 0)
+			run->res.status = INGEST_FETCH_FAILED;
+	}
+}
+
+/* The chunk's own headers, and the login's when there is one. */
+static const char **job_headers(const struct feed_run *run,
+				const struct feed_chunk *c,
+				struct chunk_state *cs, size_t *n)
+{
+	*n = c->nheaders;
+	cs->headers = xcalloc(c->nheaders + 2, sizeof(*cs->headers));
+	for (size_t i = 0; i < c->nheaders; i++)
+		cs->headers[i] = c->headers[i];
+	if (run->bearer)
+		cs->headers[(*n)++] = run->bearer;
+	return cs->headers;
 }
 
 /* The url chunks of the feeds that may go on, as fetch jobs. */
@@ -406,11 +505,13 @@ static struct fetch_job **collect_jobs(struct feed_run *runs, size_t n,
 			continue;
 		for (size_t i = 0; i < rq->nchunks; i++) {
 			const struct feed_chunk *c = &rq->chunks[i];
+			const char **headers;
+			size_t nheaders;
 			if (!c->url)
 				continue;
-			fetch_job_init(&cs[i].job, c->url,
-				       (const char *const *)c->headers,
-				       c->nheaders, &runs[k].o,
+			headers = job_headers(&runs[k], c, &cs[i], &nheaders);
+			fetch_job_init(&cs[i].job, c->url, headers, nheaders,
+				       &runs[k].o,
 				       cs[i].key ? &cs[i].sent : NULL);
 			ALLOC_GROW(jobs, *njobs + 1, alloc);
 			jobs[(*njobs)++] = &cs[i].job;
@@ -449,9 +550,15 @@ static void run_finish(struct store *st, struct feed_run *run,
 	point_batch_release(&run->pb);
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
-	if (ret < 0)
+	if (ret < 0) {
 		secrets_scrub(&rq->secrets, err);
+		secrets_scrub(&run->secrets, err);
+	}
+	free(run->bearer);
+	run->bearer = NULL;
+	secrets_release(&run->secrets);
 
+	res->seconds = time_mono() - run->started_mono;
 	strbuf_init(&summary);
 	summarize(&summary, ret, res, err);
 	if (store_log_ingest(st, rq->feed->name, run->started, time_now(),

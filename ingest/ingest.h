@@ -42,6 +42,7 @@ struct point_batch {
 	struct store_point *pts;
 	size_t n, alloc;
 	size_t rejected;    /* impossible values the parser skipped */
+	double price_floor; /* prices below it are rejected; NAN: no floor */
 	char **strs;        /* interned strings the points point to */
 	size_t nstrs, alloc_strs;
 };
@@ -162,6 +163,7 @@ struct feed_kind {
 	feed_parse_fn parse;
 	int64_t max_window;   /* longest window one request may ask, 0: any */
 	unsigned flags;
+	double price_floor;   /* lowest price the market clears at; NAN: none */
 };
 
 /* The kinds table (ingest/kinds.c); NULL if there is no such kind. */
@@ -174,6 +176,16 @@ struct feed_header {
 	char *value;  /* a template like the url */
 };
 
+/*
+ * "login": where a feed first trades a user name and password (HTTP Basic)
+ * for a bearer token, as WattTime's /login does.  Templates, like the url.
+ */
+struct feed_login {
+	char *url;
+	char *username;
+	char *password;
+};
+
 struct feed {
 	char *name;
 	const struct feed_kind *kind;
@@ -181,8 +193,11 @@ struct feed {
 	char *zone;         /* NULL when absent */
 	struct feed_header *headers;
 	size_t nheaders;
+	struct feed_login *login; /* NULL: none */
 	int64_t timeout_s;  /* per request, all retries excluded */
 	int retries;        /* extra attempts on 5xx, 429 and timeouts */
+	double price_floor; /* "price_floor", else the kind's; NAN: none */
+	bool direct_factors; /* "factors": "direct" (entsoe mix) */
 	int line, col;      /* where the feed is in FEEDS.json */
 	int kind_line, kind_col;
 };
@@ -202,6 +217,7 @@ struct feed_config {
  */
 int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err);
 void feeds_release(struct feed_config *fc);
+
 /* The feed with that name, or NULL. */
 const struct feed *feeds_find(const struct feed_config *fc, const char *name);
 
@@ -316,6 +332,16 @@ void fetch_job_release(struct fetch_job *j);
  */
 void fetch_many(struct fetch_job **jobs, size_t n);
 
+/*
+ * Logs in for feed f: GETs its login url with HTTP Basic authorization and
+ * reads the token of the JSON reply {"token": "..."}.  *header gets
+ * "Authorization: Bearer TOKEN" (free it); the expanded user name,
+ * password and token are added to `secrets`.  Messages name the login url
+ * template only.
+ */
+int feed_login(const struct feed *f, const struct fetch_opts *o,
+	       struct secrets *secrets, char **header, struct errmsg *err);
+
 /* ------------------------------------------------------------------ */
 /* Ingesting one feed                                                 */
 /* ------------------------------------------------------------------ */
@@ -374,11 +400,13 @@ enum ingest_status {
 struct ingest_result {
 	enum ingest_status status;
 	size_t points;      /* stored (after dedup and clipping) */
-	size_t changed;     /* of those, new or changed */
+	size_t added;       /* of those, not stored before */
+	size_t updated;     /* of those, stored before with another value */
 	size_t duplicates;  /* rows overridden by a later row */
 	size_t clipped;     /* rows outside an explicit window */
 	size_t rejected;    /* impossible values the parser skipped */
 	bool not_modified;  /* every chunk answered 304: nothing parsed */
+	double seconds;     /* from the start of the run to stored */
 };
 
 /*
@@ -529,6 +557,7 @@ struct entsoe_mix {
 	struct entsoe_mix_fuel *f;
 	size_t n, alloc;
 	size_t seq;
+	bool direct;  /* direct (combustion) factors instead of lifecycle */
 };
 void entsoe_mix_init(struct entsoe_mix *m);
 void entsoe_mix_release(struct entsoe_mix *m);
@@ -571,6 +600,13 @@ const struct zone_info *zone_table(size_t *n);
 const struct zone_info *zone_find(const char *zone);
 /* The (first) zone whose identifier of `kind` is id, or NULL. */
 const struct zone_info *zone_find_by(enum zone_id_kind kind, const char *id);
+/*
+ * The greenslot zone a provider's identifier names (Electricity Maps
+ * "US-CAL-CISO" and WattTime "CAISO_NORTH" are both CISO), or id itself
+ * when the catalog does not know it: responses that name their zone land
+ * under the name every other feed and site uses.
+ */
+const char *zone_from_provider(enum zone_id_kind kind, const char *id);
 /* z's identifier of `kind`, NULL when it has none. */
 const char *zone_id(const struct zone_info *z, enum zone_id_kind kind);
 

@@ -12,6 +12,7 @@
 void point_batch_init(struct point_batch *pb)
 {
 	memset(pb, 0, sizeof(*pb));
+	pb->price_floor = (double)NAN;
 }
 
 void point_batch_release(struct point_batch *pb)
@@ -136,7 +137,8 @@ void point_batch_put(struct point_batch *pb, const char *zone,
 {
 	struct store_point *p;
 
-	if (!signal_plausible(signal, v)) {
+	if (!signal_plausible(signal, v) ||
+	    (!strcmp(signal, "price") && v < pb->price_floor)) {
 		pb->rejected++;
 		return;
 	}

@@ -283,6 +283,13 @@ const struct zone_info *zone_find_by(enum zone_id_kind kind, const char *id)
 	return NULL;
 }
 
+const char *zone_from_provider(enum zone_id_kind kind, const char *id)
+{
+	const struct zone_info *z = zone_find_by(kind, id);
+
+	return z ? z->zone : id;
+}
+
 const struct zone_info *zone_find(const char *zone)
 {
 	return zone_find_by(ZONE_ID_ZONE, zone);

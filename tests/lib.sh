@@ -10,7 +10,9 @@
 # and these helpers, after git's t/test-lib.sh:
 #   test_expect_success 'what it checks' 'shell code'
 #   expect_code N CMD...   run CMD, stdout to ./out, stderr to ./err; fail
-#                          (return 1) unless it exits with status N
+#                          (return 1) unless it exits with status N; the
+#                          per-feed lines of `ingest` go from err to
+#                          ./feeds, without their seconds
 #   test_cmp EXPECTED ACTUAL   diff -u, fails on any difference
 #   test_grep PATTERN FILE     fails (showing FILE) unless grep -E matches
 #   start_fake_server DIR      serve DIR on 127.0.0.1 (tests/tools/fake-server,
@@ -61,6 +63,9 @@ expect_code() {
 	want=$1; shift
 	"$@" >out 2>err
 	got=$?
+	feed_line='^([A-Za-z0-9_.-]+: ([0-9]+ points: .*|not modified)), [0-9.]+ s$'
+	sed -n -E "s/$feed_line/\\1/p" err >feeds
+	sed -E "/$feed_line/d" err >err.tmp && mv err.tmp err
 	if [ "$got" -ne "$want" ]; then
 		echo "expected exit $want, got $got from: $*"
 		echo "--- stderr:"; cat err

@@ -31,10 +31,10 @@ expect_wide() { # file signal [feed of forecasts]
 test_expect_success 'ingest reads a plain path and a file:// url' '
 	expect_code 0 $GS ingest --feeds conf/feeds.json &&
 	cat >expect <<-\EOF &&
-	ciso: 1512 points, 1512 new or changed
-	ciso-wx: 840 points, 840 new or changed
+	ciso: 1512 points: 1512 new, 0 updated, 0 rejected
+	ciso-wx: 840 points: 840 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	test_cmp /dev/null err
 '
 
@@ -82,10 +82,10 @@ test_expect_success 'series --forecasts names the feed of recorded rows' '
 test_expect_success 'ingesting the same data again changes nothing' '
 	expect_code 0 $GS ingest --feeds conf/feeds.json &&
 	cat >expect <<-\EOF &&
-	ciso: 1512 points, 0 new or changed
-	ciso-wx: 840 points, 0 new or changed
+	ciso: 1512 points: 0 new, 0 updated, 0 rejected
+	ciso-wx: 840 points: 0 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	expect_code 0 $GS series --zone CISO &&
 	test_cmp series.1 out
 '
@@ -95,8 +95,8 @@ test_expect_success 'a changed value is stored and counted' '
 		conf/data/ciso.csv >conf/data/new.csv &&
 	mv conf/data/new.csv conf/data/ciso.csv &&
 	expect_code 0 $GS ingest --feeds conf/feeds.json --feed ciso &&
-	echo "ciso: 1512 points, 1 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "ciso: 1512 points: 0 new, 1 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --signal carbon_intensity --from 2021-06-03T00:00:00Z \
 		--to 2021-06-03T01:00:00Z >out &&
 	test_grep "^2021-06-03T00:00:00Z,CISO,carbon_intensity,151.5$" out
@@ -114,8 +114,8 @@ test_expect_success 'explicit --from/--to drop the rows outside the window' '
 	expect_code 0 $GS ingest --db window.db --feeds conf/feeds.json \
 		--feed ciso --from 2021-06-02T00:00:00Z \
 		--to 2021-06-03T00:00:00Z &&
-	echo "ciso: 216 points, 216 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "ciso: 216 points: 216 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --db window.db --signal carbon_intensity >out &&
 	sed -n "2p;\$p" out >actual &&
 	cat >expect <<-\EOF &&

@@ -50,8 +50,8 @@ test_expect_success '{env:TOKEN} is expanded in the request, never printed' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json \
 		--from 2021-06-01T00:00:00Z --to 2021-06-08T00:00:00Z &&
-	echo "ciso: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "ciso: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test_grep "^GET /ciso.csv\?token=$TOKEN&from=202106010000 HTTP/1.1$" requests.log &&
 	no_secret &&
 	$GS series >series.1 &&
@@ -88,8 +88,8 @@ test_expect_success 'a failure that passes is retried' '
 	flaky $URL/flaky/ciso.csv
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	echo "flaky: 1512 points, 0 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "flaky: 1512 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test $(grep -c "^GET /flaky/ciso.csv " requests.log) -eq 2
 '
 
@@ -114,8 +114,8 @@ test_expect_success 'a redirect to file:// is refused; one to http is followed' 
 	expect_code 1 $GS ingest --feeds feeds.json &&
 	test_grep "^greenslot: feed .evil.: cannot fetch .*refused protocol" err &&
 	! grep -q root: out err &&
-	echo "moved: 1512 points, 0 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "moved: 1512 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test_grep "^GET /redirect-file " requests.log &&
 	test_grep "^GET /ciso.csv HTTP" requests.log
 '
@@ -130,11 +130,11 @@ test_expect_success 'a server that never answers times out (exit 1)' '
 	no_secret
 '
 
-test_expect_success 'invalid content is exit 2, a fetch failure wins with 1' '
+test_expect_success 'invalid content and a fetch failure are both exit 1' '
 	feeds <<-EOF &&
 	bad $URL/bad.csv
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "greenslot: $URL/bad.csv:2:22: column '\''carbon_intensity'\'': invalid number '\''abc'\''" >expect &&
 	test_cmp expect err &&
 	feeds <<-EOF &&
@@ -145,8 +145,8 @@ test_expect_success 'invalid content is exit 2, a fetch failure wins with 1' '
 	expect_code 1 $GS ingest --feeds feeds.json &&
 	test_grep "feed .gone.: cannot fetch .*: HTTP status 404" err &&
 	test_grep "bad.csv:2:22" err &&
-	echo "good: 1512 points, 0 new or changed" >expect &&
-	test_cmp expect out
+	echo "good: 1512 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds
 '
 
 test_expect_success 'a missing variable stops the run before any fetch (exit 2)' '

@@ -1,6 +1,6 @@
 #!/bin/sh
 # What ingest does with the content of a feed: long form with units,
-# DST-day offsets, duplicates, and invalid files (exit 2, the position in
+# DST-day offsets, duplicates, and invalid files (exit 1, the position in
 # the message, nothing of that feed stored); and FEEDS.json mistakes.
 . "$(dirname "$0")/../lib.sh"
 
@@ -32,8 +32,8 @@ test_expect_success 'long form: units are converted to the stored ones' '
 	EOF
 	feeds long &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	echo "long: 7 points, 7 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "long: 7 points: 7 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	expect_code 0 $GS series &&
 	cat >expect <<-\EOF &&
 	time,zone,signal,value
@@ -51,7 +51,7 @@ test_expect_success 'long form: units are converted to the stored ones' '
 test_expect_success 'an unknown unit is invalid input naming line and column' '
 	printf "time,zone,signal,value,unit\n2021-06-01T00:00:00Z,X,load,5,MWh\n" >unit.csv &&
 	feeds unit &&
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "greenslot: unit.csv:2:31: unknown unit '\''MWh'\'' for signal '\''load'\'' (want MW, kW, GW)" >expect &&
 	test_cmp expect err &&
 	$GS series --zone X >actual &&
@@ -89,8 +89,8 @@ test_expect_success 'duplicate rows: the later wins, with one warning' '
 	EOF
 	feeds dup &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	echo "dup: 2 points, 2 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "dup: 2 points: 2 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	echo "greenslot: warning: feed '\''dup'\'': 2 duplicate rows; the later ones were kept" >expect &&
 	test_cmp expect err &&
 	$GS series --zone D >actual &&
@@ -102,14 +102,14 @@ test_expect_success 'duplicate rows: the later wins, with one warning' '
 	test_cmp expect actual
 '
 
-test_expect_success 'a bad number: exit 2, FILE:LINE:COL, nothing of the feed stored' '
+test_expect_success 'a bad number: exit 1, FILE:LINE:COL, nothing of the feed stored' '
 	mkdir -p sub &&
 	{ sed -n 1,5p "$FIX/ingest/CISO-2021-06-01-07.csv" &&
 	  echo "2021-06-01T04:00:00Z,12x,19,10055,2278,81,1818,8844,1392,0"; } >sub/bad.csv &&
 	cat >sub/feeds.json <<-\EOF &&
 	{"feeds": [{"name": "bad", "kind": "csv", "url": "bad.csv", "zone": "BAD"}]}
 	EOF
-	expect_code 2 $GS ingest --feeds sub/feeds.json &&
+	expect_code 1 $GS ingest --feeds sub/feeds.json &&
 	echo "greenslot: sub/bad.csv:6:22: column '\''carbon_intensity'\'': invalid number '\''12x'\''" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out &&
@@ -135,18 +135,18 @@ test_expect_success 'more invalid files, each with its position' '
 	EOF
 	for f in noofs unknown cut nan sig quote; do
 		feeds $f &&
-		expect_code 2 $GS ingest --feeds feeds.json &&
+		expect_code 1 $GS ingest --feeds feeds.json &&
 		sed "s/^greenslot: //" err || return 1
 	done >actual &&
 	test_cmp expect actual
 '
 
-test_expect_success 'every feed is tried; invalid content alone is exit 2' '
+test_expect_success 'every feed is tried; invalid content is exit 1' '
 	printf "time,load\n2021-06-02T00:00:00Z,7\n" >ok.csv &&
 	feeds nan ok &&
-	expect_code 2 $GS ingest --feeds feeds.json &&
-	echo "ok: 1 points, 1 new or changed" >expect &&
-	test_cmp expect out &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
+	echo "ok: 1 points: 1 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test_grep "^greenslot: nan.csv:2:22: " err
 '
 
@@ -178,6 +178,25 @@ test_expect_success 'FEEDS.json: unknown keys and bad values point at FILE:LINE:
 	test_grep "^greenslot: f3.json:2:1: invalid JSON: .*expected" err &&
 	expect_code 2 $GS ingest --feeds nope.json &&
 	test_grep "^greenslot: cannot read '\''nope.json'\''" err
+'
+
+test_expect_success '"price_floor": lower prices are rejected and counted' '
+	cat >pf.csv <<-\EOF &&
+	time,price
+	2021-06-01T00:00:00Z,-150
+	2021-06-01T01:00:00Z,-151
+	2021-06-01T02:00:00Z,40
+	EOF
+	cat >feeds.json <<-\EOF &&
+	{"feeds": [{"name": "pf", "kind": "csv", "url": "pf.csv", "zone": "CISO",
+	  "price_floor": -150}]}
+	EOF
+	expect_code 0 $GS ingest --db pf.db --feeds feeds.json &&
+	echo "pf: 2 points: 2 new, 0 updated, 1 rejected" >expect &&
+	test_cmp expect feeds &&
+	expect_code 0 $GS series --db pf.db --signal price &&
+	! grep -e -151 out &&
+	test_grep ",-150$" out
 '
 
 test_done

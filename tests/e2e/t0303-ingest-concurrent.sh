@@ -19,16 +19,17 @@ test_expect_success 'two ingests of the same feeds at once both succeed' '
 	$GS ingest --feeds feeds.json >out2 2>err2 &
 	p2=$! &&
 	wait $p1 && wait $p2 &&
-	test_cmp /dev/null err1 &&
-	test_cmp /dev/null err2 &&
-	test_grep "^ciso: 1512 points, [0-9]+ new or changed$" out1 &&
-	test_grep "^ciso: 1512 points, [0-9]+ new or changed$" out2
+	test_cmp /dev/null out1 &&
+	test_cmp /dev/null out2 &&
+	test_grep "^ciso: 1512 points: [0-9]+ new, 0 updated, 0 rejected, " err1 &&
+	test_grep "^ciso: 1512 points: [0-9]+ new, 0 updated, 0 rejected, " err2 &&
+	! grep -v -E "^(ciso: 1512|wx: 840) points: " err1 err2
 '
 
 test_expect_success 'each point is new exactly once and stored once' '
-	sed -n "s/^ciso: 1512 points, \([0-9]*\) new.*/\1/p" out1 out2 >n &&
+	sed -n "s/^ciso: 1512 points: \([0-9]*\) new.*/\1/p" err1 err2 >n &&
 	test $(($(sed -n 1p n) + $(sed -n 2p n))) -eq 1512 &&
-	sed -n "s/^wx: 840 points, \([0-9]*\) new.*/\1/p" out1 out2 >n &&
+	sed -n "s/^wx: 840 points: \([0-9]*\) new.*/\1/p" err1 err2 >n &&
 	test $(($(sed -n 1p n) + $(sed -n 2p n))) -eq 840 &&
 	$GS series --forecasts >all &&
 	test $(wc -l <all) -eq $((1 + 1512 + 840)) &&

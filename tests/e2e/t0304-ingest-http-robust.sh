@@ -26,8 +26,8 @@ test_expect_success 'the fake server is up; a plain ingest as reference' '
 	test_grep "^[0-9]+$" port &&
 	feed plain "$URL/ciso.csv" &&
 	expect_code 0 $GS ingest --db plain.db --feeds feeds.json $WINDOW &&
-	echo "plain: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "plain: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --db plain.db >plain.csv &&
 	test $(wc -l <plain.csv) -eq 1513
 '
@@ -35,8 +35,8 @@ test_expect_success 'the fake server is up; a plain ingest as reference' '
 test_expect_success 'a gzip body is decoded and stored like the plain one' '
 	feed gz "$URL/gzip/ciso.csv" &&
 	expect_code 0 $GS ingest --db gz.db --feeds feeds.json $WINDOW &&
-	echo "gz: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "gz: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --db gz.db >gz.csv &&
 	test_cmp plain.csv gz.csv
 '
@@ -44,8 +44,8 @@ test_expect_success 'a gzip body is decoded and stored like the plain one' '
 test_expect_success '429 with Retry-After: 1 is retried after the wait' '
 	feed ra "$URL/retry-after/1/ciso.csv" 1 &&
 	expect_code 0 $GS ingest --db ra.db --feeds feeds.json $WINDOW &&
-	echo "ra: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "ra: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test $(requests /retry-after/1/ciso.csv) -eq 2 &&
 	$GS series --db ra.db >ra.csv &&
 	test_cmp plain.csv ra.csv
@@ -61,16 +61,16 @@ test_expect_success 'a Retry-After over the cap fails at once, saying so' '
 test_expect_success 'a 500 then 200 is retried and stored' '
 	feed f1 "$URL/fail-once/ciso.csv" 1 &&
 	expect_code 0 $GS ingest --db f1.db --feeds feeds.json $WINDOW &&
-	echo "f1: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "f1: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test $(requests /fail-once/ciso.csv) -eq 2
 '
 
 test_expect_success 'a reset connection then 200 is retried and stored' '
 	feed r1 "$URL/reset-once/ciso.csv" 1 &&
 	expect_code 0 $GS ingest --db r1.db --feeds feeds.json $WINDOW &&
-	echo "r1: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "r1: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test $(requests /reset-once/ciso.csv) -eq 2 &&
 	$GS series --db r1.db >r1.csv &&
 	test_cmp plain.csv r1.csv
@@ -85,13 +85,13 @@ test_expect_success 'a reset without retries left fails (exit 1)' '
 test_expect_success 'the first conditional fetch stores; the second is 304, not modified' '
 	feed et "$URL/etag/ciso.csv" &&
 	expect_code 0 $GS ingest --db et.db --feeds feeds.json $WINDOW &&
-	echo "et: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "et: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	! grep -q "If-None-Match" requests.log &&
 	$GS series --db et.db >et.1 &&
 	expect_code 0 $GS ingest --db et.db --feeds feeds.json $WINDOW &&
 	echo "et: not modified" >expect &&
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	test_cmp /dev/null err &&
 	test $(requests /etag/ciso.csv) -eq 2 &&
 	test_grep "^  If-None-Match: \"fnv-[0-9a-f]{16}\"$" requests.log &&
@@ -104,8 +104,8 @@ test_expect_success 'the first conditional fetch stores; the second is 304, not 
 test_expect_success '--refetch fetches the whole body again' '
 	grep -c "If-None-Match" requests.log >before &&
 	expect_code 0 $GS ingest --db et.db --feeds feeds.json $WINDOW --refetch &&
-	echo "et: 1512 points, 0 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "et: 1512 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test $(requests /etag/ciso.csv) -eq 3 &&
 	grep -c "If-None-Match" requests.log >after &&
 	test_cmp before after
@@ -117,25 +117,25 @@ test_expect_success 'a changed body is fetched again' '
 	cp www/ciso.csv ciso.orig &&
 	cp www/ciso2.csv www/ciso.csv &&
 	expect_code 0 $GS ingest --db et.db --feeds feeds.json $WINDOW &&
-	test_grep "^et: 1512 points, [1-9][0-9]* new or changed$" out &&
+	test_grep "^et: 1512 points: 0 new, [1-9][0-9]* updated, 0 rejected$" feeds &&
 	cp ciso.orig www/ciso.csv
 '
 
 test_expect_success 'another window is another cache entry' '
 	expect_code 0 $GS ingest --db et.db --feeds feeds.json \
 		--from 2021-06-02T00:00:00Z --to 2021-06-08T00:00:00Z &&
-	test_grep "^et: [0-9]+ points" out
+	test_grep "^et: [0-9]+ points" feeds
 '
 
 test_expect_success 'cron runs with the default window: a url without {from} is 304' '
 	feed dw "$URL/etag/ciso.csv" &&
 	expect_code 0 $GS ingest --db dw.db --feeds feeds.json &&
-	echo "dw: 1512 points, 1512 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "dw: 1512 points: 1512 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	sleep 1 &&
 	expect_code 0 $GS ingest --db dw.db --feeds feeds.json &&
 	echo "dw: not modified" >expect &&
-	test_cmp expect out
+	test_cmp expect feeds
 '
 
 test_expect_success 'a url with {from} is keyed by its window too' '
@@ -143,15 +143,15 @@ test_expect_success 'a url with {from} is keyed by its window too' '
 	expect_code 0 $GS ingest --db dwf.db --feeds feeds.json &&
 	sleep 1 &&
 	expect_code 0 $GS ingest --db dwf.db --feeds feeds.json &&
-	test_grep "^dwf: 1512 points, 0 new or changed$" out &&
+	test_grep "^dwf: 1512 points: 0 new, 0 updated, 0 rejected$" feeds &&
 	test "$(sqlite3 dwf.db "SELECT count(*) FROM http_cache")" = 2
 '
 
 test_expect_success 'invalid content is not cached: the next run parses it again' '
 	feed eb "$URL/etag/bad.csv" &&
-	expect_code 2 $GS ingest --db eb.db --feeds feeds.json $WINDOW &&
+	expect_code 1 $GS ingest --db eb.db --feeds feeds.json $WINDOW &&
 	test_grep "bad.csv:2:22: column" err &&
-	expect_code 2 $GS ingest --db eb.db --feeds feeds.json $WINDOW &&
+	expect_code 1 $GS ingest --db eb.db --feeds feeds.json $WINDOW &&
 	test_grep "bad.csv:2:22: column" err &&
 	test $(requests /etag/bad.csv) -eq 2 &&
 	test "$(sqlite3 eb.db "SELECT count(*) FROM http_cache")" = 0

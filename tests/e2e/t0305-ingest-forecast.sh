@@ -33,7 +33,7 @@ JSON
 
 test_expect_success 'new live data refreshes the forecast of its zone' '
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	test_grep "^live: 168 points, 168 new or changed$" out &&
+	test_grep "^live: 168 points: 168 new, 0 updated, 0 rejected$" feeds &&
 	grep "^forecast" out >actual &&
 	issued=$(sed -n "s/^forecast LIVE carbon_intensity: 48 points from //p" actual) &&
 	test $(wc -l <actual) -eq 1 &&

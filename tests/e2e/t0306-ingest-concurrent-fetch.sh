@@ -44,10 +44,10 @@ EOF2
 test_expect_success 'four slow feeds: results in FEEDS.json order' '
 	expect_code 1 $GS ingest --no-forecast --feeds feeds.json &&
 	cat >expect <<-\EOF2 &&
-	f1: 1512 points, 1512 new or changed
-	f4: 1512 points, 0 new or changed
+	f1: 1512 points: 1512 new, 0 updated, 0 rejected
+	f4: 1512 points: 0 new, 0 updated, 0 rejected
 	EOF2
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	sed -n 1p err >err1 && sed -n 2p err >err2 &&
 	test_grep "^greenslot: http://127.0.0.1:[0-9]+/slow/bad.csv:2:22: " \
 		err1 &&
@@ -75,7 +75,7 @@ test_expect_success 'the stored feeds are complete; a re-run changes nothing' '
 	$GS series --zone CISO >before &&
 	test $(wc -l <before) -gt 1 &&
 	expect_code 1 $GS ingest --no-forecast --feeds feeds.json &&
-	test_grep "^f1: 1512 points, 0 new or changed$" out &&
+	test_grep "^f1: 1512 points: 0 new, 0 updated, 0 rejected$" feeds &&
 	$GS series --zone CISO >after &&
 	test_cmp before after
 '

@@ -46,8 +46,8 @@ test_expect_success 'the national response lands: 48 actual, 48 forecast' '
 	gb GB /intensity/{to:%Y-%m-%dT%H:%MZ}/pt24h
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json $WINDOW &&
-	echo "gb: 96 points, 96 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "gb: 96 points: 96 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test_cmp /dev/null err &&
 	test_grep "^GET /intensity/2023-03-16T12:01Z/pt24h HTTP/1.1$" requests.log
 '
@@ -96,16 +96,30 @@ test_expect_success 'forecast values are a provider forecast issued at the reque
 	$GS series --forecasts --zone GB >forecasts.1
 '
 
-test_expect_success 'a second run changes no recorded value' '
+test_expect_success 'a second run changes nothing: the same forecast is no new vintage' '
 	sleep 1 &&
 	expect_code 0 $GS ingest --feeds feeds.json $WINDOW &&
+	echo "gb: 96 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --zone GB >series.2 &&
 	test_cmp series.1 series.2 &&
+	$GS series --forecasts --zone GB >forecasts.2 &&
+	test_cmp forecasts.1 forecasts.2
+'
+
+test_expect_success 'one changed forecast value: the new vintage is stored whole' '
+	sleep 1 &&
+	f=www/intensity/2023-03-16T12:01Z/pt24h &&
+	sed "0,/\"forecast\": 217/s//\"forecast\": 216/" $f >changed &&
+	! cmp -s $f changed &&
+	cp $f saved && cp changed $f &&
+	expect_code 0 $GS ingest --feeds feeds.json $WINDOW &&
+	cp saved $f &&
+	echo "gb: 96 points: 48 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	expect_code 0 $GS series --forecasts --zone GB &&
-	test $(grep -c ",,gb\$" out) -eq 48 &&
 	test $(grep -c ",gb\$" out) -eq 144 &&
-	mask_issued out | sort | uniq -c | awk "\$1 != 2 && !/,,gb\$/" >twice &&
-	test $(wc -l <twice) -eq 1
+	test $(grep -v ",,gb\$" out | sed 1d | cut -d, -f5 | sort -u | wc -l) -eq 2
 '
 
 test_expect_success 'regional forecasts go to GB-<regionid>' '
@@ -113,8 +127,8 @@ test_expect_success 'regional forecasts go to GB-<regionid>' '
 	regions GB /regional/all
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	echo "regions: 36 points, 36 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "regions: 36 points: 36 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	expect_code 0 $GS series --forecasts --zone GB-13 --zone GB-1 \
 		--zone GB-18 &&
 	mask_issued out >actual &&
@@ -141,21 +155,21 @@ test_expect_success 'a feed of zone GB-13 keeps region 13 only' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	london: 2 points, 2 new or changed
-	london-fw: 3 points, 3 new or changed
+	london: 2 points: 2 new, 0 updated, 0 rejected
+	london-fw: 3 points: 3 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	expect_code 0 $GS series --forecasts --zone GB-13 &&
 	grep -c ",london-fw\$" out >n &&
 	echo 3 >expect && test_cmp expect n &&
 	test_grep "^2023-03-16T13:00:00Z,GB-13,carbon_intensity,175,[^,]+,london-fw\$" out
 '
 
-test_expect_success 'the API error body is an error naming its message (exit 2)' '
+test_expect_success 'the API error body is an error naming its message (exit 1)' '
 	feeds <<-\EOF &&
 	bad GB /error
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "greenslot: $URL/error:2:12: the carbon intensity API answered '\''400 Bad Request'\'': Please enter a valid ISO 8601 date, e.g. 2017-08-25T12:35Z" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out
@@ -169,11 +183,11 @@ test_expect_success 'an HTTP 400 is a fetch failure (exit 1)' '
 	test_grep "^greenslot: feed .bad.: cannot fetch .*: HTTP status 400$" err
 '
 
-test_expect_success 'truncated JSON stores nothing (exit 2; cut off in transfer: 1)' '
+test_expect_success 'truncated JSON stores nothing (exit 1, also when cut off in transfer)' '
 	feeds <<-\EOF &&
 	cut CUT /cut.json
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	test_grep "^greenslot: $URL/cut.json:[0-9]+:[0-9]+: invalid JSON: " err &&
 	feeds <<-\EOF &&
 	cut CUT /truncate/regional/all

@@ -59,13 +59,13 @@ test_expect_success 'A75, A44, A65 and an acknowledgement land' '
 	all_feeds &&
 	ingest 0 &&
 	cat >expect <<-\EOF &&
-	gen: 25 points, 25 new or changed
-	price: 4 points, 4 new or changed
-	load: 4 points, 4 new or changed
-	load-da: 3 points, 3 new or changed
-	none: 0 points, 0 new or changed
+	gen: 25 points: 25 new, 0 updated, 0 rejected
+	price: 4 points: 4 new, 0 updated, 0 rejected
+	load: 4 points: 4 new, 0 updated, 0 rejected
+	load-da: 3 points: 3 new, 0 updated, 0 rejected
+	none: 0 points: 0 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	test_grep "^GET /A75-DE.xml\?securityToken=$ENTSOE_TOKEN&periodStart=202306010000&periodEnd=202306020000 " requests.log &&
 	! grep -q "$ENTSOE_TOKEN" out err
 '
@@ -136,23 +136,23 @@ test_expect_success 'a second run changes nothing' '
 	all_feeds &&
 	ingest 0 &&
 	cat >expect <<-\EOF &&
-	gen: 25 points, 0 new or changed
-	price: 4 points, 0 new or changed
-	load: 4 points, 0 new or changed
-	load-da: 3 points, 0 new or changed
-	none: 0 points, 0 new or changed
+	gen: 25 points: 0 new, 0 updated, 0 rejected
+	price: 4 points: 0 new, 0 updated, 0 rejected
+	load: 4 points: 0 new, 0 updated, 0 rejected
+	load-da: 3 points: 0 new, 0 updated, 0 rejected
+	none: 0 points: 0 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	$GS series --forecasts >after &&
 	test_cmp before after
 '
 
-test_expect_success 'malformed XML: exit 2, the position, nothing stored' '
+test_expect_success 'malformed XML: exit 1, the position, nothing stored' '
 	$GS series --forecasts >before &&
 	feeds <<-EOF &&
 	bad bad.xml
 	EOF
-	ingest 2 &&
+	ingest 1 &&
 	echo "greenslot: $URL/bad.xml?$Q:46:29: invalid XML: Opening and ending tag mismatch: quantity line 46 and quantty" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out &&
@@ -183,10 +183,48 @@ test_expect_success 'a refused query is an error with the reason' '
 	feeds <<-EOF &&
 	refused refused.xml
 	EOF
-	ingest 2 &&
+	ingest 1 &&
 	echo "greenslot: $URL/refused.xml?$Q:5: request refused: Invalid query attributes or parameters. (reason code '\''999'\'')" >expect &&
 	test_cmp expect err &&
 	! grep -q "$ENTSOE_TOKEN" err
+'
+
+test_expect_success '"factors": "direct" counts combustion only' '
+	cat >feeds.json <<-EOF &&
+	{"feeds": [{"name": "gen", "kind": "entsoe", "zone": "DE",
+	  "factors": "direct", "url": "$URL/A75-DE.xml?$Q"}]}
+	EOF
+	expect_code 0 $GS ingest --db direct.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	expect_code 0 $GS series --db direct.db --signal carbon_intensity \
+		--to 2023-06-01T00:15:00Z &&
+	direct=$(sed -n "2s/.*,//p" out) &&
+	echo "direct $direct" &&
+	awk -v d="$direct" "BEGIN { exit !(d > 0 && d < 90.0655) }"
+'
+
+test_expect_success '"factors" on a feed whose mix greenslot does not compute is refused' '
+	cat >feeds.json <<-\EOF &&
+	{"feeds": [{"name": "c", "kind": "csv", "url": "x.csv",
+	  "factors": "direct"}]}
+	EOF
+	expect_code 2 $GS ingest --feeds feeds.json &&
+	test_grep "^greenslot: feeds.json:2:[0-9]+: .factors. applies to entsoe feeds only .* in feed .c.$" err
+'
+
+test_expect_success 'a price below the SDAC floor (-500 EUR/MWh) is rejected and counted' '
+	sed "s|<price.amount>-5.32</price.amount>|<price.amount>-600.5</price.amount>|" \
+		www/A44-DE_LU.xml >www/floor.xml &&
+	feeds <<-EOF &&
+	price floor.xml
+	EOF
+	expect_code 0 $GS ingest --db floor.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	test_grep "^price: [0-9]+ points: [0-9]+ new, 0 updated, 2 rejected$" feeds &&
+	test_grep "2 impossible values rejected" err &&
+	expect_code 0 $GS series --db floor.db --signal price &&
+	! grep -e "-600.5" out &&
+	test_grep "^2023-06-01T00:00:00Z,DE_LU|DE,price," out
 '
 
 test_done

@@ -58,11 +58,11 @@ test_expect_success 'open-meteo: forecast, archive and unixtime responses' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	berlin: 18 points, 18 new or changed
-	sf: 13 points, 13 new or changed
-	london: 4 points, 4 new or changed
+	berlin: 18 points: 18 new, 0 updated, 0 rejected
+	sf: 13 points: 13 new, 0 updated, 1 rejected
+	london: 4 points: 4 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	echo "greenslot: warning: feed '\''sf'\'': 1 impossible values rejected (not stored)" >expect &&
 	test_cmp expect err
 '
@@ -135,17 +135,17 @@ test_expect_success 'open-meteo: ingesting the archive again changes nothing' '
 	sf open-meteo sf /v1/archive?latitude=37.76
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
-	echo "sf: 13 points, 0 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "sf: 13 points: 0 new, 0 updated, 1 rejected" >expect &&
+	test_cmp expect feeds &&
 	$GS series --forecasts >after &&
 	test_cmp before after
 '
 
-test_expect_success 'open-meteo: malformed JSON is exit 2 and stores nothing' '
+test_expect_success 'open-meteo: malformed JSON is exit 1 and stores nothing' '
 	feeds <<-EOF &&
 	cut open-meteo cut /v1/cut
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "greenslot: $URL/v1/cut:3:1: invalid JSON: '\'']'\'' expected near end of file" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone cut >actual &&
@@ -172,11 +172,11 @@ test_expect_success 'electricitymaps: history, latest and forecast' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	de-hist: 3 points, 3 new or changed
-	de-latest: 1 points, 1 new or changed
-	de-fc: 3 points, 3 new or changed
+	de-hist: 3 points: 3 new, 0 updated, 0 rejected
+	de-latest: 1 points: 1 new, 0 updated, 0 rejected
+	de-fc: 3 points: 3 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	$GS series --forecasts --zone DE >actual &&
 	cat >expect <<-\EOF &&
 	time,zone,signal,value,issued,source
@@ -195,11 +195,11 @@ test_expect_success 'electricitymaps: a second run changes nothing' '
 	$GS series --forecasts >before &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	de-hist: 3 points, 0 new or changed
-	de-latest: 1 points, 0 new or changed
-	de-fc: 3 points, 0 new or changed
+	de-hist: 3 points: 0 new, 0 updated, 0 rejected
+	de-latest: 1 points: 0 new, 0 updated, 0 rejected
+	de-fc: 3 points: 0 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	$GS series --forecasts >after &&
 	test_cmp before after
 '
@@ -210,8 +210,8 @@ test_expect_success 'electricitymaps: a backfill asks for 10 days at a time' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json \
 		--from 2019-05-01T00:00:00Z --to 2019-05-25T00:00:00Z &&
-	echo "de-hist: 3 points, 0 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "de-hist: 3 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	grep "start=2019" requests.log >actual &&
 	cat >expect <<-\EOF &&
 	GET /v3/carbon-intensity/history?zone=DE&start=2019-05-01T00:00:00Z&end=2019-05-11T00:00:00Z HTTP/1.1
@@ -221,11 +221,11 @@ test_expect_success 'electricitymaps: a backfill asks for 10 days at a time' '
 	test_cmp expect actual
 '
 
-test_expect_success 'electricitymaps: a wrong type is exit 2 and stores nothing' '
+test_expect_success 'electricitymaps: a wrong type is exit 1 and stores nothing' '
 	feeds <<-EOF &&
 	de-bad electricitymaps DE-BAD /v3/carbon-intensity/bad
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "greenslot: $URL/v3/carbon-intensity/bad:5:22: '\''history[1].carbonIntensity'\'' must be a number" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone DE-BAD >actual &&
@@ -233,44 +233,44 @@ test_expect_success 'electricitymaps: a wrong type is exit 2 and stores nothing'
 	test_cmp expect actual
 '
 
-test_expect_success 'watttime: historical and forecast MOER, lbs/MWh to g/kWh' '
+test_expect_success 'watttime: historical and forecast MOER, lbs/MWh to g/kWh; region CAISO_NORTH is zone CISO' '
 	feeds <<-EOF &&
 	wt watttime - /v3/historical?region=CAISO_NORTH&signal_type=co2_moer&start={from}&end={to}
-	wt-fc watttime CAISO_NORTH /v3/forecast?region=CAISO_NORTH&signal_type=co2_moer
+	wt-fc watttime CISO /v3/forecast?region=CAISO_NORTH&signal_type=co2_moer
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	wt: 12 points, 12 new or changed
-	wt-fc: 12 points, 12 new or changed
+	wt: 12 points: 12 new, 0 updated, 0 rejected
+	wt-fc: 12 points: 12 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
-	$GS series --forecasts --zone CAISO_NORTH >actual &&
+	test_cmp expect feeds &&
+	$GS series --forecasts --zone CISO >actual &&
 	cat >expect <<-\EOF &&
 	time,zone,signal,value,issued,source
-	2023-06-08T00:00:00Z,CAISO_NORTH,carbon_intensity,425.01605069000004,,wt
-	2023-06-08T00:05:00Z,CAISO_NORTH,carbon_intensity,432.27352861,,wt
-	2023-06-08T00:10:00Z,CAISO_NORTH,carbon_intensity,433.18071335,,wt
-	2023-06-08T00:15:00Z,CAISO_NORTH,carbon_intensity,436.35585994,,wt
-	2023-06-08T00:20:00Z,CAISO_NORTH,carbon_intensity,436.80945231000004,,wt
-	2023-06-08T00:25:00Z,CAISO_NORTH,carbon_intensity,436.80945231000004,,wt
-	2023-06-08T00:30:00Z,CAISO_NORTH,carbon_intensity,434.99508283,,wt
-	2023-06-08T00:35:00Z,CAISO_NORTH,carbon_intensity,434.08789809,,wt
-	2023-06-08T00:40:00Z,CAISO_NORTH,carbon_intensity,432.27352861,,wt
-	2023-06-08T00:45:00Z,CAISO_NORTH,carbon_intensity,434.54149046000003,,wt
-	2023-06-08T00:50:00Z,CAISO_NORTH,carbon_intensity,433.63430572000004,,wt
-	2023-06-08T00:55:00Z,CAISO_NORTH,carbon_intensity,432.72712098,,wt
-	2023-06-08T00:05:00Z,CAISO_NORTH,carbon_intensity,412.406182804,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:10:00Z,CAISO_NORTH,carbon_intensity,413.812319151,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:15:00Z,CAISO_NORTH,carbon_intensity,410.727891035,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:20:00Z,CAISO_NORTH,carbon_intensity,409.276395451,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:25:00Z,CAISO_NORTH,carbon_intensity,408.55064765900005,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:30:00Z,CAISO_NORTH,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:35:00Z,CAISO_NORTH,carbon_intensity,407.32594826,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:40:00Z,CAISO_NORTH,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:45:00Z,CAISO_NORTH,carbon_intensity,413.313367544,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:50:00Z,CAISO_NORTH,carbon_intensity,416.806028793,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T00:55:00Z,CAISO_NORTH,carbon_intensity,416.896747267,2023-06-08T00:00:00Z,wt-fc
-	2023-06-08T01:00:00Z,CAISO_NORTH,carbon_intensity,417.53177658500005,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:00:00Z,CISO,carbon_intensity,425.01605069000004,,wt
+	2023-06-08T00:05:00Z,CISO,carbon_intensity,432.27352861,,wt
+	2023-06-08T00:10:00Z,CISO,carbon_intensity,433.18071335,,wt
+	2023-06-08T00:15:00Z,CISO,carbon_intensity,436.35585994,,wt
+	2023-06-08T00:20:00Z,CISO,carbon_intensity,436.80945231000004,,wt
+	2023-06-08T00:25:00Z,CISO,carbon_intensity,436.80945231000004,,wt
+	2023-06-08T00:30:00Z,CISO,carbon_intensity,434.99508283,,wt
+	2023-06-08T00:35:00Z,CISO,carbon_intensity,434.08789809,,wt
+	2023-06-08T00:40:00Z,CISO,carbon_intensity,432.27352861,,wt
+	2023-06-08T00:45:00Z,CISO,carbon_intensity,434.54149046000003,,wt
+	2023-06-08T00:50:00Z,CISO,carbon_intensity,433.63430572000004,,wt
+	2023-06-08T00:55:00Z,CISO,carbon_intensity,432.72712098,,wt
+	2023-06-08T00:05:00Z,CISO,carbon_intensity,412.406182804,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:10:00Z,CISO,carbon_intensity,413.812319151,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:15:00Z,CISO,carbon_intensity,410.727891035,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:20:00Z,CISO,carbon_intensity,409.276395451,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:25:00Z,CISO,carbon_intensity,408.55064765900005,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:30:00Z,CISO,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:35:00Z,CISO,carbon_intensity,407.32594826,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:40:00Z,CISO,carbon_intensity,406.146608098,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:45:00Z,CISO,carbon_intensity,413.313367544,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:50:00Z,CISO,carbon_intensity,416.806028793,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T00:55:00Z,CISO,carbon_intensity,416.896747267,2023-06-08T00:00:00Z,wt-fc
+	2023-06-08T01:00:00Z,CISO,carbon_intensity,417.53177658500005,2023-06-08T00:00:00Z,wt-fc
 	EOF
 	test_cmp expect actual
 '
@@ -279,10 +279,10 @@ test_expect_success 'watttime: a second run changes nothing' '
 	$GS series --forecasts >before &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	wt: 12 points, 0 new or changed
-	wt-fc: 12 points, 0 new or changed
+	wt: 12 points: 0 new, 0 updated, 0 rejected
+	wt-fc: 12 points: 0 new, 0 updated, 0 rejected
 	EOF
-	test_cmp expect out &&
+	test_cmp expect feeds &&
 	$GS series --forecasts >after &&
 	test_cmp before after
 '
@@ -291,13 +291,57 @@ test_expect_success 'watttime: the percent index is refused, nothing stored' '
 	feeds <<-EOF &&
 	wt-index watttime WT-INDEX /v3/signal-index
 	EOF
-	expect_code 2 $GS ingest --feeds feeds.json &&
+	expect_code 1 $GS ingest --feeds feeds.json &&
 	line=$(grep -n "\"units\"" www/v3/signal-index | cut -d: -f1) &&
 	echo "greenslot: $URL/v3/signal-index:$line:14: '\''meta.units'\'' is '\''percent'\'': a relative index, not a carbon intensity (ask for signal_type=co2_moer)" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone WT-INDEX >actual &&
 	echo time,zone,signal,value,issued,source >expect &&
 	test_cmp expect actual
+'
+
+# WattTime v3: GET /login with HTTP Basic credentials gives a token that
+# every data request then carries as "Authorization: Bearer TOKEN".
+WT_USER=grid-ops WT_PASSWORD='s3cr:et pw'
+export WT_USER WT_PASSWORD
+WT_BASIC=$(printf '%s:%s' "$WT_USER" "$WT_PASSWORD" | base64)
+
+login_feeds() { # login path
+	cat >feeds.json <<-EOF
+	{"feeds": [{"name": "wt-login", "kind": "watttime",
+	  "url": "$URL/bearer/tok-77a1/v3/historical?region=CAISO_NORTH&start={from}&end={to}",
+	  "login": {"url": "$URL$1", "username": "{env:WT_USER}",
+	            "password": "{env:WT_PASSWORD}"}}]}
+	EOF
+}
+
+test_expect_success 'watttime: the login token flow (Basic, then Bearer)' '
+	login_feeds /login/$WT_BASIC/tok-77a1 &&
+	expect_code 0 $GS ingest --db login.db --feeds feeds.json \
+		--from 2023-06-08T00:00:00Z --to 2023-06-08T01:00:00Z &&
+	test_grep "^wt-login: [1-9][0-9]* points: [1-9][0-9]* new" feeds &&
+	test_grep "GET /login/" requests.log &&
+	test_grep "GET /bearer/tok-77a1/v3/historical" requests.log
+'
+
+test_expect_success 'watttime: a refused login is exit 1, secrets never shown' '
+	login_feeds /login/d3Jvbmc6d3Jvbmc=/tok-77a1 &&
+	expect_code 1 $GS ingest --db login.db --feeds feeds.json &&
+	test_grep "^greenslot: feed .wt-login.: cannot log in at .*/login/d3Jvbmc6d3Jvbmc=/tok-77a1.: .*401" err &&
+	! grep -e "$WT_PASSWORD" -e "$WT_BASIC" err out &&
+	login_feeds /login/$WT_BASIC/tok-wrong &&
+	expect_code 1 $GS ingest --db login.db --feeds feeds.json &&
+	test_grep "401" err &&
+	! grep -e tok-wrong -e "$WT_PASSWORD" err out
+'
+
+test_expect_success 'FEEDS.json: a login without a password is refused' '
+	cat >feeds.json <<-\EOF &&
+	{"feeds": [{"name": "w", "kind": "watttime", "url": "x",
+	  "login": {"url": "http://127.0.0.1:1/login", "username": "u"}}]}
+	EOF
+	expect_code 2 $GS ingest --feeds feeds.json &&
+	test_grep "^greenslot: feeds.json:2:[0-9]+: missing .(login.)?password." err
 '
 
 test_done

@@ -36,8 +36,8 @@ test_expect_success 'the fake server is up' '
 test_expect_success 'zone DE: {eic} expands to the DE-LU bidding zone' '
 	feeds DE &&
 	ingest 0 &&
-	echo "gen-DE: 25 points, 25 new or changed" >expect &&
-	test_cmp expect out &&
+	echo "gen-DE: 25 points: 25 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds &&
 	test_grep "^GET /api\?documentType=A75&processType=A16&in_Domain=10Y1001A1001A82H&securityToken=$ENTSOE_TOKEN&periodStart=202306010000&periodEnd=202306020000 HTTP/1.1$" requests.log &&
 	test $(grep -c "^GET " requests.log) -eq 1 &&
 	! grep -q "$ENTSOE_TOKEN" out err
@@ -56,8 +56,8 @@ test_expect_success 'the points went to zone DE' '
 
 test_expect_success 'ingesting again changes nothing' '
 	ingest 0 &&
-	echo "gen-DE: 25 points, 0 new or changed" >expect &&
-	test_cmp expect out
+	echo "gen-DE: 25 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds
 '
 
 test_expect_success 'a zone without an EIC: exit 2 naming feed, placeholder and zone' '

@@ -41,7 +41,7 @@ test_expect_success 'failing feeds: the secret is in no message and not in the s
 	done &&
 	test_grep "^greenslot: $URL/ciso.csv\?k=\{env:GS_TEST_SECRET\}:1:1: invalid JSON" err &&
 	test $(wc -l <err) -eq 6 &&
-	test_grep "^ok: 1512 points" out &&
+	test_grep "^ok: 1512 points: 1512 new" feeds &&
 	! grep -F "$SECRET" out err &&
 	sql greenslot.db .dump >dump &&
 	test_grep "INSERT INTO ingest_run" dump &&

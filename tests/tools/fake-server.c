@@ -26,6 +26,10 @@
  *                      Last-Modified; 304 to a matching If-None-Match (or
  *                      If-Modified-Since when there is none); logs both
  *   /hang              never replies (waits for the client to give up)
+ *   /login/B64/TOKEN   {"token": "TOKEN"} when the request carries
+ *                      "Authorization: Basic B64", else 401
+ *   /bearer/TOKEN/PATH PATH when the request carries "Authorization:
+ *                      Bearer TOKEN", else 401
  *
  * TIMELOG gets "MS request PATH" when a request has been read and "MS
  * reply PATH" when its reply has been sent, MS from CLOCK_MONOTONIC (one
@@ -290,6 +294,45 @@ static bool is(const char *path, const char *name)
 	return !strncmp(path, name, n) && (!path[n] || path[n] == '?');
 }
 
+/* The first path segment of p (up to '/') equals the header's value. */
+static bool auth_matches(const char *head, const char *scheme,
+			 const char *p, size_t len)
+{
+	struct strbuf h, want;
+	bool ok;
+
+	strbuf_init(&h);
+	strbuf_init(&want);
+	strbuf_addf(&want, "%s %.*s", scheme, (int)len, p);
+	ok = header_value(head, "Authorization", &h) && !strcmp(h.buf, want.buf);
+	strbuf_release(&want);
+	strbuf_release(&h);
+	return ok;
+}
+
+/* /login/B64/TOKEN and /bearer/TOKEN/PATH (path past the prefix). */
+static void serve_auth(struct server *s, int fd, const char *p,
+		       const char *head, bool login)
+{
+	const char *slash = strchr(p, '/');
+	struct strbuf body;
+
+	if (!slash || !auth_matches(head, login ? "Basic" : "Bearer", p,
+				    (size_t)(slash - p))) {
+		reply_text(fd, 401, "Unauthorized", NULL);
+		return;
+	}
+	if (!login) {
+		serve_file(s, fd, slash, false);
+		return;
+	}
+	strbuf_init(&body);
+	strbuf_addf(&body, "{\"token\": \"%s\"}", slash + 1);
+	reply_head(fd, 200, "OK", body.len, NULL);
+	write_all(fd, body.buf, body.len);
+	strbuf_release(&body);
+}
+
 static void route(struct server *s, int fd, const char *path,
 		  const char *head)
 {
@@ -313,6 +356,10 @@ static void route(struct server *s, int fd, const char *path,
 			serve_file(s, fd, path + 7, false);
 	} else if (!strncmp(path, "/gzip/", 6)) {
 		serve_gzip(s, fd, path + 6);
+	} else if (!strncmp(path, "/login/", 7)) {
+		serve_auth(s, fd, path + 7, head, true);
+	} else if (!strncmp(path, "/bearer/", 8)) {
+		serve_auth(s, fd, path + 8, head, false);
 	} else if (!strncmp(path, "/etag/", 6)) {
 		serve_etag(s, fd, path + 6, head);
 	} else if (!strncmp(path, "/retry-after/", 13) &&

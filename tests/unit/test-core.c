@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -180,6 +182,41 @@ static void test_file_write_atomic(void **state)
 	strbuf_release(&got);
 }
 
+/*
+ * A path that is not a regular file is written in place, never renamed
+ * over: `-o /dev/null` run as root once replaced /dev/null with a file.
+ * A FIFO held open for reading stands in for the device.
+ */
+static void test_file_write_atomic_fifo(void **state)
+{
+	char dir[] = "/tmp/gs-core-XXXXXX";
+	struct strbuf path;
+	struct errmsg err;
+	struct stat st;
+	char buf[16] = {0};
+	int fd;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path.buf, 0600), 0);
+	fd = open(path.buf, O_RDWR | O_NONBLOCK);
+	assert_true(fd >= 0);
+	assert_int_equal(file_write_atomic(path.buf, "plan", 4, &err), 0);
+	assert_int_equal(read(fd, buf, sizeof(buf) - 1), 4);
+	assert_string_equal(buf, "plan");
+	assert_int_equal(stat(path.buf, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	close(fd);
+	/* a directory is refused, not replaced */
+	assert_int_equal(file_write_atomic(dir, "x", 1, &err), -1);
+	assert_non_null(strstr(err.msg, "is a directory"));
+	unlink(path.buf);
+	rmdir(dir);
+	strbuf_release(&path);
+}
+
 /* ---- store ---- */
 
 struct collected {
@@ -204,7 +241,7 @@ static void test_store_roundtrip(void **state)
 	struct store *st;
 	struct errmsg err;
 	struct series s;
-	size_t changed;
+	struct store_put_stats changed;
 	gs_time issued;
 	struct store_point pts[4] = {
 		{"CISO", "carbon_intensity", NULL, 0, 100, GS_TIME_NONE,
@@ -230,15 +267,19 @@ static void test_store_roundtrip(void **state)
 	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
 	assert_int_equal(store_put_points(st, "feed-a", pts, 4, 42, &changed,
 					  &err), 0);
-	assert_int_equal(changed, 4);
+	assert_int_equal(changed.added, 4);
+	assert_int_equal(changed.updated, 0);
 	/* the same again changes nothing */
 	assert_int_equal(store_put_points(st, "feed-a", pts, 4, 43, &changed,
 					  &err), 0);
-	assert_int_equal(changed, 0);
+	assert_int_equal(changed.added + changed.updated, 0);
+	/* a new value for a stored time is an update, a forecast too */
 	pts[1].value = 250;
-	assert_int_equal(store_put_points(st, "feed-a", pts, 2, 44, &changed,
+	pts[2].value += 1;
+	assert_int_equal(store_put_points(st, "feed-a", pts, 3, 44, &changed,
 					  &err), 0);
-	assert_int_equal(changed, 1);
+	assert_int_equal(changed.added, 0);
+	assert_int_equal(changed.updated, 2);
 
 	series_init(&s);
 	assert_int_equal(store_get_series(st, "CISO", "carbon_intensity",
@@ -324,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_series_mean),
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_file_write_atomic),
+		cmocka_unit_test(test_file_write_atomic_fifo),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_refuses_newer_schema),
 	};

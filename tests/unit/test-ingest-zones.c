@@ -169,6 +169,13 @@ static void test_lookups(void **state)
 	assert_string_equal(z->name, "London");
 	assert_true(z->lat == 51.51 && z->lon == -0.13);
 	assert_string_equal(zone_find_by(ZONE_ID_WATTTIME, "UK")->zone, "GB");
+	/* a provider's name for a zone lands under greenslot's, else as is */
+	assert_string_equal(zone_from_provider(ZONE_ID_WATTTIME, "CAISO_NORTH"),
+			    "CISO");
+	assert_string_equal(zone_from_provider(ZONE_ID_EMAPS, "US-CAL-CISO"),
+			    "CISO");
+	assert_string_equal(zone_from_provider(ZONE_ID_EMAPS, "XX-NEW"),
+			    "XX-NEW");
 
 	assert_null(zone_find("XX"));
 	assert_null(zone_find("de"));

@@ -115,8 +115,8 @@ $(OUT)/tests/%: tests/tools/%.c $(LIB_OBJ)
 $(OUT)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_MAIN) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(FUZZ_MAIN) $(LIB_OBJ) $(ALL_LDFLAGS) \
-		$(FUZZ_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -DGS_REPO_ROOT='"$(CURDIR)"' -o $@ $< \
+		$(FUZZ_MAIN) $(LIB_OBJ) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) $(LIBS)
 
 # The man page is generated from the same table as --help.
 $(OUT)/greenslot.1: $(BIN)

@@ -20,6 +20,8 @@
 #                              and URL; the server stops when the script ends
 #   sql DB QUERY               sqlite3 that waits for locks (10 s) instead of
 #                              failing "database is locked" next to a writer
+#   store_points DB            every recorded point of a store, one line
+#                              each (zone|signal|time|value), sorted
 #   test_done                  last line of every script
 # Output is TAP: "ok N - what" / "not ok N - what".
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,6 +99,11 @@ start_fake_server() {
 
 sql() {
 	sqlite3 -cmd ".timeout 10000" "$@"
+}
+
+store_points() {
+	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
+		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
 }
 
 test_done() {

@@ -13,7 +13,8 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPT
 # greenslot under it
 VG=
 [ "${VALGRIND:-0}" = 1 ] && VG="valgrind -q --error-exitcode=99 \
---leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+--suppressions=$top/tests/valgrind.supp"
 export VG
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -4,6 +4,7 @@
 # point of a fast solve leaves either the old plan or the whole new one
 # (plan_write: a temp file beside it, fsync, rename), never a torn file.
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/kill.sh"
 
 S=$FIX/solver
 SOLVE="$GS solve --sites $S/sites.json --oracle"
@@ -40,18 +41,6 @@ sys.exit(0 if p["plan"]["policy"] == sys.argv[2] and len(p["jobs"]) == 120 else 
 ' "$1" "$2"
 }
 
-# kill_solve DELAY ARGS...: solve -o plan.json, SIGKILL after DELAY s;
-# the exit status goes to ./rc
-kill_solve() {
-	d=$1; shift
-	$SOLVE "$@" -o plan.json jobs.json 2>solve.err &
-	pid=$!
-	sleep "$d"
-	kill -KILL $pid 2>/dev/null
-	wait $pid
-	echo $? >rc
-}
-
 test_expect_success 'set up the store and an old plan (fifo)' '
 	expect_code 0 $GS ingest --feeds $S/feeds.json &&
 	expect_code 0 $SOLVE --policy fifo -o plan.json jobs.json &&
@@ -59,12 +48,13 @@ test_expect_success 'set up the store and an old plan (fifo)' '
 	cp plan.json old.json
 '
 
-awk -v seed=$SEED 'BEGIN { srand(seed); for (i = 0; i < 6; i++) printf "%.3f\n", 0.05 + rand() * 1.2 }' >milp-delays
-awk -v seed=$SEED 'BEGIN { srand(seed + 1); for (i = 0; i < 20; i++) printf "%.3f\n", rand() * 0.04 }' >fast-delays
+# up to 1.2 s into a search of minutes; up to 40 ms into a greedy solve
+make_delays $SEED 6 1000 && mv delays milp-delays
+make_delays $((SEED + 1)) 20 33 && mv delays fast-delays
 
 test_expect_success 'SIGKILL during the MILP search leaves the old plan byte-identical' '
 	for d in $(cat milp-delays); do
-		kill_solve $d --time-limit 120 &&
+		kill_after $d $SOLVE --time-limit 120 -o plan.json jobs.json &&
 		test "$(cat rc)" -eq 137 &&
 		cmp old.json plan.json || return 1
 	done
@@ -73,7 +63,7 @@ test_expect_success 'SIGKILL during the MILP search leaves the old plan byte-ide
 test_expect_success 'SIGKILL at any point of a fast solve: the old plan or the whole new one' '
 	: >outcomes &&
 	for d in $(cat fast-delays); do
-		kill_solve $d --policy greedy &&
+		kill_after $d $SOLVE --policy greedy -o plan.json jobs.json &&
 		if cmp -s old.json plan.json; then
 			echo "$d $(cat rc) old" >>outcomes
 		else

@@ -9,6 +9,7 @@
 # yet") every test here is skipped with that reason; once it exists they
 # run, and the clean run must store the runs in the job_run table.
 . "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/kill.sh"
 
 ROUNDS=${KILL_ROUNDS:-6}
 SEED=${KILL_SEED:-20261125}
@@ -49,22 +50,8 @@ rows() {
 check_store() {
 	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
 	rows "$1" >got &&
-	comm -23 got clean.rows >foreign &&
+	comm -23 got full >foreign &&
 	test_cmp /dev/null foreign
-}
-
-kill_at() {
-	$GS train --db "$1" hist.csv >/dev/null 2>kill.err &
-	pid=$!
-	sleep "$2"
-	kill -KILL $pid 2>/dev/null
-	wait $pid
-	rc=$?
-	case $rc in
-	137) echo "$1 $2" >>killed ;;
-	0) ;;
-	*) echo "train exited $rc"; cat kill.err; return 1 ;;
-	esac
 }
 
 test_expect_success 'a clean run stores the 20000 runs' '
@@ -72,30 +59,14 @@ test_expect_success 'a clean run stores the 20000 runs' '
 	$GS train --db clean.db hist.csv &&
 	t1=$(date +%s%N) &&
 	echo $(((t1 - t0) / 1000000)) >clean-ms &&
-	rows clean.db >clean.rows &&
-	test $(wc -l <clean.rows) -eq 20000
+	rows clean.db >full &&
+	test $(wc -l <full) -eq 20000
 '
 
-awk -v seed=$SEED -v n=$((ROUNDS * 2)) -v ms="$(cat clean-ms 2>/dev/null || echo 500)" \
-	'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%.3f\n", rand() * ms * 1.2 / 1000 }' >delays
+make_delays $SEED $((ROUNDS * 2)) "$(cat clean-ms 2>/dev/null || echo 500)"
 
 test_expect_success "SIGKILL at $ROUNDS points of training, then again over the partial store" '
-	: >killed &&
-	i=0 &&
-	while [ $i -lt $ROUNDS ]; do
-		i=$((i + 1)) &&
-		rm -f k.db k.db-wal k.db-shm &&
-		kill_at k.db $(sed -n "$((2 * i - 1))p" delays) &&
-		check_store k.db &&
-		cp got before &&
-		kill_at k.db $(sed -n "$((2 * i))p" delays) &&
-		check_store k.db &&
-		comm -23 before got >lost &&
-		test_cmp /dev/null lost &&
-		$GS train --db k.db hist.csv >/dev/null &&
-		check_store k.db &&
-		test_cmp clean.rows got || return 1
-	done &&
+	kill_rounds $ROUNDS k.db $GS train --db k.db hist.csv &&
 	cat killed &&
 	test $(wc -l <killed) -ge $((ROUNDS / 2))
 '

@@ -9,19 +9,7 @@
 
 S=$FIX/solver
 
-python3 - 2>py.err <<\EOF_PY
-import random
-import time
-rng = random.Random(11)
-for i in range(6):
-    with open("big%d.csv" % i, "w") as f:
-        f.write("time,zone,signal,value\n")
-        for k in range(20000):
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                  time.gmtime(1577836800 + k * 900))
-            f.write("%s,L%d,carbon_intensity,%.1f\n" % (
-                stamp, i, rng.uniform(5, 900)))
-EOF_PY
+python3 "$TOP/tests/tools/gen-points.py" 6 20000 L 11
 cp "$S"/*.csv .
 
 # feeds.json NAME...: a FEEDS.json of those of the big and fixture feeds
@@ -45,14 +33,9 @@ feeds c.json big4 big5 big0 erco pjm
 feeds all.json big0 big1 big2 big3 big4 big5 ciso erco pjm
 echo '{"feeds": []}' >empty.json
 
-points() {
-	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
-		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
-}
-
 test_expect_success 'a serial run of every feed, a plan to report on' '
 	$GS ingest --db serial.db -q --feeds all.json &&
-	points serial.db >serial.points &&
+	store_points serial.db >serial.points &&
 	test $(wc -l <serial.points) -eq $((120000 + 3 * 144)) &&
 	$GS solve --db serial.db --sites $S/sites.json --oracle --policy greedy \
 		-o plan.json $S/jobs.json 2>/dev/null &&
@@ -107,7 +90,7 @@ test_expect_success 'three ingests at once, twice, with two readers looping' '
 
 test_expect_success 'no point lost or doubled: the store equals the serial run' '
 	test "$(sql greenslot.db "PRAGMA integrity_check")" = ok &&
-	points greenslot.db >got.points &&
+	store_points greenslot.db >got.points &&
 	test_cmp serial.points got.points &&
 	test "$(sql greenslot.db "SELECT count(*) FROM point")" -eq $((120000 + 3 * 144))
 '

@@ -17,30 +17,12 @@ fi
 S=$FIX/solver
 PLAN_SITES="--sites $S/sites.json"
 
-python3 - 2>py.err <<\EOF_PY
-import random
-import time
-rng = random.Random(13)
-for i in range(2):
-    with open("big%d.csv" % i, "w") as f:
-        f.write("time,zone,signal,value\n")
-        for k in range(50000):
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                  time.gmtime(1577836800 + k * 900))
-            f.write("%s,L%d,carbon_intensity,%.1f\n" % (
-                stamp, i, rng.uniform(5, 900)))
-EOF_PY
-cat >big.json <<\EOF_JSON
+python3 "$TOP/tests/tools/gen-points.py" 2 50000 L 13
 {"feeds": [
   {"name": "f0", "kind": "csv", "url": "big0.csv"},
   {"name": "f1", "kind": "csv", "url": "big1.csv"}
 ]}
 EOF_JSON
-
-points() {
-	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
-		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
-}
 
 # clear_error PATTERN: ./err (from expect_code) holds a greenslot message
 # matching PATTERN, and no sanitizer report or signal
@@ -52,7 +34,7 @@ clear_error() {
 test_expect_success 'set up a store of three grids and an old plan' '
 	expect_code 0 $GS ingest --db good.db --feeds $S/feeds.json &&
 	sql good.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null &&
-	points good.db >good.points &&
+	store_points good.db >good.points &&
 	test $(wc -l <good.points) -eq 432 &&
 	$GS solve --db good.db $PLAN_SITES --oracle --policy fifo \
 		-o plan.json $S/jobs.json 2>/dev/null &&
@@ -86,7 +68,7 @@ tmpfs_test 'disk full during a large ingest: an error per feed, nothing torn' '
 	printf "greenslot: feed '\''f%d'\'': store '\''full/g.db'\'': database or disk is full\n" 0 1 >expect &&
 	test_cmp expect err &&
 	test "$(sql full/g.db "PRAGMA integrity_check")" = ok &&
-	points full/g.db >got &&
+	store_points full/g.db >got &&
 	test_cmp good.points got
 '
 
@@ -148,7 +130,7 @@ test_expect_success 'file size limit during a large ingest: clear errors, nothin
 	expect_code 1 limited 400 $GS ingest --db lim.db --feeds big.json &&
 	clear_error "feed '\''f0'\'': store '\''lim.db'\'': " &&
 	test "$(sql lim.db "PRAGMA integrity_check")" = ok &&
-	points lim.db >got &&
+	store_points lim.db >got &&
 	test_cmp good.points got
 '
 

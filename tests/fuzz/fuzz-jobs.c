@@ -1,21 +1,10 @@
 /*
- * fuzz-jobs.c - JOBS.json (jobset_load, then jobset_finish) against a
- * fixed two-site catalog (tests/fixtures/jsonin/sites.json).  Jobs that
- * load keep their windows in order and their dependencies in range.
+ * fuzz-jobs.c - JOBS.json (jobset_load, then jobset_finish) against the
+ * two-site catalog tests/fixtures/jsonin/sites.json (GS_REPO_ROOT: the
+ * Makefile's directory).  Jobs that load keep their windows in order and
+ * their dependencies in range.
  */
 #include "tests/fuzz/fuzz.h"
-
-static const char sites_json[] =
-	"{\"sites\": [\n"
-	"  {\"id\": \"gb-london\", \"zone\": \"GB\", \"capacity\": "
-	"{\"gpu\": 64, \"cpu\": 2048},\n"
-	"   \"power_w\": {\"gpu\": 350, \"cpu\": 12}, \"pue\": 1.15},\n"
-	"  {\"id\": \"fr-paris\", \"zone\": \"FR\", \"weather\": \"paris\",\n"
-	"   \"capacity\": {\"cpu\": 512, \"tpu\": 4},\n"
-	"   \"pue\": {\"base\": 1.1, \"above_c\": 18, \"per_c\": 0.01},\n"
-	"   \"speed\": 1.5, \"latency_ms\": {\"GB\": 11, \"FR\": 3},\n"
-	"   \"cost_per_hour\": {\"cpu\": 0.05}}\n"
-	"]}\n";
 
 /* Loaded once per process: the harness fuzzes the jobs, not the sites. */
 static const struct catalog *fixed_catalog(void)
@@ -24,9 +13,9 @@ static const struct catalog *fixed_catalog(void)
 	static bool loaded;
 	struct errmsg err;
 
-	if (!loaded &&
-	    catalog_load(&cat, fuzz_path((const uint8_t *)sites_json,
-					 sizeof(sites_json) - 1), &err) < 0)
+	if (!loaded && catalog_load(&cat, GS_REPO_ROOT
+				    "/tests/fixtures/jsonin/sites.json",
+				    &err) < 0)
 		die(1, "%s", err.msg);
 	loaded = true;
 	return &cat;

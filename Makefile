@@ -7,8 +7,9 @@
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (10) each (build-fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
-# Knobs: SAN=1 (AddressSanitizer + UBSan), VALGRIND=1 (check: every test's
-#        greenslot and unit test under valgrind), V=1 (show commands),
+# Knobs: SAN=1 (AddressSanitizer + UBSan), VALGRIND=1 (check under
+#        valgrind), TESTS="t03 test-core" (check: only the tests whose
+#        names hold one of the words), V=1 (show commands),
 #        WERROR=1 (warnings are errors; CI sets it), CC=clang.
 
 # The one list of Debian packages: what building and running greenslot
@@ -136,7 +137,7 @@ demo: deps
 
 check: test-deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN)
-	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT)
+	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT) all "$(TESTS)"
 
 unit: $(UNIT_BIN)
 	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT) unit

@@ -87,6 +87,14 @@ test_expect_success 'hostile zone, policy, objective, reason and file name are e
 	test_grep "&lt;u&gt;plan.json" evil.html
 '
 
+test_expect_success 'a hostile site id is refused before it reaches a report' '
+	sed "s/\"ca-north\"/\"<b>x\"/" "$FIX/report/sites.json" >evil-id.json &&
+	expect_code 2 $GS report --db report.db --sites evil-id.json \
+		-o id.html "$FIX/report/plan.json" &&
+	test_grep "^greenslot: evil-id.json:2:10: .id.: invalid site id .<b>x." err &&
+	! test -e id.html
+'
+
 # ---- the C sources: no shell, prepared SQL ----
 
 # the product's C files (not the tests)

@@ -12,9 +12,37 @@
 #                            check_store DB, and nothing of the first ./got
 #                            lost; CMD run to its end; check_store DB and
 #                            ./got equal to ./full.  Runs cut short are
-#                            lines of ./killed.  The test defines
-#                            check_store DB: fails on a store that is not
-#                            whole, writes what it holds to ./got.
+#                            lines of ./killed.
+#   clean_run CMD...         runs CMD (which writes clean.db) to its end,
+#                            timed in ./clean-ms; contents to ./full
+#   check_store DB           fails unless DB passes integrity_check and
+#                            each line of its contents (to ./got) is one
+#                            of ./full: nothing torn, nothing foreign
+#   has_table DB TABLE       DB has that table (a killed run may leave
+#                            a store without its schema)
+#
+# The test defines contents DB: what DB holds, sorted, one line for each
+# unit that must be stored whole (a feed's zone with its count and
+# checksum, a job run).
+
+has_table() {
+	test -n "$(sql "$1" "SELECT name FROM sqlite_master WHERE name = '$2'")"
+}
+
+check_store() {
+	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
+	contents "$1" >got &&
+	comm -23 got full >torn &&
+	test_cmp /dev/null torn
+}
+
+clean_run() {
+	t0=$(date +%s%N) &&
+	"$@" >/dev/null &&
+	t1=$(date +%s%N) &&
+	echo $(((t1 - t0) / 1000000)) >clean-ms &&
+	contents clean.db >full
+}
 
 kill_after() {
 	d=$1; shift

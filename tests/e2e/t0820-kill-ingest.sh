@@ -16,29 +16,15 @@ SEED=${KILL_SEED:-20261125}
 python3 "$TOP/tests/tools/gen-points.py" 8 25000 K 8
 
 # zone, points and a checksum of times and values, one line per zone
-zones() {
-	if [ -z "$(sql "$1" "SELECT name FROM sqlite_master WHERE name = 'point'")" ]; then
-		return 0
-	fi
+contents() {
+	has_table "$1" point || return 0
 	sql "$1" "SELECT s.zone, count(*), printf('%.1f', total(p.value * (p.time / 900 % 97 + 1)))
 		FROM point p JOIN series s ON s.id = p.series_id
 		GROUP BY s.zone ORDER BY s.zone"
 }
 
-# check_store DB: whole, and every zone in it complete (a line of ./full)
-check_store() {
-	test "$(sql "$1" "PRAGMA integrity_check")" = ok &&
-	zones "$1" >got &&
-	comm -23 got full >torn &&
-	test_cmp /dev/null torn
-}
-
 test_expect_success 'a clean run stores 200000 points in 8 zones' '
-	t0=$(date +%s%N) &&
-	$GS ingest --db clean.db -q --no-forecast --feeds big.json &&
-	t1=$(date +%s%N) &&
-	echo $(((t1 - t0) / 1000000)) >clean-ms &&
-	zones clean.db >full &&
+	clean_run $GS ingest --db clean.db -q --no-forecast --feeds big.json &&
 	test $(wc -l <full) -eq 8 &&
 	test "$(sql clean.db "SELECT count(*) FROM point")" -eq 200000 &&
 	store_points clean.db >clean.points

@@ -9,7 +9,7 @@
 # kills land in store set-up, parsing, and the feeds' transactions alike.
 . "$(dirname "$0")/../lib.sh"
 
-ROUNDS=${KILL_ROUNDS:-10}
+ROUNDS=${KILL_ROUNDS:-8}
 SEED=${KILL_SEED:-20261125}
 
 . "$TOP/tests/kill.sh"

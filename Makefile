@@ -18,15 +18,19 @@
 # prints the one command to run.
 DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
-	libjansson-dev libglpk-dev libgsl-dev python3 ca-certificates
-DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium valgrind clang \
-	libclang-rt-14-dev
+	libjansson-dev libglpk-dev libgsl-dev libxgboost-dev zlib1g-dev \
+	python3 ca-certificates
+DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml \
+	glpk-utils time valgrind clang libclang-rt-14-dev
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD ?= build
-OUT := $(BUILD)
+# one spelling per build dir (tests pass it absolute): the .d files name
+# their targets as $(OUT) spells them, and make tells the spellings apart
+OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))
 
 CC ?= cc
 PKGS := sqlite3 libcurl cairo libxml-2.0 jansson
@@ -45,10 +49,10 @@ CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(WARNINGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lm
+LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lxgboost -lz -lm
 
 ifeq ($(SAN),1)
-OUT := $(BUILD)-san
+OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))-san
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 ALL_LDFLAGS += -fsanitize=address,undefined
@@ -92,7 +96,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/%)
 	fuzz fuzz-build
 .DELETE_ON_ERROR:
 
-all: $(BIN) $(OUT)/greenslot.1
+all: $(BIN) $(OUT)/greenslot.1 $(OUT)/man/stamp $(OUT)/greenslot.bash
 
 $(BIN): $(MAIN_OBJ) $(LIB_OBJ)
 	@echo "  LINK    $@"
@@ -123,7 +127,17 @@ $(OUT)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_MAIN) $(LIB_OBJ)
 $(OUT)/greenslot.1: $(BIN)
 	$(Q)$(BIN) man > $@.tmp && mv $@.tmp $@
 
-man: $(OUT)/greenslot.1
+# greenslot-COMMAND.1 for every command of the table, and bash completion.
+$(OUT)/man/stamp: $(BIN)
+	@mkdir -p $(OUT)/man
+	$(Q)rm -f $(OUT)/man/*.1 && for c in $$($(BIN) man --list); do \
+		$(BIN) man $$c > $(OUT)/man/greenslot-$$c.1 || exit 1; done
+	$(Q)touch $@
+
+$(OUT)/greenslot.bash: $(BIN)
+	$(Q)$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+
+man: $(OUT)/greenslot.1 $(OUT)/man/stamp
 
 deps:
 	@sh tests/deps.sh $(DEBIAN_PKGS)
@@ -158,9 +172,13 @@ bench: all
 	else echo "no benchmarks yet"; fi
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/greenslot
-	install -m 644 $(OUT)/greenslot.1 $(DESTDIR)$(MANDIR)/man1/greenslot.1
+	install -m 644 $(OUT)/greenslot.1 $(OUT)/man/greenslot-*.1 \
+		$(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(OUT)/greenslot.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/greenslot
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -20,41 +20,18 @@ struct command {
 	const struct cmd_doc *doc;
 };
 
-static const struct cmd_opt train_opts[] = {
-	{"--db PATH", "store to keep runs and models in"},
-	{NULL, NULL},
-};
-static const struct cmd_doc train_doc = {
-	"train HISTORY...",
-	"learn runtime predictors from past job runs",
-	"Reads job run history (greenslot CSV or JSON Lines, SWF, sacct "
-	"--parsable2 output), stores the runs and trains the runtime model.",
-	train_opts,
-};
-
-static const struct cmd_opt predict_opts[] = {
-	{"--db PATH", "store holding the trained model"},
-	{"--sites SITES.json", "site catalog"},
-	{"--runs HISTORY", "predict every run of a history file instead of job specs"},
-	{NULL, NULL},
-};
-static const struct cmd_doc predict_doc = {
-	"predict --sites SITES.json JOBS.json...\n"
-	"predict --runs HISTORY",
-	"predict runtimes (P50, P90) and power of jobs",
-	"Prints, per job and site, the predicted runtime and power; with "
-	"--runs, a CSV id,runtime_p50_s,runtime_p90_s for each run.",
-	predict_opts,
-};
-
 static const struct command commands[] = {
-	{"ingest", cmd_ingest, CMD_STORE, &cmd_ingest_doc},
+	{"ingest", cmd_ingest, CMD_STORE | CMD_METRICS, &cmd_ingest_doc},
 	{"series", cmd_series, CMD_STORE_RO, &cmd_series_doc},
 	{"forecast", cmd_forecast, CMD_STORE, &cmd_forecast_doc},
-	{"train", NULL, CMD_STORE, &train_doc},
-	{"predict", NULL, CMD_STORE_RO | CMD_SITES_OPT, &predict_doc},
-	{"solve", cmd_solve, CMD_STORE_RO | CMD_SITES, &cmd_solve_doc},
+	{"train", cmd_train, CMD_STORE, &cmd_train_doc},
+	{"predict", cmd_predict, CMD_STORE_RO | CMD_SITES_OPT, &cmd_predict_doc},
+	{"solve", cmd_solve, CMD_STORE_RO | CMD_SITES | CMD_METRICS,
+	 &cmd_solve_doc},
 	{"report", cmd_report, CMD_STORE_RO | CMD_SITES, &cmd_report_doc},
+	{"export", cmd_export, CMD_SITES_OPT, &cmd_export_doc},
+	{"run", cmd_run, CMD_STORE | CMD_SITES_OPT | CMD_METRICS,
+	 &cmd_run_doc},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -64,6 +41,19 @@ static const struct command *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* Options main.c handles for the commands whose flags ask for them. */
+static const struct cmd_opt metrics_opts[] = {
+	{"--metrics FILE", "write Prometheus textfile-collector metrics to "
+			   "FILE (atomically; last success time kept on "
+			   "failure)"},
+	{NULL, NULL},
+};
+
+static const struct cmd_opt *shared_opts(const struct command *c)
+{
+	return (c->flags & CMD_METRICS) ? metrics_opts : NULL;
 }
 
 static void print_options(FILE *out, const struct cmd_opt *o)
@@ -92,6 +82,7 @@ static void command_help(FILE *out, const struct command *c)
 	fprintf(out, "\n%s.\n\n%s\n\noptions:\n", c->doc->summary,
 		c->doc->description);
 	print_options(out, c->doc->options);
+	print_options(out, shared_opts(c));
 	fprintf(out, "  %-24s %s\n", "--help", "show this help");
 }
 
@@ -106,11 +97,13 @@ static void main_help(FILE *out)
 			commands[i].doc->summary,
 			commands[i].fn ? "" : " (not yet implemented)");
 	fprintf(out,
-		"  %-10s %s\n\n"
+		"  %-10s %s\n  %-10s %s\n\n"
 		"Run 'greenslot COMMAND --help' for a command's options.\n"
 		"Exit codes: 0 success, 1 run-time failure, 2 usage error or "
 		"invalid input,\n3 plan written but some jobs unplaced.\n",
-		"man", "print the manual page (roff)");
+		"man", "print the manual page (roff); 'man COMMAND' one "
+		"command's", "completion", "print the bash completion "
+		"script ('completion bash')");
 }
 
 /* Escapes roff control characters at the start of lines and backslashes. */
@@ -130,6 +123,38 @@ static void roff_text(FILE *out, const char *s)
 	}
 }
 
+static void roff_synopsis(FILE *out, const struct command *c)
+{
+	fprintf(out, ".nf\n");
+	roff_text(out, "greenslot ");
+	for (const char *p = c->doc->synopsis; *p; p++) {
+		if (*p == '\n') {
+			fputc('\n', out);
+			roff_text(out, "greenslot ");
+		} else {
+			char ch[2] = {*p, 0};
+			roff_text(out, ch);
+		}
+	}
+	fprintf(out, "\n.fi\n");
+}
+
+static void roff_options(FILE *out, const struct cmd_opt *o)
+{
+	for (; o && o->flag; o++) {
+		fprintf(out, ".TP\n.B ");
+		roff_text(out, o->flag);
+		fputc('\n', out);
+		roff_text(out, o->help);
+		fputc('\n', out);
+	}
+}
+
+static const char man_exit[] =
+	".SH EXIT STATUS\n0 success; 1 run\\-time failure (a feed "
+	"down, a solver failure); 2 usage error or invalid input; 3 "
+	"the plan was written but some jobs could not be placed.\n";
+
 /* The man page, from the same table as --help so the two cannot drift. */
 static void print_man(FILE *out)
 {
@@ -144,37 +169,136 @@ static void print_man(FILE *out)
 	fprintf(out, ".SH COMMANDS\n");
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		const struct command *c = &commands[i];
-		fprintf(out, ".SS %s\n.nf\n", c->name);
-		roff_text(out, "greenslot ");
-		for (const char *p = c->doc->synopsis; *p; p++) {
-			if (*p == '\n') {
-				fputc('\n', out);
-				roff_text(out, "greenslot ");
-			} else {
-				char ch[2] = {*p, 0};
-				roff_text(out, ch);
-			}
-		}
-		fprintf(out, "\n.fi\n");
+		fprintf(out, ".SS %s\n", c->name);
+		roff_synopsis(out, c);
 		roff_text(out, c->doc->summary);
 		fprintf(out, ".\n.PP\n");
 		roff_text(out, c->doc->description);
 		fputc('\n', out);
-		for (const struct cmd_opt *o = c->doc->options; o && o->flag;
-		     o++) {
-			fprintf(out, ".TP\n.B ");
-			roff_text(out, o->flag);
-			fputc('\n', out);
-			roff_text(out, o->help);
-			fputc('\n', out);
-		}
+		roff_options(out, c->doc->options);
+		roff_options(out, shared_opts(c));
 	}
 	fprintf(out,
 		".SH ENVIRONMENT\n.TP\n.B GREENSLOT_DB\nthe store used when "
-		"\\-\\-db is not given (default greenslot.db)\n"
-		".SH EXIT STATUS\n0 success; 1 run\\-time failure (a feed "
-		"down, a solver failure); 2 usage error or invalid input; 3 "
-		"the plan was written but some jobs could not be placed.\n");
+		"\\-\\-db is not given (default greenslot.db)\n%s", man_exit);
+}
+
+/* greenslot-COMMAND(1): one command's page, from the same table. */
+static void print_command_man(FILE *out, const struct command *c)
+{
+	fprintf(out, ".TH GREENSLOT\\-");
+	for (const char *p = c->name; *p; p++)
+		fputc(*p >= 'a' && *p <= 'z' ? *p - 32 : *p, out);
+	fprintf(out, " 1 \"\" \"greenslot\" \"User Commands\"\n.SH NAME\n"
+		     "greenslot\\-%s \\- ", c->name);
+	roff_text(out, c->doc->summary);
+	fprintf(out, "\n.SH SYNOPSIS\n");
+	roff_synopsis(out, c);
+	fprintf(out, ".SH DESCRIPTION\n");
+	roff_text(out, c->doc->description);
+	fprintf(out, "\n.SH OPTIONS\n");
+	roff_options(out, c->doc->options);
+	roff_options(out, shared_opts(c));
+	fprintf(out, "%s.SH SEE ALSO\n.BR greenslot (1)\n", man_exit);
+}
+
+/* `greenslot man [COMMAND|--list]` */
+static int man_main(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 3) {
+		print_man(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[2], "--list")) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			printf("%s\n", commands[i].name);
+		return EXIT_OK;
+	}
+	c = find_command(argv[2]);
+	if (!c) {
+		error("unknown command '%s'; see 'greenslot --help'", argv[2]);
+		return EXIT_USAGE;
+	}
+	print_command_man(stdout, c);
+	return EXIT_OK;
+}
+
+/* A flag line ("-o, --output FILE") takes a value when a word follows. */
+static bool flag_has_value(const char *flag)
+{
+	for (const char *p = strchr(flag, ' '); p; p = strchr(p + 1, ' '))
+		if (p[-1] != ',')
+			return true;
+	return false;
+}
+
+/* Each long and short option of a flag line, into the completion's list
+ * of options and (when it takes a value) of options with a value. */
+static void completion_words(const struct cmd_opt *o, struct strbuf *all,
+			     struct strbuf *valued)
+{
+	for (; o && o->flag; o++) {
+		const char *p = o->flag;
+		bool has_value = flag_has_value(o->flag);
+		while (*p == '-') {
+			size_t n = strcspn(p, " ,");
+			strbuf_addf(all, " %.*s", (int)n, p);
+			if (has_value)
+				strbuf_addf(valued, "|%.*s", (int)n, p);
+			p += n;
+			p += strspn(p, ", ");
+		}
+	}
+}
+
+/* A bash completion script: commands, then each command's options;
+ * an option that takes a value completes file names. */
+static int completion_main(int argc, char **argv)
+{
+	struct strbuf all, valued;
+
+	if (argc < 3 || strcmp(argv[2], "bash")) {
+		error("usage: greenslot completion bash");
+		return EXIT_USAGE;
+	}
+	strbuf_init(&all);
+	strbuf_init(&valued);
+	printf("# bash completion for greenslot, made by "
+	       "'greenslot completion bash'\n_greenslot()\n{\n"
+	       "\tlocal cur=${COMP_WORDS[COMP_CWORD]} "
+	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= valued=\n"
+	       "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+	       "\t\tCOMPREPLY=($(compgen -W \"");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("%s ", commands[i].name);
+	printf("man completion --help --version\" -- \"$cur\"))\n"
+	       "\t\treturn\n\tfi\n\tcase ${COMP_WORDS[1]} in\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		strbuf_reset(&all);
+		strbuf_reset(&valued);
+		strbuf_addstr(&valued, "--db|--sites");
+		completion_words(commands[i].doc->options, &all, &valued);
+		completion_words(shared_opts(&commands[i]), &all, &valued);
+		printf("\t%s) opts=\"%s --help\"; valued=\"|%s|\" ;;\n",
+		       commands[i].name, all.buf + 1, valued.buf);
+	}
+	printf("\tman) COMPREPLY=($(compgen -W \"--list");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf(" %s", commands[i].name);
+	printf("\" -- \"$cur\")); return ;;\n"
+	       "\tcompletion) COMPREPLY=($(compgen -W bash -- \"$cur\")); "
+	       "return ;;\n\tesac\n"
+	       "\tcase $valued in *\"|$prev|\"*)\n"
+	       "\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+	       "\tesac\n\tcase $cur in\n"
+	       "\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
+	       "\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n\tesac\n}\n"
+	       "complete -o filenames -F _greenslot greenslot\n");
+	strbuf_release(&all);
+	strbuf_release(&valued);
+	return EXIT_OK;
 }
 
 /*
@@ -241,6 +365,9 @@ static int run_command(const struct command *c, int argc, char **argv)
 		ctx.db_path = "greenslot.db";
 	if (take_option(&argc, argv, "--db", &ctx.db_path))
 		return EXIT_USAGE;
+	if ((c->flags & CMD_METRICS) &&
+	    take_option(&argc, argv, "--metrics", &ctx.metrics_path))
+		return EXIT_USAGE;
 	if ((c->flags & (CMD_SITES | CMD_SITES_OPT)) &&
 	    take_option(&argc, argv, "--sites", &sites))
 		return EXIT_USAGE;
@@ -279,10 +406,10 @@ int main(int argc, char **argv)
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "man")) {
-		print_man(stdout);
-		return EXIT_OK;
-	}
+	if (!strcmp(argv[1], "man"))
+		return man_main(argc, argv);
+	if (!strcmp(argv[1], "completion"))
+		return completion_main(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
 		printf("greenslot 0.1\n");
 		return EXIT_OK;

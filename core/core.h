@@ -106,6 +106,8 @@ int err_set(struct errmsg *e, const char *fmt, ...) GS_PRINTF(2, 3);
 /* Same, with "FILE:LINE:COL: " in front (line/col 0 are left out). */
 int err_at(struct errmsg *e, const char *file, int line, int col,
 	   const char *fmt, ...) GS_PRINTF(5, 6);
+int verr_at(struct errmsg *e, const char *file, int line, int col,
+	    const char *fmt, va_list ap) GS_PRINTF(5, 0);
 
 /* Print "greenslot: MSG" to stderr; error() returns -1. For the CLI layer. */
 int error(const char *fmt, ...) GS_PRINTF(1, 2);
@@ -321,6 +323,53 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
 			 const char *etag, const char *last_modified,
 			 gs_time fetched, struct errmsg *err);
 
+/*
+ * Runs of `greenslot run` in job_run: claimed (status 'started', one
+ * transaction, INSERT OR IGNORE so that *claimed is false when the run
+ * was already there) before the job starts, then finished with end,
+ * status, exit_status (-1: none) and energy_kwh (NAN: unknown).  Status
+ * is NULL from store_run_status() when there is no such run.
+ */
+struct store_run {
+	const char *source, *id, *site, *command, *status;
+	gs_time planned, start, end;
+	int exit_status;
+	double energy_kwh;
+};
+int store_run_claim(struct store *st, const struct store_run *r,
+		    bool *claimed, struct errmsg *err);
+int store_run_finish(struct store *st, const struct store_run *r,
+		     struct errmsg *err);
+int store_run_status(struct store *st, const char *source, const char *id,
+		     char **status, struct errmsg *err);
+
+/*
+ * One past run of a job, for the runtime predictors (forecast/).  Unknown
+ * fields are NULL, NAN or GS_TIME_NONE.  status is one of completed,
+ * failed, timeout, cancelled, oom, node_fail, unknown; resources and
+ * features are compact JSON objects.  The strings are owned by whoever
+ * filled it: job_run_release() frees them.
+ */
+struct job_run {
+	char *id, *user, *executable, *queue, *site, *unit, *status;
+	char *resources, *features;
+	double quantity, runtime_s, requested_s, energy_kwh;
+	gs_time submit, start, end;
+};
+void job_run_release(struct job_run *r);
+/* Upserts runs by (source, id) in one transaction. */
+int store_put_runs(struct store *st, const char *source,
+		   const struct job_run *runs, size_t n, struct errmsg *err);
+/* Every stored run, by submit time; caller releases each and frees. */
+int store_get_runs(struct store *st, struct job_run **runs, size_t *n,
+		   struct errmsg *err);
+/* A trained model: put replaces; get returns 1 when there is none. */
+int store_put_model(struct store *st, const char *name, const char *kind,
+		    gs_time trained_at, const void *params, size_t len,
+		    const char *metrics, struct errmsg *err);
+int store_get_model(struct store *st, const char *name, struct strbuf *params,
+		    char **metrics, struct errmsg *err);
+
 /* ------------------------------------------------------------------ */
 /* JSON input: site catalogs and job specs                             */
 /* ------------------------------------------------------------------ */
@@ -432,6 +481,8 @@ struct site {
 	char **latency_region; /* [nlatency] */
 	double *latency_ms;
 	size_t nlatency;
+	char *slurm_cluster;   /* "slurm": {"cluster", "partition"}, or NULL */
+	char *slurm_partition;
 };
 
 struct catalog {
@@ -504,6 +555,9 @@ int jobset_load(struct jobset *js, const struct catalog *cat,
 		const char *path, struct errmsg *err);
 /* Resolves `after` references across all files and rejects cycles. */
 int jobset_finish(struct jobset *js, struct errmsg *err);
+/* jobset_load() of each of n paths, then jobset_finish(). */
+int jobset_load_files(struct jobset *js, const struct catalog *cat,
+		      char *const *paths, size_t n, struct errmsg *err);
 void jobset_release(struct jobset *js);
 
 /* ------------------------------------------------------------------ */
@@ -527,6 +581,7 @@ struct plan_job {
 	double baseline_emissions_kg; /* this job at its baseline placement */
 	int profile;                  /* index of the chosen profile */
 	bool runtime_predicted;
+	char *command;                /* the job's command, NULL if none */
 };
 
 struct plan_unplaced {
@@ -567,6 +622,37 @@ int plan_read(struct plan *p, const char *path, struct errmsg *err);
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      struct errmsg *err);
 
+/* ------------------------------------------------------------------ */
+/* Metrics: Prometheus textfile-collector files                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Gauges collected in any order and written grouped by name, each with
+ * its # HELP and # TYPE, atomically (file_write_atomic()).  label may be
+ * NULL (no labels); its value is escaped.  metrics_finish() adds
+ * PREFIX_success, PREFIX_last_run_timestamp_seconds and
+ * PREFIX_last_success_timestamp_seconds (now when ok, else the one in
+ * the file at path, so a failure does not erase it).
+ */
+struct metric_sample;
+struct metrics {
+	struct metric_sample *s;
+	size_t n, alloc;
+};
+void metrics_init(struct metrics *m);
+void metrics_release(struct metrics *m);
+void metrics_add(struct metrics *m, const char *name, const char *help,
+		 const char *label, const char *value, double v);
+void metrics_finish(struct metrics *m, const char *prefix, bool ok,
+		    gs_time now, const char *path);
+int metrics_write(const struct metrics *m, const char *path,
+		  struct errmsg *err);
+/* What solve and ingest write (ingest: per feed, from ingest_run). */
+int metrics_solve(const struct plan *p, const char *path, bool ok,
+		  struct errmsg *err);
+int metrics_ingest(struct store *st, const char *path, bool ok,
+		   struct errmsg *err);
+
 /* Progress to stderr, only when it is a terminal. */
 struct progress {
 	const char *what;
@@ -593,6 +679,7 @@ enum cmd_flags {
 	CMD_STORE_RO = 1 << 1, /* open the store read-only (--db) */
 	CMD_SITES = 1 << 2,    /* --sites SITES.json is required */
 	CMD_SITES_OPT = 1 << 3,/* --sites SITES.json is optional */
+	CMD_METRICS = 1 << 4,  /* --metrics FILE (Prometheus textfile) */
 };
 
 struct cmd_ctx {
@@ -601,6 +688,7 @@ struct cmd_ctx {
 	struct store *store;     /* opened by cmd_store(), freed by main */
 	struct catalog *catalog; /* NULL unless --sites was given */
 	bool stderr_tty;         /* progress only when true */
+	const char *metrics_path; /* --metrics FILE, NULL when not given */
 };
 
 /*

@@ -734,6 +734,8 @@ static void site_release(struct site *s)
 		free(s->latency_region[i]);
 	free(s->latency_region);
 	free(s->latency_ms);
+	free(s->slurm_cluster);
+	free(s->slurm_partition);
 }
 
 void catalog_release(struct catalog *cat)
@@ -868,6 +870,30 @@ static int site_latency(struct json_doc *d, json_t *o, struct site *s)
 	return 0;
 }
 
+/* Where `export --format slurm` sends the site's jobs (an extension). */
+static int site_slurm(struct json_doc *d, json_t *o, struct site *s)
+{
+	static const char *const keys[] = {"cluster", "partition", NULL};
+	const char *cluster = NULL, *partition = NULL;
+	json_t *v;
+	int r = json_doc_object(d, o, "slurm", 0, &v);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	r = json_doc_check_keys(d, v, keys);
+	if (!r)
+		r = json_doc_string(d, v, "cluster", JD_NONEMPTY, &cluster);
+	if (r >= 0)
+		r = json_doc_string(d, v, "partition", JD_NONEMPTY,
+				    &partition);
+	if (r < 0)
+		return -1;
+	s->slurm_cluster = cluster ? xstrdup(cluster) : NULL;
+	s->slurm_partition = partition ? xstrdup(partition) : NULL;
+	json_doc_pop(d);
+	return 0;
+}
+
 static int site_strings(struct json_doc *d, json_t *o, struct site *s)
 {
 	const char *id, *zone, *weather = NULL;
@@ -895,7 +921,7 @@ static int parse_site(struct json_doc *d, json_t *o,
 {
 	static const char *const keys[] = {
 		"id", "zone", "weather", "capacity", "power_w", "pue",
-		"speed", "latency_ms", "cost_per_hour", NULL,
+		"speed", "latency_ms", "cost_per_hour", "slurm", NULL,
 	};
 	size_t nres = cat->nresources;
 	json_t *cap = json_object_get(o, "capacity");
@@ -912,7 +938,8 @@ static int parse_site(struct json_doc *d, json_t *o,
 	    json_doc_number(d, o, "speed", JD_POSITIVE, &s->speed) < 0 ||
 	    site_latency(d, o, s) < 0 ||
 	    site_resource_map(d, o, "cost_per_hour", cat, cap,
-			      s->cost_per_hour) < 0)
+			      s->cost_per_hour) < 0 ||
+	    site_slurm(d, o, s) < 0)
 		return -1;
 	return 0;
 }
@@ -1571,4 +1598,13 @@ int jobset_finish(struct jobset *js, struct errmsg *err)
 	if (resolve_after(js, err) < 0)
 		return -1;
 	return check_cycles(js, err);
+}
+
+int jobset_load_files(struct jobset *js, const struct catalog *cat,
+		      char *const *paths, size_t n, struct errmsg *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (jobset_load(js, cat, paths[i], err) < 0)
+			return -1;
+	return jobset_finish(js, err);
 }

@@ -4,7 +4,7 @@
  *
  * The layout is the contract's "Output: a plan" plus a few extensions
  * (plan.signal_source; per job profile, runtime_predicted,
- * baseline_emissions_kg and saving_kg).  plan_read() is as strict as the
+ * baseline_emissions_kg, saving_kg and command).  plan_read() is as strict as the
  * other inputs (unknown keys are errors, with positions) but accepts
  * everything plan_write() writes: numbers that are not finite are written
  * as null and read back as NAN, missing times as null.
@@ -29,6 +29,7 @@ void plan_release(struct plan *p)
 		free(p->jobs[i].id);
 		free(p->jobs[i].site);
 		free(p->jobs[i].segments);
+		free(p->jobs[i].command);
 	}
 	free(p->jobs);
 	for (size_t i = 0; i < p->nunplaced; i++) {
@@ -134,6 +135,8 @@ static json_t *plan_job_json(const struct plan_job *j)
 	set(o, "saving_kg", jnum(j->baseline_emissions_kg - j->emissions_kg));
 	set(o, "profile", json_integer(j->profile));
 	set(o, "runtime_predicted", json_boolean(j->runtime_predicted));
+	if (j->command)
+		set(o, "command", json_string(j->command));
 	return o;
 }
 
@@ -339,7 +342,7 @@ static int read_job(struct json_doc *d, json_t *o, struct plan_job *j)
 	static const char *const keys[] = {
 		"id", "site", "start", "end", "segments", "runtime_s",
 		"energy_kwh", "emissions_kg", "cost", "baseline_emissions_kg",
-		"saving_kg", "profile", "runtime_predicted", NULL,
+		"saving_kg", "profile", "runtime_predicted", "command", NULL,
 	};
 	double saving;
 
@@ -358,7 +361,8 @@ static int read_job(struct json_doc *d, json_t *o, struct plan_job *j)
 	    read_num(d, o, "saving_kg", 0, &saving) < 0 ||
 	    read_profile(d, o, j) < 0 ||
 	    json_doc_bool(d, o, "runtime_predicted", 0,
-			  &j->runtime_predicted) < 0)
+			  &j->runtime_predicted) < 0 ||
+	    read_str(d, o, "command", 0, &j->command) < 0)
 		return -1;
 	return 0;
 }

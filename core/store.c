@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
 #define BUSY_TIMEOUT_MS 60000
 
@@ -95,6 +95,9 @@ static const char *const migrations[] = {
 	"  last_modified TEXT,"
 	"  fetched_at INTEGER,"
 	"  PRIMARY KEY (feed, key)) WITHOUT ROWID;",
+	/* 3: how a job run by `greenslot run` ended (exit code, or 128 +
+	   the signal that killed it, as the shell reports it) */
+	"ALTER TABLE job_run ADD COLUMN exit_status INTEGER;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1049,4 +1052,279 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "cannot write the http cache");
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs of `greenslot run`: claimed before they start, then finished   */
+/* ------------------------------------------------------------------ */
+
+int store_run_claim(struct store *st, const struct store_run *r,
+		    bool *claimed, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "INSERT OR IGNORE INTO job_run (source, id, site, "
+		    "executable, submit, start, status) "
+		    "VALUES (?, ?, ?, ?, ?, ?, 'started')",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->command, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, r->planned);
+	sqlite3_bind_int64(stmt, 6, r->start);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record the start of a run");
+	*claimed = sqlite3_changes(st->db) == 1;
+	return 0;
+}
+
+int store_run_finish(struct store *st, const struct store_run *r,
+		     struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "UPDATE job_run SET end = ?, runtime_s = ?, status = ?, "
+		    "exit_status = ?, energy_kwh = ? "
+		    "WHERE source = ? AND id = ?",
+		    &stmt, err) < 0)
+		return -1;
+	if (r->end != GS_TIME_NONE) {
+		sqlite3_bind_int64(stmt, 1, r->end);
+		sqlite3_bind_double(stmt, 2, (double)(r->end - r->start));
+	}
+	sqlite3_bind_text(stmt, 3, r->status, -1, SQLITE_STATIC);
+	if (r->exit_status >= 0)
+		sqlite3_bind_int(stmt, 4, r->exit_status);
+	if (isfinite(r->energy_kwh))
+		sqlite3_bind_double(stmt, 5, r->energy_kwh);
+	sqlite3_bind_text(stmt, 6, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, r->id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record the end of a run");
+	return 0;
+}
+
+int store_run_status(struct store *st, const char *source, const char *id,
+		     char **status, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*status = NULL;
+	if (prepare(st, "SELECT status FROM job_run WHERE source = ? AND "
+			"id = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*status = xstrdup(sqlite3_column_text(stmt, 0)
+			? (const char *)sqlite3_column_text(stmt, 0) : "");
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read a run");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Job runs and trained models (the runtime predictors)                */
+/* ------------------------------------------------------------------ */
+
+static void bind_text_or_null(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static void bind_time_or_null(sqlite3_stmt *stmt, int i, gs_time t)
+{
+	if (t != GS_TIME_NONE)
+		sqlite3_bind_int64(stmt, i, t);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static int put_run(struct store *st, sqlite3_stmt *stmt,
+		   const struct job_run *r, struct errmsg *err)
+{
+	const char *text[] = {r->id, r->user, r->executable, r->queue,
+			      r->site, r->unit};
+	int rc;
+
+	for (int i = 0; i < 6; i++)
+		bind_text_or_null(stmt, 2 + i, text[i]);
+	bind_real_or_null(stmt, 8, r->quantity);
+	bind_time_or_null(stmt, 9, r->submit);
+	bind_time_or_null(stmt, 10, r->start);
+	bind_time_or_null(stmt, 11, r->end);
+	bind_real_or_null(stmt, 12, r->runtime_s);
+	bind_real_or_null(stmt, 13, r->requested_s);
+	bind_text_or_null(stmt, 14, r->status);
+	bind_text_or_null(stmt, 15, r->resources);
+	bind_text_or_null(stmt, 16, r->features);
+	bind_real_or_null(stmt, 17, r->energy_kwh);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot store a job run");
+	return 0;
+}
+
+int store_put_runs(struct store *st, const char *source,
+		   const struct job_run *runs, size_t n, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO job_run (source, id, user, "
+		    "executable, queue, site, unit, quantity, submit, start, "
+		    "end, runtime_s, requested_s, status, resources, features, "
+		    "energy_kwh) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    &stmt, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	for (size_t i = 0; i < n; i++) {
+		if (put_run(st, stmt, &runs[i], err) < 0) {
+			sqlite3_finalize(stmt);
+			store_rollback(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return store_commit(st, err);
+}
+
+static char *column_strdup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static gs_time column_time(sqlite3_stmt *stmt, int i)
+{
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return GS_TIME_NONE;
+	return sqlite3_column_int64(stmt, i);
+}
+
+static void read_run(sqlite3_stmt *stmt, struct job_run *r)
+{
+	r->id = column_strdup(stmt, 0);
+	r->user = column_strdup(stmt, 1);
+	r->executable = column_strdup(stmt, 2);
+	r->queue = column_strdup(stmt, 3);
+	r->site = column_strdup(stmt, 4);
+	r->unit = column_strdup(stmt, 5);
+	r->quantity = column_real_or_nan(stmt, 6);
+	r->submit = column_time(stmt, 7);
+	r->start = column_time(stmt, 8);
+	r->end = column_time(stmt, 9);
+	r->runtime_s = column_real_or_nan(stmt, 10);
+	r->requested_s = column_real_or_nan(stmt, 11);
+	r->status = column_strdup(stmt, 12);
+	r->resources = column_strdup(stmt, 13);
+	r->features = column_strdup(stmt, 14);
+	r->energy_kwh = column_real_or_nan(stmt, 15);
+}
+
+int store_get_runs(struct store *st, struct job_run **runs, size_t *n,
+		   struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	size_t alloc = 0;
+	int rc;
+
+	*runs = NULL;
+	*n = 0;
+	if (prepare(st,
+		    "SELECT id, user, executable, queue, site, unit, "
+		    "quantity, submit, start, end, runtime_s, requested_s, "
+		    "status, resources, features, energy_kwh FROM job_run "
+		    "ORDER BY submit, source, id",
+		    &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(*runs, *n + 1, alloc);
+		read_run(stmt, &(*runs)[(*n)++]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the job runs");
+	return 0;
+}
+
+void job_run_release(struct job_run *r)
+{
+	free(r->id);
+	free(r->user);
+	free(r->executable);
+	free(r->queue);
+	free(r->site);
+	free(r->unit);
+	free(r->status);
+	free(r->resources);
+	free(r->features);
+}
+
+int store_put_model(struct store *st, const char *name, const char *kind,
+		    gs_time trained_at, const void *params, size_t len,
+		    const char *metrics, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st,
+		    "INSERT OR REPLACE INTO model (name, kind, trained_at, "
+		    "params, metrics) VALUES (?, ?, ?, ?, ?)",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, trained_at);
+	sqlite3_bind_blob64(stmt, 4, params, len, SQLITE_STATIC);
+	bind_text_or_null(stmt, 5, metrics);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot store the model");
+	return 0;
+}
+
+int store_get_model(struct store *st, const char *name, struct strbuf *params,
+		    char **metrics, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*metrics = NULL;
+	if (prepare(st, "SELECT params, metrics FROM model WHERE name = ?",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		strbuf_add(params, sqlite3_column_blob(stmt, 0),
+			   (size_t)sqlite3_column_bytes(stmt, 0));
+		*metrics = column_strdup(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "cannot read the model");
+	return rc == SQLITE_ROW ? 0 : 1;
 }

@@ -193,10 +193,9 @@ int err_set(struct errmsg *e, const char *fmt, ...)
 	return -1;
 }
 
-int err_at(struct errmsg *e, const char *file, int line, int col,
-	   const char *fmt, ...)
+int verr_at(struct errmsg *e, const char *file, int line, int col,
+	    const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n = 0;
 
 	if (!e)
@@ -210,8 +209,17 @@ int err_at(struct errmsg *e, const char *file, int line, int col,
 		n = snprintf(e->msg, sizeof(e->msg), "%s: ", file);
 	if (n < 0 || (size_t)n >= sizeof(e->msg))
 		n = 0;
-	va_start(ap, fmt);
 	vsnprintf(e->msg + n, sizeof(e->msg) - (size_t)n, fmt, ap);
+	return -1;
+}
+
+int err_at(struct errmsg *e, const char *file, int line, int col,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr_at(e, file, line, col, fmt, ap);
 	va_end(ap);
 	return -1;
 }

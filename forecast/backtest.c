@@ -7,7 +7,7 @@
  * on exactly the same points: a point counts only where every model and
  * the recorded value exist, so no model is flattered by skipping hard hours.
  */
-#include "forecast/forecast.h"
+#include "forecast/internal.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -106,6 +106,9 @@ void backtest_release(struct backtest *bt)
 {
 	for (size_t i = 0; i < bt->nmodels; i++)
 		free(bt->models[i].name);
+	for (int m = 0; m < FC_NMODELS; m++)
+		free(bt->components[m].name);
+	memset(bt->components, 0, sizeof(bt->components));
 	free(bt->models);
 	bt->models = NULL;
 	bt->nmodels = bt->alloc_models = 0;
@@ -127,16 +130,7 @@ struct bt_model *backtest_add_model(struct backtest *bt, const char *name,
 /* First recorded point at or after t. */
 static size_t first_at_or_after(const struct series *s, gs_time t)
 {
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->t[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return fc_time_lower(s->t, 0, s->n, t);
 }
 
 /* Every forecast's point at t, or false if one of them has none. */
@@ -151,9 +145,33 @@ static bool all_have(const struct fc_result *const *fc, size_t n, gs_time t,
 	return true;
 }
 
-size_t backtest_score(struct backtest *bt, gs_time issue,
-		      const struct series *actual,
-		      const struct fc_result *const *fc)
+static void add_point(struct bt_model *m, const struct fc_result *r,
+		      size_t k, int bucket, double actual)
+{
+	bt_stats_add(&m->all, r->v[k], actual, r->lo80[k], r->hi80[k],
+		     r->lo95[k], r->hi95[k]);
+	if (bucket >= 0)
+		bt_stats_add(&m->bucket[bucket], r->v[k], actual, r->lo80[k],
+			     r->hi80[k], r->lo95[k], r->hi95[k]);
+}
+
+/* Scores greenslot's components on the point at t, where they have one. */
+static void score_components(struct backtest *bt, const struct fc_result *comp,
+			     gs_time t, int bucket, double actual)
+{
+	for (int m = 0; comp && m < FC_NMODELS; m++) {
+		long k;
+		if (!bt->components[m].name || (k = fc_result_at(&comp[m], t)) < 0)
+			continue;
+		add_point(&bt->components[m], &comp[m], (size_t)k, bucket,
+			  actual);
+	}
+}
+
+static size_t score_issue(struct backtest *bt, gs_time issue,
+			  const struct series *actual,
+			  const struct fc_result *const *fc,
+			  const struct fc_result *comp)
 {
 	long *ix = xcalloc(bt->nmodels ? bt->nmodels : 1, sizeof(*ix));
 	size_t scored = 0;
@@ -166,22 +184,21 @@ size_t backtest_score(struct backtest *bt, gs_time issue,
 		if (!isfinite(actual->v[i]) ||
 		    !all_have(fc, bt->nmodels, t, ix))
 			continue;
-		for (size_t j = 0; j < bt->nmodels; j++) {
-			const struct fc_result *r = fc[j];
-			size_t k = (size_t)ix[j];
-			struct bt_model *m = &bt->models[j];
-			bt_stats_add(&m->all, r->v[k], actual->v[i], r->lo80[k],
-				     r->hi80[k], r->lo95[k], r->hi95[k]);
-			if (b >= 0)
-				bt_stats_add(&m->bucket[b], r->v[k],
-					     actual->v[i], r->lo80[k],
-					     r->hi80[k], r->lo95[k],
-					     r->hi95[k]);
-		}
+		for (size_t j = 0; j < bt->nmodels; j++)
+			add_point(&bt->models[j], fc[j], (size_t)ix[j], b,
+				  actual->v[i]);
+		score_components(bt, comp, t, b, actual->v[i]);
 		scored++;
 	}
 	free(ix);
 	return scored;
+}
+
+size_t backtest_score(struct backtest *bt, gs_time issue,
+		      const struct series *actual,
+		      const struct fc_result *const *fc)
+{
+	return score_issue(bt, issue, actual, fc, NULL);
 }
 
 /* The models of a backtest: greenslot's two, then every provider source. */
@@ -193,29 +210,43 @@ static int add_models(struct store *st, struct backtest *bt,
 
 	backtest_add_model(bt, fc_model_name(FC_GREENSLOT), true);
 	backtest_add_model(bt, fc_model_name(FC_SEASONAL_NAIVE), true);
+	for (int m = FC_SMOOTHING; m <= FC_REGRESSION; m++) {
+		bt->components[m].name = xstrdup(fc_model_name(m));
+		bt->components[m].has_intervals = true;
+	}
 	if (store_forecast_sources(st, bt->zone, bt->signal, &src, &nsrc,
 				   err) < 0)
 		return -1;
 	for (size_t i = 0; i < nsrc; i++)
-		if (strcmp(src[i], "greenslot") &&
-		    strcmp(src[i], fc_model_name(FC_SEASONAL_NAIVE)))
+		if (fc_model_by_name(src[i]) < 0) /* greenslot's own: recomputed */
 			backtest_add_model(bt, src[i], false);
 	strv_free(src, nsrc);
 	return 0;
 }
 
+/* What the replay of one backtest holds. */
+struct replay {
+	const struct series *actual;
+	struct fc_weather weather;
+	struct fc_mix mix;
+	struct fc_result *fc;        /* bt->nmodels */
+	const struct fc_result **pfc;
+	struct fc_result comp[FC_NMODELS];
+};
+
 /* Fills fc[] for one issue time; 1 when a model has nothing to offer. */
 static int issue_forecasts(struct store *st, struct backtest *bt,
-			   const struct series *actual, gs_time issue,
-			   struct fc_result *fc, struct errmsg *err)
+			   struct replay *rp, gs_time issue,
+			   struct errmsg *err)
 {
-	const enum fc_model own[2] = {FC_GREENSLOT, FC_SEASONAL_NAIVE};
+	struct fc_input in = {rp->actual, &rp->weather, &rp->mix};
 	struct errmsg ignored;
 
-	for (size_t j = 0; j < 2; j++)
-		if (forecast_model(own[j], actual, issue, bt->horizon_s, 0,
-				   &fc[j], &ignored) < 0)
-			return 1; /* nothing known before this issue time */
+	if (forecast_model_in(FC_GREENSLOT, &in, issue, bt->horizon_s, 0,
+			      &rp->fc[0], rp->comp, &ignored) < 0 ||
+	    forecast_model(FC_SEASONAL_NAIVE, rp->actual, issue, bt->horizon_s,
+			   0, &rp->fc[1], &ignored) < 0)
+		return 1; /* nothing known before this issue time */
 	for (size_t j = 2; j < bt->nmodels; j++) {
 		struct series ps;
 		series_init(&ps);
@@ -226,9 +257,9 @@ static int issue_forecasts(struct store *st, struct backtest *bt,
 			series_release(&ps);
 			return -1;
 		}
-		fc_result_from_series(&fc[j], &ps, issue);
+		fc_result_from_series(&rp->fc[j], &ps, issue);
 		series_release(&ps);
-		if (!fc[j].n)
+		if (!rp->fc[j].n)
 			return 1;
 	}
 	return 0;
@@ -250,30 +281,47 @@ static gs_time first_issue(const struct backtest *bt)
 	return day + k * bt->step_s;
 }
 
+static void replay_release(struct replay *rp, size_t nmodels)
+{
+	for (size_t j = 0; j < nmodels; j++)
+		fc_result_release(&rp->fc[j]);
+	for (int m = 0; m < FC_NMODELS; m++)
+		fc_result_release(&rp->comp[m]);
+	free(rp->fc);
+	free(rp->pfc);
+	fc_weather_release(&rp->weather);
+	fc_mix_release(&rp->mix);
+}
+
 static int replay(struct store *st, struct backtest *bt,
 		  const struct series *actual, struct errmsg *err)
 {
-	struct fc_result *fc = xcalloc(bt->nmodels, sizeof(*fc));
-	const struct fc_result **pfc = xcalloc(bt->nmodels, sizeof(*pfc));
-	int ret = 0;
+	struct replay rp = {.actual = actual};
+	int ret;
 
+	rp.fc = xcalloc(bt->nmodels, sizeof(*rp.fc));
+	rp.pfc = xcalloc(bt->nmodels, sizeof(*rp.pfc));
 	for (size_t j = 0; j < bt->nmodels; j++) {
-		fc_result_init(&fc[j]);
-		pfc[j] = &fc[j];
+		fc_result_init(&rp.fc[j]);
+		rp.pfc[j] = &rp.fc[j];
 	}
-	for (gs_time issue = first_issue(bt); issue < bt->to;
+	for (int m = 0; m < FC_NMODELS; m++)
+		fc_result_init(&rp.comp[m]);
+	fc_weather_init(&rp.weather);
+	fc_mix_init(&rp.mix);
+	ret = fc_weather_load(st, bt->zone, &rp.weather, err);
+	if (!ret)
+		ret = fc_mix_load(st, bt->zone, &rp.mix, err);
+	for (gs_time issue = first_issue(bt); !ret && issue < bt->to;
 	     issue += bt->step_s) {
-		ret = issue_forecasts(st, bt, actual, issue, fc, err);
+		ret = issue_forecasts(st, bt, &rp, issue, err);
 		if (ret < 0)
 			break;
-		if (!ret && backtest_score(bt, issue, actual, pfc))
+		if (!ret && score_issue(bt, issue, actual, rp.pfc, rp.comp))
 			bt->issues++;
 		ret = 0;
 	}
-	for (size_t j = 0; j < bt->nmodels; j++)
-		fc_result_release(&fc[j]);
-	free(fc);
-	free(pfc);
+	replay_release(&rp, bt->nmodels);
 	return ret;
 }
 
@@ -393,6 +441,12 @@ char *backtest_to_json(const struct backtest *bt)
 		json_object_set_new(models, bt->models[i].name,
 				    model_json(&bt->models[i]));
 	json_object_set_new(o, "models", models);
+	models = json_object();
+	for (int m = 0; m < FC_NMODELS; m++)
+		if (bt->components[m].name)
+			json_object_set_new(models, bt->components[m].name,
+					    model_json(&bt->components[m]));
+	json_object_set_new(o, "components", models);
 	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 				     JSON_REAL_PRECISION(10));
 	json_decref(o);

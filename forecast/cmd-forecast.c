@@ -21,6 +21,8 @@ static const struct cmd_opt forecast_opts[] = {
 		   "now, floored to the hour)"},
 	{"--horizon D", "how far ahead (ISO 8601; default PT48H, backtest "
 			"PT24H)"},
+	{"--model M", "greenslot (default: the combination), seasonal_naive, "
+		      "smoothing or regression; stored under that name"},
 	{"--from T", "backtest: first issue time (default the first recorded "
 		     "time + 7 days, rounded up to 00:00 UTC)"},
 	{"--to T", "backtest: issue times before this (default the last "
@@ -31,25 +33,35 @@ static const struct cmd_opt forecast_opts[] = {
 };
 
 const struct cmd_doc cmd_forecast_doc = {
-	"forecast [--zone Z]... [--signal S]... [--at T] [--horizon PT48H]\n"
+	"forecast [--zone Z]... [--signal S]... [--at T] [--horizon PT48H] "
+	"[--model M]\n"
 	"forecast backtest --zone Z --signal S [--from T] [--to T] "
 	"[--horizon PT24H] [--step PT24H]",
 	"forecast carbon intensity and prices, and backtest the forecasts",
-	"Fits greenslot's model (for now seasonal naive: the value at t is "
-	"the one recorded a whole number of days earlier, the fewest days "
-	"that reach before the issue time) on the values recorded before "
-	"--at and stores the forecast, on the series' own step, with 80% and "
-	"95% prediction intervals from the model's errors over the previous "
-	"28 days, under source \"greenslot\".  With less than a day of "
-	"history the forecast is the last known value.  One line per zone "
-	"and signal is printed.\n\n"
+	"Fits greenslot's model on what was known before --at and stores the "
+	"forecast, on the series' own step, with 80% and 95% prediction "
+	"intervals, under source \"greenslot\".  The model combines three "
+	"components per lead bucket, weighed by their recent errors: seasonal "
+	"naive (the value a whole number of days earlier), exponential "
+	"smoothing with a daily and a weekly season, and a ridge regression "
+	"per lead hour on hour and weekday, the zone's weather forecasts "
+	"(vintages issued before --at, stored under the zone's key), its "
+	"recent values and generation mix, refitted on the last 24 weeks.  "
+	"The intervals are the quantiles of the combination's own errors when "
+	"re-issued on each of the 42 days before (conformal).  With less than "
+	"14 days of history, or none in the last 7 days, the model is "
+	"seasonal naive, with less than a day the last known value; a "
+	"warning says so.  One line per zone and "
+	"signal is printed.\n\n"
 	"'forecast backtest' replays history: at every issue time it refits "
 	"greenslot's model and the seasonal naive reference on the values "
 	"recorded before it, takes each provider forecast stored for the zone "
 	"and signal as issued last at or before it, and prints JSON with "
 	"mae, mape (percent, over the mape_n actuals that are not zero), "
 	"bias (mean forecast - actual), n, coverage80 and coverage95 (null "
-	"for forecasts without intervals) per model, overall and by_horizon.  "
+	"for forecasts without intervals) per model, overall and by_horizon; "
+	"\"components\" holds the same for greenslot's smoothing and "
+	"regression components alone.  "
 	"All models are scored on the same points: the recorded values in "
 	"[issue, issue + horizon) where every model has a value.  The lead "
 	"time of a point at t is floor((t - issue) / 1h) + 1 hours, so "
@@ -59,7 +71,7 @@ const struct cmd_doc cmd_forecast_doc = {
 };
 
 enum { OPT_ZONE = 256, OPT_SIGNAL, OPT_AT, OPT_HORIZON, OPT_FROM, OPT_TO,
-       OPT_STEP };
+       OPT_STEP, OPT_MODEL };
 
 static const struct option long_opts[] = {
 	{"zone", required_argument, NULL, OPT_ZONE},
@@ -69,6 +81,7 @@ static const struct option long_opts[] = {
 	{"from", required_argument, NULL, OPT_FROM},
 	{"to", required_argument, NULL, OPT_TO},
 	{"step", required_argument, NULL, OPT_STEP},
+	{"model", required_argument, NULL, OPT_MODEL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -79,7 +92,8 @@ struct forecast_args {
 	size_t nsignals, alloc_signals;
 	gs_time at, from, to;
 	int64_t horizon_s, step_s;
-	bool has_at, has_from, has_to, has_step;
+	enum fc_model model;
+	bool has_at, has_from, has_to, has_step, has_model;
 };
 
 static void args_release(struct forecast_args *a)
@@ -113,6 +127,14 @@ static int parse_one(struct forecast_args *a, int c, const char *arg)
 	case OPT_STEP:
 		a->has_step = true;
 		return opt_duration("--step", arg, &a->step_s);
+	case OPT_MODEL:
+		a->has_model = true;
+		if (fc_model_by_name(arg) < 0)
+			return error("unknown model '%s' (greenslot, "
+				     "seasonal_naive, smoothing, regression)",
+				     arg);
+		a->model = (enum fc_model)fc_model_by_name(arg);
+		return 0;
 	default:
 		return -1; /* getopt_long has said what is wrong */
 	}
@@ -152,8 +174,8 @@ static int forecast_one(struct store *st, const char *zone,
 	int ret = -1;
 
 	fc_result_init(&r);
-	if (forecast_store(st, zone, signal, a->at, a->horizon_s, &r,
-			   &err) < 0) {
+	if (forecast_store_model(st, a->model, zone, signal, a->at,
+				 a->horizon_s, &r, &err) < 0) {
 		error("%s %s: %s", zone, signal, err.msg);
 		goto out;
 	}
@@ -299,9 +321,9 @@ static int backtest_args(int argc, char **argv, struct forecast_args *a)
 	if (a->nzones != 1 || a->nsignals != 1)
 		return error("'forecast backtest' needs one --zone and one "
 			     "--signal");
-	if (a->has_at)
-		return error("--at belongs to 'forecast', not to 'forecast "
-			     "backtest'");
+	if (a->has_at || a->has_model)
+		return error("%s belongs to 'forecast', not to 'forecast "
+			     "backtest'", a->has_at ? "--at" : "--model");
 	if (a->has_from && a->has_to && a->from >= a->to)
 		return error("--from must be before --to");
 	return 0;

@@ -9,13 +9,13 @@
  * strictly before it (struct known), and the interval calibration re-issues
  * the model on prefixes of that copy.
  */
-#include "forecast/forecast.h"
+#include "forecast/internal.h"
 
 #include <math.h>
 
 #define DAY 86400
 #define CALIB_DAYS 28
-#define CALIB_MIN 20 /* fewer past errors than this: pool all lead hours */
+#define CALIB_MIN FC_CALIB_MIN
 
 /* The values known at an issue time: finite points strictly before it. */
 struct known {
@@ -54,15 +54,28 @@ static const struct method persistence_method = {
 	"persistence", predict_persistence, 0,
 };
 
-/* The model table: later models (smoothing, regression) go here. */
+/*
+ * The model table.  The method is what runs here; the combined model and
+ * its components (combine.c) fall back to it when they cannot run.
+ */
 static const struct model_def models[FC_NMODELS] = {
 	[FC_GREENSLOT] = {"greenslot", &snaive_method},
 	[FC_SEASONAL_NAIVE] = {"seasonal_naive", &snaive_method},
+	[FC_SMOOTHING] = {"smoothing", &snaive_method},
+	[FC_REGRESSION] = {"regression", &snaive_method},
 };
 
 const char *fc_model_name(enum fc_model m)
 {
 	return (unsigned)m < FC_NMODELS ? models[m].name : "unknown";
+}
+
+int fc_model_by_name(const char *name)
+{
+	for (int m = 0; m < FC_NMODELS; m++)
+		if (!strcmp(models[m].name, name))
+			return m;
+	return -1;
 }
 
 void fc_result_init(struct fc_result *r)
@@ -108,9 +121,7 @@ static void fc_result_reset(struct fc_result *r, size_t n)
 	}
 }
 
-static void add_warning(struct fc_result *r, const char *fmt, ...)
-	GS_PRINTF(2, 3);
-static void add_warning(struct fc_result *r, const char *fmt, ...)
+void fc_add_warning(struct fc_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -139,20 +150,23 @@ void fc_result_from_series(struct fc_result *r, const struct series *s,
 	r->method = "";
 }
 
-long fc_result_at(const struct fc_result *r, gs_time t)
+size_t fc_time_lower(const gs_time *t, size_t lo, size_t hi, gs_time x)
 {
-	size_t lo = 0, hi = r->n;
-
-	if (!r->n || t < r->t[0])
-		return -1;
-	while (hi - lo > 1) {
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (r->t[mid] <= t)
-			lo = mid;
+		if (t[mid] < x)
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return t - r->t[lo] < r->step_s ? (long)lo : -1;
+	return lo;
+}
+
+long fc_result_at(const struct fc_result *r, gs_time t)
+{
+	size_t i = fc_time_lower(r->t, 0, r->n, t + 1);
+
+	return i > 0 && t - r->t[i - 1] < r->step_s ? (long)(i - 1) : -1;
 }
 
 int64_t fc_lead_hours(gs_time issued, gs_time t)
@@ -168,18 +182,7 @@ int64_t fc_lead_hours(gs_time issued, gs_time t)
 /* Index of the last point at or before u, or -1. */
 static long index_le(const struct series *s, gs_time u)
 {
-	size_t lo = 0, hi = s->n;
-
-	if (!s->n || u < s->t[0])
-		return -1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->t[mid] <= u)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (long)lo;
+	return (long)fc_time_lower(s->t, 0, s->n, u + 1) - 1;
 }
 
 /* Number of points before u: the prefix of s known at time u. */
@@ -355,8 +358,8 @@ static void collect_residuals(const struct method *m, const struct known *kn,
 	free(v);
 }
 
-static void set_interval(struct fc_result *r, size_t i, const double *e,
-			 size_t n, bool nonnegative)
+void fc_set_interval(struct fc_result *r, size_t i, const double *e,
+		     size_t n, bool nonnegative)
 {
 	double lo, hi, v = r->v[i];
 
@@ -383,7 +386,7 @@ static void calibrate(const struct method *m, const struct known *kn,
 	residuals_init(&rs, (size_t)maxlead);
 	collect_residuals(m, kn, r, &rs);
 	if (!rs.nall) {
-		add_warning(r, "no past errors to calibrate prediction "
+		fc_add_warning(r, "no past errors to calibrate prediction "
 			       "intervals on; none given");
 		residuals_release(&rs);
 		return;
@@ -395,22 +398,30 @@ static void calibrate(const struct method *m, const struct known *kn,
 	for (size_t i = 0; i < r->n; i++) {
 		size_t l = (size_t)(fc_lead_hours(r->issued, r->t[i]) - 1);
 		if (rs.n[l] >= CALIB_MIN) {
-			set_interval(r, i, rs.r[l], rs.n[l], kn->nonnegative);
+			fc_set_interval(r, i, rs.r[l], rs.n[l], kn->nonnegative);
 		} else {
-			set_interval(r, i, rs.all, rs.nall, kn->nonnegative);
+			fc_set_interval(r, i, rs.all, rs.nall, kn->nonnegative);
 			pooled++;
 		}
 	}
 	r->has_intervals = true;
 	r->ncalib = rs.nall;
 	if (rs.nall < CALIB_MIN)
-		add_warning(r, "prediction intervals rest on only %zu past "
+		fc_add_warning(r, "prediction intervals rest on only %zu past "
 			       "errors", rs.nall);
 	else if (pooled)
-		add_warning(r, "prediction intervals of %zu points pooled "
+		fc_add_warning(r, "prediction intervals of %zu points pooled "
 			       "all lead times (fewer than %d past errors at "
 			       "their own)", pooled, CALIB_MIN);
 	residuals_release(&rs);
+}
+
+void fc_result_copy_grid(struct fc_result *dst, const struct fc_result *src)
+{
+	fc_result_reset(dst, src->n);
+	dst->issued = src->issued;
+	dst->step_s = src->step_s;
+	memcpy(dst->t, src->t, st_mult(src->n, sizeof(*src->t)));
 }
 
 /* The output grid: multiples of step in [issued, issued + horizon). */
@@ -429,9 +440,26 @@ static void make_grid(struct fc_result *r, gs_time issued, int64_t horizon,
 		r->t[i] = first + (gs_time)i * step;
 }
 
-int forecast_model(enum fc_model model, const struct series *history,
-		   gs_time issued, int64_t horizon_s, int64_t step_s,
-		   struct fc_result *out, struct errmsg *err)
+/*
+ * The combined model or one of its components, when the history allows;
+ * false (fc_combine() put the reason in out's warning) when the simple
+ * method must do.
+ */
+static bool try_combined(enum fc_model model, const struct fc_input *in,
+			 const struct known *kn, struct fc_result *out,
+			 struct fc_result *components)
+{
+	struct fc_input kin = {&kn->s, in->weather, in->mix};
+
+	if (model == FC_SEASONAL_NAIVE)
+		return false;
+	return !fc_combine(model, &kin, out, components);
+}
+
+int forecast_model_in(enum fc_model model, const struct fc_input *in,
+		      gs_time issued, int64_t horizon_s, int64_t step_s,
+		      struct fc_result *out, struct fc_result *components,
+		      struct errmsg *err)
 {
 	const struct method *m;
 	struct known kn;
@@ -442,7 +470,9 @@ int forecast_model(enum fc_model model, const struct series *history,
 		return err_set(err, "unknown forecast model %d", (int)model);
 	if (horizon_s <= 0 || step_s < 0)
 		return err_set(err, "invalid forecast horizon or step");
-	if (!known_init(&kn, history, issued)) {
+	for (int i = 0; components && i < FC_NMODELS; i++)
+		components[i].n = 0;
+	if (!known_init(&kn, in->history, issued)) {
 		series_release(&kn.s);
 		return err_set(err, "no recorded values before '%s'",
 			       time_format(issued, buf));
@@ -452,21 +482,35 @@ int forecast_model(enum fc_model model, const struct series *history,
 		series_release(&kn.s);
 		return err_set(err, "horizon shorter than the series' step");
 	}
+	if (try_combined(model, in, &kn, out, components)) {
+		series_release(&kn.s);
+		return 0;
+	}
 	m = models[model].method;
 	if (kn.s.t[kn.s.n - 1] + kn.step - kn.s.t[0] < DAY) {
 		m = &persistence_method;
-		add_warning(out, "less than a day of history: persistence "
-				 "(last known value)");
+		fc_add_warning(out, "less than a day of history: persistence "
+				    "(last known value)");
 	}
 	out->method = m->label;
 	missing = m->predict(&kn.s, kn.step, issued, out->t, out->v, out->n);
 	if (missing)
-		add_warning(out, "%zu of %zu points had no value a whole "
-				 "number of days earlier: last known value "
-				 "used", missing, out->n);
+		fc_add_warning(out, "%zu of %zu points had no value a whole "
+				    "number of days earlier: last known value "
+				    "used", missing, out->n);
 	calibrate(m, &kn, out);
 	series_release(&kn.s);
 	return 0;
+}
+
+int forecast_model(enum fc_model model, const struct series *history,
+		   gs_time issued, int64_t horizon_s, int64_t step_s,
+		   struct fc_result *out, struct errmsg *err)
+{
+	struct fc_input in = {history, NULL, NULL};
+
+	return forecast_model_in(model, &in, issued, horizon_s, step_s, out,
+				 NULL, err);
 }
 
 int forecast_snaive(const struct series *history, gs_time issued,

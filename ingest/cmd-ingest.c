@@ -331,6 +331,10 @@ int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	ret = cmd_store(ctx) ? run_all(ctx->store, &fc, selected, rqs, &a)
 			     : EXIT_RUNTIME;
+	if (ctx->metrics_path && ctx->store &&
+	    metrics_ingest(ctx->store, ctx->metrics_path, ret == EXIT_OK,
+			   &err) < 0)
+		warning("%s", err.msg);
 out:
 	for (size_t i = 0; rqs && i < fc.nfeeds; i++)
 		feed_request_release(&rqs[i]);

@@ -6,6 +6,7 @@
  * prints warnings and the one-line summary, and maps failures to the
  * contract's exit codes.
  */
+#include "forecast/forecast.h"
 #include "solver/solver.h"
 
 #include <errno.h>
@@ -20,16 +21,23 @@ static const struct cmd_opt solve_opts[] = {
 		      "the slot since 1970-01-01T00:00:00Z)"},
 	{"--horizon D", "length planned (default PT48H)"},
 	{"--slot D", "slot length (default PT30M)"},
-	{"--policy P", "milp (default), greedy, fifo, round-robin or random"},
+	{"--policy P", "milp (default), search, greedy, fifo, round-robin or "
+		       "random"},
 	{"--objective O", "carbon (default, kg CO2eq) or cost; makespan is "
 			  "not implemented yet"},
 	{"--weights W", "carbon=1,cost=0.2: minimize the weighted sum of the "
 			"raw terms (kg and currency, not normalized)"},
 	{"--oracle", "plan on the recorded values instead of forecasts"},
-	{"--time-limit S", "seconds the milp may search (default 60)"},
-	{"--seed N", "seed of the random policy (default 1)"},
+	{"--time-limit S", "seconds milp and search may take (default 60); "
+			   "when it cuts them short the plan can differ "
+			   "from run to run"},
+	{"--seed N", "seed of the random policy and of the search's "
+		     "ruin-and-recreate rounds (default 1)"},
 	{"--presolve", "milp: use GLPK's presolver (then no warm start from "
 		       "the greedy plan)"},
+	{"--runtime-quantile Q", "plan jobs without a duration on this "
+				 "quantile of their predicted runtime: 0.9 "
+				 "(default), 0.5, 0.8, 0.95 or 0.99"},
 	{"-o PLAN.json", "where to write the plan (default stdout)"},
 	{"-v, --verbose", "let GLPK report its progress"},
 	{NULL, NULL},
@@ -37,7 +45,7 @@ static const struct cmd_opt solve_opts[] = {
 
 const struct cmd_doc cmd_solve_doc = {
 	"solve --sites SITES.json [--start T] [--horizon PT48H] "
-	"[--slot PT30M] [--policy milp|greedy|fifo|round-robin|random] "
+	"[--slot PT30M] [--policy milp|search|greedy|fifo|round-robin|random] "
 	"[--objective carbon|cost|makespan] [--weights carbon=1,cost=0.2] "
 	"[--oracle] [--time-limit SECONDS] [-o PLAN.json] JOBS.json...",
 	"place jobs in the slots and sites where they emit least",
@@ -47,8 +55,14 @@ const struct cmd_doc cmd_solve_doc = {
 	"forecast issued last at or before --start (greenslot's own first), "
 	"else from the recorded values; with --oracle only from the recorded "
 	"values.  A slot without carbon intensity at a site is not used "
-	"there.  milp solves a time-indexed integer program with GLPK and "
-	"places as many jobs as possible, then minimizes the objective; "
+	"there.  milp places as many jobs as possible, then minimizes the "
+	"objective: a search (least-slack greedy on costs priced by a "
+	"Lagrangian relaxation of capacity, repair that pushes the jobs in "
+	"the way aside, ruin-and-recreate local search) finds a plan and a "
+	"proven bound, then GLPK solves the time-indexed integer program "
+	"from that plan, its linear relaxation priced plan and bound, when "
+	"the model is small enough for the time left; search is that search "
+	"alone, deterministic unless the time limit cuts it short; "
 	"greedy takes jobs by least slack and gives each its cheapest "
 	"placement; fifo takes them by earliest_start and starts each as "
 	"early as possible (first profile, then first site, on ties); "
@@ -58,8 +72,10 @@ const struct cmd_doc cmd_solve_doc = {
 	"order; the first one that knows the carbon intensity of those "
 	"slots, if any does) with its first profile, capacity ignored.  For the "
 	"heuristics, `bound` is each placed job at its best placement with "
-	"the others ignored.  Jobs without a duration are unplaced (no "
-	"runtime predictor yet); interruptible jobs run in one piece.  "
+	"the others ignored.  A job profile without a duration gets the "
+	"runtime the model of 'greenslot train' predicts (P90 by default, "
+	"see --runtime-quantile) and the plan marks it runtime_predicted; "
+	"interruptible jobs run in one piece.  "
 	"A summary line goes to stderr.  Exit status 3 when a job is "
 	"unplaced (the plan is still written).",
 	solve_opts,
@@ -71,6 +87,7 @@ struct solve_args {
 	struct solver_opts so;
 	bool objective_given, weights_given;
 	bool oracle;
+	double runtime_q;
 	const char *out;
 };
 
@@ -142,6 +159,7 @@ enum {
 	OPT_TIME_LIMIT,
 	OPT_SEED,
 	OPT_PRESOLVE,
+	OPT_RUNTIME_Q,
 };
 
 static const struct option long_opts[] = {
@@ -155,10 +173,21 @@ static const struct option long_opts[] = {
 	{"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"presolve", no_argument, NULL, OPT_PRESOLVE},
+	{"runtime-quantile", required_argument, NULL, OPT_RUNTIME_Q},
 	{"output", required_argument, NULL, 'o'},
 	{"verbose", no_argument, NULL, 'v'},
 	{NULL, 0, NULL, 0},
 };
+
+static int parse_quantile(const char *arg, double *q)
+{
+	if (opt_double("--runtime-quantile", arg, q) < 0)
+		return -1;
+	if (rt_quantile_known(*q))
+		return 0;
+	return error("--runtime-quantile %s is not calibrated (want 0.5, "
+		     "0.8, 0.9, 0.95 or 0.99)", arg);
+}
 
 static int parse_one(int c, const char *arg, struct solve_args *sa)
 {
@@ -192,6 +221,8 @@ static int parse_one(int c, const char *arg, struct solve_args *sa)
 	case OPT_PRESOLVE:
 		sa->so.presolve = true;
 		return 0;
+	case OPT_RUNTIME_Q:
+		return parse_quantile(arg, &sa->runtime_q);
 	case 'o':
 		sa->out = arg;
 		return 0;
@@ -212,6 +243,7 @@ static int parse_args(int argc, char **argv, struct solve_args *sa)
 	sa->horizon_s = 48 * 3600;
 	sa->slot_s = 1800;
 	sa->out = "-";
+	sa->runtime_q = 0.9;
 	solver_opts_init(&sa->so);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:v", long_opts, NULL)) != -1)
@@ -224,8 +256,8 @@ static int parse_args(int argc, char **argv, struct solve_args *sa)
 	if (sa->so.objective == OBJ_MAKESPAN)
 		return error("objective 'makespan' is not implemented yet");
 	if (!solver_policy_known(sa->so.policy))
-		return error("unknown policy '%s' (want milp, greedy, fifo, "
-			     "round-robin or random)", sa->so.policy);
+		return error("unknown policy '%s' (want milp, search, greedy, "
+			     "fifo, round-robin or random)", sa->so.policy);
 	if (sa->slot_s <= 0 || sa->horizon_s <= 0)
 		return error("--slot and --horizon must be positive");
 	if (sa->horizon_s / sa->slot_s > 100000)
@@ -239,10 +271,8 @@ static int load_jobs(struct jobset *js, const struct catalog *cat,
 {
 	struct errmsg err;
 
-	for (int i = optind; i < argc; i++)
-		if (jobset_load(js, cat, argv[i], &err) < 0)
-			return error("%s", err.msg);
-	if (jobset_finish(js, &err) < 0)
+	if (jobset_load_files(js, cat, argv + optind, (size_t)(argc - optind),
+			      &err) < 0)
 		return error("%s", err.msg);
 	return 0;
 }
@@ -336,10 +366,84 @@ static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
 	return ret;
 }
 
+/* The runtime predictor behind the solver's hook. */
+struct predict_ctx {
+	struct rt_predictor p;
+	const struct catalog *cat;
+	double q;
+};
+
+static int predict_duration(void *vctx, const struct job *job,
+			    size_t profile, int64_t *duration_s,
+			    struct errmsg *err)
+{
+	struct predict_ctx *pc = vctx;
+	struct job_run run;
+	float x[RTF_N];
+	double p50, pq;
+	int ret;
+
+	rt_job_as_run(pc->cat, job, profile, NULL, &run);
+	rt_features(pc->p.hist, &run, x);
+	ret = rt_predict_rows(&pc->p.model, x, &run.quantity, 1, pc->q, &p50,
+			      &pq, err);
+	job_run_release(&run);
+	if (ret < 0)
+		return -1;
+	*duration_s = (int64_t)ceil(pc->q == 0.5 ? p50 : pq);
+	return 1;
+}
+
+/* The first job with a profile lacking a duration, or NULL. */
+static const struct job *job_without_duration(const struct jobset *js)
+{
+	for (size_t j = 0; j < js->njobs; j++)
+		for (size_t p = 0; p < js->jobs[j].nprofiles; p++)
+			if (js->jobs[j].profiles[p].duration_s < 0)
+				return &js->jobs[j];
+	return NULL;
+}
+
+/*
+ * Loads the predictor when a job needs it; an exit code.  Without a
+ * trained model the job is named where it was written: its input is
+ * what cannot be planned.
+ */
+static int load_predictor(struct cmd_ctx *ctx, const struct jobset *js,
+			  struct predict_ctx *pc, bool *loaded)
+{
+	const struct job *job = job_without_duration(js);
+	struct errmsg err;
+	int ret;
+
+	*loaded = false;
+	if (!job)
+		return EXIT_OK;
+	ret = rt_predictor_load(&pc->p, ctx->store, &err);
+	if (ret < 0) {
+		error("%s", err.msg);
+		return EXIT_RUNTIME;
+	}
+	*loaded = true;
+	if (ret > 0) {
+		err_at(&err, job->file, job->line, job->col,
+		       "job '%s' has no duration and '%s' has no trained "
+		       "runtime model (run 'greenslot train HISTORY...')",
+		       job->id, ctx->db_path);
+		error("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	pc->cat = ctx->catalog;
+	return EXIT_OK;
+}
+
 /* Signals, instance, policy, plan; returns an exit code. */
 static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 		     const struct jobset *js, const struct solver_grid *g)
 {
+	struct predict_ctx pc = {.q = sa->runtime_q};
+	struct runtime_hook hook = {predict_duration, &pc};
+	bool loaded;
 	const struct catalog *cat = ctx->catalog;
 	struct solver_signals sg;
 	struct instance in;
@@ -347,16 +451,22 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	struct plan plan;
 	struct strbuf sum;
 	struct errmsg err;
-	int ret = EXIT_RUNTIME;
+	int ret = load_predictor(ctx, js, &pc, &loaded);
 
+	if (ret != EXIT_OK) {
+		if (loaded)
+			rt_predictor_release(&pc.p);
+		return ret;
+	}
+	ret = EXIT_RUNTIME;
 	solver_signals_init(&sg, g, cat->nsites, cat->nresources);
 	instance_init(&in);
 	assignment_init(&a, js->njobs);
 	plan_init(&plan);
 	strbuf_init(&sum);
-	/* NEEDSWORK: pass the trained runtime predictor as the hook */
 	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
-	    instance_build(&in, cat, js, &sg, NULL, &err) < 0 ||
+	    instance_build(&in, cat, js, &sg, loaded ? &hook : NULL,
+			   &err) < 0 ||
 	    run_policy(sa, ctx, &in, &a, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
@@ -375,11 +485,16 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	fprintf(stderr, "%s\n", sum.buf);
 	ret = plan.nunplaced ? EXIT_UNPLACED : EXIT_OK;
 out:
+	if (ctx->metrics_path && metrics_solve(&plan, ctx->metrics_path,
+					       ret != EXIT_RUNTIME, &err) < 0)
+		warning("%s", err.msg);
 	strbuf_release(&sum);
 	plan_release(&plan);
 	assignment_release(&a);
 	instance_release(&in);
 	solver_signals_release(&sg);
+	if (loaded)
+		rt_predictor_release(&pc.p);
 	return ret;
 }
 

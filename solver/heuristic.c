@@ -48,15 +48,8 @@ double solver_assignment_objective(const struct instance *in,
 /* The placer                                                          */
 /* ------------------------------------------------------------------ */
 
-struct placer {
-	const struct instance *in;
-	struct assignment *a;
-	double *used;    /* like instance.avail */
-	bool *decided;   /* [njobs] */
-};
-
-static void placer_init(struct placer *pl, const struct instance *in,
-			struct assignment *a)
+void placer_init(struct placer *pl, const struct instance *in,
+		 struct assignment *a)
 {
 	size_t n = st_mult(st_mult(in->cat->nsites, in->cat->nresources),
 			   in->grid.nslots);
@@ -68,7 +61,7 @@ static void placer_init(struct placer *pl, const struct instance *in,
 			      sizeof(*pl->decided));
 }
 
-static void placer_release(struct placer *pl)
+void placer_release(struct placer *pl)
 {
 	free(pl->used);
 	free(pl->decided);
@@ -80,7 +73,7 @@ static const double *opt_req(const struct instance *in,
 	return in->js->jobs[o->job].profiles[o->profile].resources;
 }
 
-static bool fits(const struct placer *pl, const struct solver_option *o)
+bool placer_fits(const struct placer *pl, const struct solver_option *o)
 {
 	const struct instance *in = pl->in;
 	const double *req = opt_req(in, o);
@@ -98,9 +91,8 @@ static bool fits(const struct placer *pl, const struct solver_option *o)
 	return true;
 }
 
-/* Adds (sign 1) or takes back (sign -1) what an option uses. */
-static void use_capacity(struct placer *pl, const struct solver_option *o,
-			 double sign)
+void placer_use(struct placer *pl, const struct solver_option *o,
+		double sign)
 {
 	const struct instance *in = pl->in;
 	const double *req = opt_req(in, o);
@@ -111,17 +103,13 @@ static void use_capacity(struct placer *pl, const struct solver_option *o,
 			pl->used[(o->site * nr + r) * ns + t] += sign * req[r];
 }
 
-static void commit(struct placer *pl, size_t oi)
+void placer_commit(struct placer *pl, size_t oi)
 {
-	use_capacity(pl, &pl->in->opts[oi], 1);
+	placer_use(pl, &pl->in->opts[oi], 1);
 	pl->a->opt[pl->in->opts[oi].job] = (long)oi;
 }
 
-/*
- * First slot job j may start in after its (decided) predecessors end;
- * SIZE_MAX with *blocker set when one of them is unplaced.
- */
-static size_t min_start(const struct placer *pl, size_t j, size_t *blocker)
+size_t placer_min_start(const struct placer *pl, size_t j, size_t *blocker)
 {
 	const struct job *job = &pl->in->js->jobs[j];
 	size_t s = 0;
@@ -138,6 +126,19 @@ static size_t min_start(const struct placer *pl, size_t j, size_t *blocker)
 			s = o->start + o->runtime;
 	}
 	return s;
+}
+
+size_t placer_max_end(const struct placer *pl, size_t j)
+{
+	const struct instance *in = pl->in;
+	size_t end = in->grid.nslots;
+
+	for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1]; i++) {
+		long o = pl->a->opt[in->succ[i]];
+		if (o >= 0 && in->opts[o].start < end)
+			end = in->opts[o].start;
+	}
+	return end;
 }
 
 static bool ready(const struct placer *pl, size_t j)
@@ -291,12 +292,12 @@ static void list_schedule(const struct instance *in,
 
 	placer_init(&pl, in, a);
 	while ((j = next_job(&pl, order, &from)) != SIZE_MAX) {
-		size_t blocker, earliest = min_start(&pl, j, &blocker);
+		size_t blocker, earliest = placer_min_start(&pl, j, &blocker);
 		pl.decided[j] = true;
 		if (earliest != SIZE_MAX && in->jobs[j].nopts) {
 			long oi = lp->choose(&pl, j, earliest, lp->ctx);
 			if (oi >= 0)
-				commit(&pl, (size_t)oi);
+				placer_commit(&pl, (size_t)oi);
 		}
 	}
 	placer_release(&pl);
@@ -309,7 +310,7 @@ static void list_schedule(const struct instance *in,
 	for (size_t k = (pl)->in->jobs[j].first_opt;                         \
 	     k < (pl)->in->jobs[j].first_opt + (pl)->in->jobs[j].nopts; k++) \
 		if ((pl)->in->opts[k].start >= (earliest) &&                 \
-		    fits((pl), &(pl)->in->opts[k]))
+		    placer_fits((pl), &(pl)->in->opts[k]))
 
 /* ---- greedy: least slack first, each to its cheapest option -------- */
 
@@ -325,16 +326,23 @@ static double slack(const struct instance *in, size_t j)
 	return rt == SIZE_MAX || rt > len ? 0 : (double)(len - rt);
 }
 
+/* What greedy minimizes: the objective, plus a price per option. */
+struct pricing {
+	const struct solver_opts *o;
+	const double *price; /* [nopts], or NULL */
+};
+
 static long choose_cheapest(const struct placer *pl, size_t j,
 			    size_t earliest, void *ctx)
 {
-	const struct solver_opts *o = ctx;
+	const struct pricing *pr = ctx;
 	double best = (double)INFINITY;
 	long pick = -1;
 
 	/* ties (to rounding) go to the earlier start, then option order */
 	FOR_FITTING(pl, j, earliest, k) {
-		double c = solver_objective_of(o, &pl->in->opts[k]);
+		double c = solver_objective_of(pr->o, &pl->in->opts[k]) +
+			   (pr->price ? pr->price[k] : 0);
 		if (pick < 0 || c < best - 1e-12 ||
 		    (c <= best + 1e-12 &&
 		     pl->in->opts[k].start < pl->in->opts[pick].start)) {
@@ -345,12 +353,20 @@ static long choose_cheapest(const struct placer *pl, size_t j,
 	return pick;
 }
 
+void solve_greedy_priced(const struct instance *in,
+			 const struct solver_opts *o, const double *price,
+			 struct assignment *a)
+{
+	struct pricing pr = {o, price};
+	struct list_policy lp = {slack, true, choose_cheapest, &pr};
+
+	list_schedule(in, o, &lp, a);
+}
+
 int solve_greedy(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a)
 {
-	struct list_policy lp = {slack, true, choose_cheapest, (void *)o};
-
-	list_schedule(in, o, &lp, a);
+	solve_greedy_priced(in, o, NULL, a);
 	return 0;
 }
 
@@ -420,8 +436,7 @@ int solve_round_robin(const struct instance *in, const struct solver_opts *o,
 
 /* ---- random: fifo order, a fitting option drawn uniformly ---------- */
 
-/* splitmix64: small, good enough, and its state is ours alone. */
-static uint64_t next_random(uint64_t *state)
+uint64_t solver_random(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -439,7 +454,7 @@ static long choose_random(const struct placer *pl, size_t j, size_t earliest,
 
 	/* reservoir sampling: the k-th fitting option replaces with 1/k */
 	FOR_FITTING(pl, j, earliest, k)
-		if (next_random(state) % ++seen == 0)
+		if (solver_random(state) % ++seen == 0)
 			pick = (long)k;
 	return pick;
 }
@@ -452,76 +467,6 @@ int solve_random(const struct instance *in, const struct solver_opts *o,
 
 	list_schedule(in, o, &lp, a);
 	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Local improvement                                                   */
-/* ------------------------------------------------------------------ */
-
-/* The slot bound job j must end by for its placed successors. */
-static size_t max_end(const struct placer *pl, size_t j)
-{
-	const struct instance *in = pl->in;
-	size_t end = in->grid.nslots;
-
-	for (size_t i = in->succ_first[j]; i < in->succ_first[j + 1]; i++) {
-		long o = pl->a->opt[in->succ[i]];
-		if (o >= 0 && in->opts[o].start < end)
-			end = in->opts[o].start;
-	}
-	return end;
-}
-
-/*
- * Moves job j to its cheapest option that fits with the others where
- * they are (or places it, if it was unplaced and can be); true if it
- * changed anything.
- */
-static bool improve_job(struct placer *pl, const struct solver_opts *o,
-			size_t j)
-{
-	const struct instance *in = pl->in;
-	long cur = pl->a->opt[j], pick = cur;
-	double best = cur >= 0 ? solver_objective_of(o, &in->opts[cur])
-			       : (double)INFINITY;
-	size_t blocker, lo = min_start(pl, j, &blocker), hi;
-
-	if (lo == SIZE_MAX)
-		return false;
-	hi = max_end(pl, j);
-	if (cur >= 0)
-		use_capacity(pl, &in->opts[cur], -1);
-	FOR_FITTING(pl, j, lo, k) {
-		double c = solver_objective_of(o, &in->opts[k]);
-		if (in->opts[k].start + in->opts[k].runtime <= hi &&
-		    c < best - 1e-9) {
-			best = c;
-			pick = (long)k;
-		}
-	}
-	if (pick >= 0)
-		commit(pl, (size_t)pick);
-	return pick != cur;
-}
-
-void solver_improve(const struct instance *in, const struct solver_opts *o,
-		    struct assignment *a, int rounds)
-{
-	struct placer pl;
-	bool moved = true;
-
-	placer_init(&pl, in, a);
-	for (size_t j = 0; j < a->njobs; j++)
-		if (a->opt[j] >= 0)
-			use_capacity(&pl, &in->opts[a->opt[j]], 1);
-	for (int r = 0; r < rounds && moved; r++) {
-		moved = false;
-		for (size_t i = 0; i < a->njobs; i++)
-			moved |= improve_job(&pl, o, in->topo[i]);
-	}
-	placer_release(&pl);
-	solver_explain_unplaced(in, a);
-	a->objective_value = solver_assignment_objective(in, o, a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -540,12 +485,12 @@ static int check_capacity(const struct instance *in,
 		if (a->opt[j] < 0)
 			continue;
 		o = &in->opts[a->opt[j]];
-		if (!fits(&pl, o))
+		if (!placer_fits(&pl, o))
 			ret = err_set(err, "job '%s' exceeds the capacity of "
 				      "site '%s'", in->js->jobs[j].id,
 				      in->cat->sites[o->site].id);
 		else
-			use_capacity(&pl, o, 1);
+			placer_use(&pl, o, 1);
 	}
 	placer_release(&pl);
 	return ret;

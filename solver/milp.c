@@ -31,6 +31,11 @@
 #include <limits.h>
 #include <math.h>
 
+/* Relative gap at which a plan counts as optimal (rounding). */
+#define MILP_GAP 1e-9
+/* Options of the model GLPK copes with per second of time left. */
+#define MILP_OPTS_PER_S 4000.0
+
 /* Triplets for glp_load_matrix, 1-based as GLPK wants. */
 struct triplets {
 	int *ia, *ja;
@@ -67,6 +72,7 @@ struct model {
 	const struct solver_opts *o;
 	glp_prob *lp;
 	int *ucol;   /* [njobs]: column of u[j], 0 when j has no options */
+	int *caprow; /* [cells]: row of a capacity cell, 0 when none */
 	double penalty;
 	struct triplets m;
 };
@@ -179,7 +185,7 @@ static void add_capacity_rows(struct model *md)
 	size_t ns = in->grid.nslots, nr = in->cat->nresources;
 	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
 	double *demand = max_demand(in);
-	int *row = xcalloc(cells ? cells : 1, sizeof(*row));
+	int *row = md->caprow = xcalloc(cells ? cells : 1, sizeof(*row));
 
 	for (size_t c = 0; c < cells; c++) {
 		if (demand[c] <= in->avail[c] + 1e-9)
@@ -200,7 +206,6 @@ static void add_capacity_rows(struct model *md)
 						    req[r]);
 			}
 	}
-	free(row);
 	free(demand);
 }
 
@@ -261,6 +266,7 @@ static void build_model(struct model *md)
 /* ------------------------------------------------------------------ */
 
 struct search {
+	struct assignment *plan; /* the search's plan, the warm start */
 	double *warm;       /* column values of the greedy plan, or NULL */
 	bool warm_given;
 	double bound;       /* best proven bound seen, -INFINITY if none */
@@ -281,6 +287,12 @@ static void search_callback(glp_tree *tree, void *info)
 		double b = glp_ios_node_bound(tree, p);
 		if (b > se->bound && b < 0.5 * DBL_MAX)
 			se->bound = b;
+	}
+	/* GLPK checks tm_lim only between its own steps: cuts and
+	 * heuristics at the root can overrun it by seconds */
+	if (time_mono() - se->t0 > se->o->time_limit_s) {
+		glp_ios_terminate(tree);
+		return;
 	}
 	if (glp_ios_reason(tree) == GLP_IHEUR && se->warm && !se->warm_given) {
 		se->warm_given = true;
@@ -343,6 +355,32 @@ static void copy_placements(struct assignment *dst,
 }
 
 /*
+ * The duals of the capacity rows are the prices at which the relaxation
+ * is optimal: a plan built on them is the search's best start, and
+ * becomes GLPK's incumbent.
+ */
+static void lp_priced_plan(struct model *md, struct search *se)
+{
+	const struct instance *in = md->in;
+	size_t cells = st_mult(st_mult(in->cat->nsites, in->cat->nresources),
+			       in->grid.nslots);
+	double *lambda = xcalloc(cells ? cells : 1, sizeof(*lambda));
+	double *x = xcalloc(in->nopts + 1, sizeof(*x));
+
+	for (size_t c = 0; c < cells; c++)
+		if (md->caprow[c])
+			lambda[c] = fmax(0, -glp_get_row_dual(md->lp,
+							       md->caprow[c]));
+	for (size_t k = 0; k < in->nopts; k++)
+		x[k] = glp_get_col_prim(md->lp, opt_col(k));
+	solver_search_prices(in, md->o, lambda, x, se->plan);
+	free(lambda);
+	free(x);
+	free(se->warm);
+	se->warm = columns_of(md, se->plan);
+}
+
+/*
  * Runs glp_intopt (after glp_simplex when GLPK's presolver is off).
  * Returns GLPK's code, or INT_MIN with err filled when even the linear
  * relaxation fails.
@@ -355,13 +393,13 @@ static int run_glpk(struct model *md, struct search *se, double limit_s,
 
 	glp_init_iocp(&parm);
 	parm.msg_lev = md->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-	parm.mip_gap = 1e-4;
+	parm.mip_gap = 0;
 	parm.presolve = md->o->presolve ? GLP_ON : GLP_OFF;
 	parm.cb_func = search_callback;
 	parm.cb_info = se;
 	/* measured on time-indexed instances: pseudo-costs and Gomory
 	 * cuts close the gap fastest; proximity search overruns tm_lim */
-	parm.br_tech = GLP_BR_PCH;
+	parm.br_tech = GLP_BR_DTH;
 	parm.gmi_cuts = GLP_ON;
 	if (!md->o->presolve) {
 		glp_smcp smcp;
@@ -378,6 +416,7 @@ static int run_glpk(struct model *md, struct search *se, double limit_s,
 			return INT_MIN;
 		}
 		se->bound = glp_get_obj_val(md->lp);
+		lp_priced_plan(md, se);
 	}
 	parm.tm_lim = time_limit_ms(limit_s - (time_mono() - t0));
 	return glp_intopt(md->lp, &parm);
@@ -428,11 +467,14 @@ static void report_numbers(const struct model *md, const struct search *se,
 	for (size_t j = 0; j < a->njobs; j++)
 		if (a->opt[j] < 0 && md->ucol[j])
 			unplaced++;
-	if (!strcmp(a->status, "optimal") || !isfinite(se->bound))
+	if (!strcmp(a->status, "optimal"))
 		a->bound = a->objective_value;
-	else
+	else if (isfinite(se->bound))
 		a->bound = fmin(a->objective_value,
-				se->bound - md->penalty * (double)unplaced);
+				fmax(a->bound, se->bound -
+						       md->penalty *
+							       (double)unplaced));
+	/* else: the search's bound stands (GLPK proved nothing) */
 	a->gap = fabs(a->objective_value) > 1e-12
 			 ? (a->objective_value - a->bound) /
 				   fabs(a->objective_value)
@@ -465,37 +507,63 @@ static void settle(struct model *md, const struct search *se,
 	if (!status) {
 		copy_placements(a, greedy);
 		a->status = "feasible";
-		solver_msgs_add(&a->notes, "time limit hit before glpk found "
-				"a plan: the greedy plan is used");
 	} else {
 		if (strcmp(status, "infeasible"))
 			take_solution(md, a);
 		a->status = status;
 	}
-	if (!strcmp(a->status, "feasible")) {
-		solver_improve(md->in, md->o, a, 50);
-		if (better(md, greedy, a))
-			copy_placements(a, greedy);
-	}
+	if (!strcmp(a->status, "feasible") && better(md, greedy, a))
+		copy_placements(a, greedy);
+	a->bound = greedy->bound;
 	solver_explain_unplaced(md->in, a);
 	report_numbers(md, se, a);
+}
+
+/*
+ * Whether GLPK gets a turn after the search: not when the search's plan
+ * is within the gap of its bound, nor when the model is too large for
+ * GLPK to solve even its relaxation in the time left (measured: the
+ * root LP of 10^5 options takes seconds, of 10^6 minutes), nor when no
+ * time is left.
+ */
+static bool skip_glpk(const struct instance *in, const struct solver_opts *o,
+		      const struct assignment *best, double t0)
+{
+	double left = o->time_limit_s - (time_mono() - t0);
+
+	if (!in->nopts || best->gap <= MILP_GAP)
+		return true;
+	if (left < 0.5)
+		return true;
+	return (double)in->nopts > MILP_OPTS_PER_S * left;
 }
 
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err)
 {
-	struct model md = {in, o, NULL, NULL, 0, {0}};
+	struct model md = {in, o, NULL, NULL, NULL, 0, {0}};
 	struct assignment greedy;
 	double t0 = time_mono();
-	struct search se = {NULL, false, -(double)INFINITY, o, t0};
+	struct search se = {&greedy, NULL, false, -(double)INFINITY, o, t0};
 	const char *status = "optimal";
 	bool failed = false;
 	int old_term;
 
 	old_term = glp_term_out(o->verbose ? GLP_ON : GLP_OFF);
 	assignment_init(&greedy, a->njobs);
-	solve_greedy(in, o, &greedy);
-	solver_improve(in, o, &greedy, 50);
+	solver_search(in, o, &greedy);
+	if (skip_glpk(in, o, &greedy, t0)) {
+		copy_placements(a, &greedy);
+		a->status = greedy.gap <= MILP_GAP ? "optimal" : greedy.status;
+		a->objective_value = greedy.objective_value;
+		a->bound = greedy.bound;
+		a->gap = greedy.gap;
+		solver_explain_unplaced(in, a);
+		glp_term_out(old_term);
+		assignment_release(&greedy);
+		a->solve_seconds = time_mono() - t0;
+		return 0;
+	}
 	md.ucol = xcalloc(a->njobs ? a->njobs : 1, sizeof(*md.ucol));
 	build_model(&md);
 	if (!o->presolve)
@@ -508,6 +576,7 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 		settle(&md, &se, status, &greedy, a);
 	free(se.warm);
 	free(md.ucol);
+	free(md.caprow);
 	triplets_release(&md.m);
 	glp_delete_prob(md.lp);
 	glp_term_out(old_term);

@@ -33,6 +33,7 @@ static const struct policy heuristics[] = {
 	{"fifo", solve_fifo},
 	{"round-robin", solve_round_robin},
 	{"random", solve_random},
+	{"search", solve_search},
 };
 #define NHEURISTICS (sizeof(heuristics) / sizeof(heuristics[0]))
 
@@ -138,6 +139,8 @@ static void add_job(const struct instance *in, const struct assignment *a,
 	pj->baseline_emissions_kg = baseline_of(in, j);
 	pj->profile = (int)o->profile;
 	pj->runtime_predicted = in->jobs[j].predicted;
+	if (in->js->jobs[j].command)
+		pj->command = xstrdup(in->js->jobs[j].command);
 
 	p->energy_kwh += pj->energy_kwh;
 	p->emissions_kg += pj->emissions_kg;

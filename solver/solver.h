@@ -233,14 +233,24 @@ bool solver_policy_known(const char *name);
 int solver_run(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
 
+/* splitmix64: small, good enough, and its state is the caller's. */
+uint64_t solver_random(uint64_t *state);
+
 /* The individual policies (solver_run() dispatches to them). */
 int solve_greedy(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
+/* greedy with price[k] added to the cost of option k (NULL: none). */
+void solve_greedy_priced(const struct instance *in,
+			 const struct solver_opts *o, const double *price,
+			 struct assignment *a);
 int solve_fifo(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a);
 int solve_round_robin(const struct instance *in, const struct solver_opts *o,
 		      struct assignment *a);
 int solve_random(const struct instance *in, const struct solver_opts *o,
+		 struct assignment *a);
+/* milp without GLPK: solver_search() alone. */
+int solve_search(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
@@ -254,12 +264,54 @@ int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
 
 /*
- * Local search on a valid assignment: moves each job in turn to its
- * cheapest option that fits with the others (placing unplaced ones that
- * now fit), for at most `rounds` passes.  The result stays valid.
+ * The search (search.c): a plan every job of which is placed whenever
+ * repair can manage it, then improved by local search on the objective.
+ * Builds plans by least slack with capacity-priced costs from a
+ * Lagrangian relaxation of the capacity rows, repairs unplaced jobs by
+ * ejecting and re-placing the jobs in their way, and improves with
+ * moves, eject-moves and ruin-and-recreate rounds (seeded by --seed).  Sets a->bound to the Lagrangian dual (a true
+ * lower bound: capacity and dependencies relaxed) or a weaker true bound
+ * when jobs stay unplaced.  Deterministic: iteration counts, not the
+ * clock, end each phase (the clock only cuts it short at time_limit_s).
  */
-void solver_improve(const struct instance *in, const struct solver_opts *o,
-		    struct assignment *a, int rounds);
+void solver_search(const struct instance *in, const struct solver_opts *o,
+		   struct assignment *a);
+/*
+ * Builds, repairs and improves a plan on costs priced by lambda (per
+ * cell, like instance.avail: e.g. the duals of an LP's capacity rows),
+ * and another that takes each job's option of largest x (per option:
+ * the LP's values; may be NULL) where it fits; keeps the best in a.
+ * a->bound is left as it is.
+ */
+void solver_search_prices(const struct instance *in,
+			  const struct solver_opts *o, const double *lambda,
+			  const double *x, struct assignment *a);
+
+/*
+ * The capacity bookkeeping the policies share: jobs are placed one at a
+ * time, `used` counts what they take per (site, resource, slot) like
+ * instance.avail, `decided` marks the jobs a list policy has dealt with.
+ */
+struct placer {
+	const struct instance *in;
+	struct assignment *a;
+	double *used;
+	bool *decided; /* [njobs] */
+};
+void placer_init(struct placer *pl, const struct instance *in,
+		 struct assignment *a);
+void placer_release(struct placer *pl);
+bool placer_fits(const struct placer *pl, const struct solver_option *o);
+/* Adds (sign 1) or takes back (sign -1) what an option uses. */
+void placer_use(struct placer *pl, const struct solver_option *o,
+		double sign);
+/* Places the job of option oi there (it must be unplaced). */
+void placer_commit(struct placer *pl, size_t oi);
+/* First slot job j may start in after its placed predecessors end;
+ * SIZE_MAX with *blocker set when one of them is unplaced. */
+size_t placer_min_start(const struct placer *pl, size_t j, size_t *blocker);
+/* The slot bound job j must end by for its placed successors. */
+size_t placer_max_end(const struct placer *pl, size_t j);
 
 /*
  * Sets the reason of every unplaced job: the instance's when it had no
@@ -282,5 +334,120 @@ void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
 
 /* "milp: 20 jobs placed, 0 unplaced; 812.4 kg CO2eq against ..." */
 void solver_summary(const struct plan *p, struct strbuf *out);
+
+/* ------------------------------------------------------------------ */
+/* Executing plans: export to schedulers, run on one host              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * export.c turns a plan into what a scheduler needs (sbatch lines, `at`
+ * and `systemd-run` commands, Kubernetes Job manifests, JSON, CSV);
+ * runner.c runs a plan on this host and records each run in the store's
+ * job_run table.  Both take each job's command from the plan (`solve`
+ * copies it from JOBS.json) and never build a shell command line from
+ * anything but shell_quote()d words.
+ */
+extern const struct cmd_doc cmd_export_doc;
+extern const struct cmd_doc cmd_run_doc;
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_run(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* Appends s as one POSIX shell word: single-quoted, ' as '\''. */
+void shell_quote(struct strbuf *out, const char *s);
+
+enum export_format {
+	EXPORT_SLURM,
+	EXPORT_AT,
+	EXPORT_SYSTEMD,
+	EXPORT_KUBERNETES,
+	EXPORT_JSON,
+	EXPORT_CSV,
+};
+
+struct export_opts {
+	enum export_format format;
+	/*
+	 * slurm and at write wall-clock times in the process's local zone
+	 * (TZ); when tz is not NULL each command is prefixed with TZ=tz so
+	 * that it reads them in that zone wherever it runs.
+	 */
+	const char *tz;
+	int64_t slack_s;            /* slurm: --deadline = planned end + slack */
+	const char *image;          /* kubernetes: container image */
+	const char *namespace_;     /* kubernetes: NULL for none */
+	const struct catalog *cat;  /* slurm cluster/partition; may be NULL */
+};
+
+/* "slurm" etc. into *out; -1 for an unknown name. */
+int export_format_parse(const char *name, enum export_format *out);
+/*
+ * Writes the placed jobs of p in o->format to out.  A job without a
+ * command is an error for every format but json and csv.
+ */
+int export_plan(const struct plan *p, const struct export_opts *o,
+		struct strbuf *out, struct errmsg *err);
+/* Fails on the first job (of `site`, or any) without a command. */
+int export_check_commands(const struct plan *p, const char *site,
+			  struct errmsg *err);
+/* Fills idx[njobs] with the jobs by planned start, ties in plan order. */
+void export_order(const struct plan *p, size_t *idx);
+/* Job id as a DNS-1123 label ("greenslot-" + id, with a hash if changed). */
+void export_k8s_name(const char *id, struct strbuf *out);
+
+/*
+ * Host energy from RAPL powercap counters: the package zones
+ * ROOT/intel-rapl:N/energy_uj (their subzones are parts of them).
+ * rapl_open() finds them (n == 0 when the host has none, which is not an
+ * error); rapl_poll() returns the joules counted since rapl_open(), each
+ * counter's wraparound at max_energy_range_uj undone, or NAN without
+ * counters.  Poll at least every few minutes: a counter wraps after
+ * about an hour at a few hundred watts.
+ */
+struct rapl {
+	char **paths;
+	uint64_t *last, *range;
+	size_t n;
+	double total_j;
+};
+void rapl_open(struct rapl *r, const char *root);
+double rapl_poll(struct rapl *r);
+void rapl_release(struct rapl *r);
+/* Microjoules counted from `then` to `now` by a counter wrapping at range. */
+uint64_t rapl_diff(uint64_t then, uint64_t now, uint64_t range);
+
+/*
+ * The runner: runs the plan's jobs (those of `site` only, when it is not
+ * NULL) at their planned start via /bin/sh -c COMMAND, or with `now` one
+ * after another in plan order at once.  Every run is claimed in the
+ * store (a 'started' row of job_run, one transaction) before the job
+ * starts, so a job is never started twice, even across restarts: a
+ * claimed run without an end found at start-up (the runner was killed)
+ * is marked 'interrupted' and not run again; finished ones are skipped.
+ * Runs end 'completed' (exit 0) or 'failed', with exit_status, start,
+ * end and the host's RAPL energy over the run (all jobs running at the
+ * time share it).  SIGINT/SIGTERM stop starting jobs and wait for the
+ * running ones; a second signal forwards SIGTERM to them.  Each event is
+ * handed to note() as one line.
+ */
+struct runner_opts {
+	const char *site;
+	bool now;
+	const char *powercap;       /* "/sys/class/powercap" */
+	void (*note)(void *ud, const char *line);
+	void *ud;
+};
+
+struct runner_stats {
+	size_t started, completed, failed, interrupted, skipped;
+	double energy_kwh;          /* of the runs started, NAN without RAPL */
+	bool stopped;               /* a signal stopped it */
+};
+
+/* The store key of a job's run: source RUNNER_SOURCE, id "JOB@START". */
+#define RUNNER_SOURCE "greenslot-run"
+void runner_run_id(const struct plan_job *j, struct strbuf *out);
+int runner_run(struct store *st, const struct plan *p,
+	       const struct runner_opts *o, struct runner_stats *stats,
+	       struct errmsg *err);
 
 #endif

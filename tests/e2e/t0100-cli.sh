@@ -1,9 +1,9 @@
 #!/bin/sh
 # The command table: --help on every command, the man page from the same
-# source, exit codes for misuse and for commands not implemented yet.
+# source, exit codes for misuse.
 . "$(dirname "$0")/../lib.sh"
 
-commands="ingest series forecast train predict solve report"
+commands="ingest series forecast train predict solve report export run"
 
 test_expect_success 'greenslot --help lists every command and exits 0' '
 	expect_code 0 $GS --help &&
@@ -42,11 +42,10 @@ test_expect_success 'the man page documents every option that --help shows' '
 	done
 '
 
-test_expect_success 'commands not implemented yet say so and exit 2' '
+test_expect_success 'train on a missing history is a usage error (exit 2)' '
 	expect_code 2 $GS train history.csv &&
-	test_grep "'\''train'\'' is not implemented yet" err &&
-	expect_code 2 $GS predict --runs history.csv &&
-	test_grep "'\''predict'\'' is not implemented yet" err
+	test_grep "^greenslot: cannot open '\''history.csv'\''" err &&
+	test ! -e greenslot.db
 '
 
 test_expect_success 'an unknown option is a usage error in greenslot'"'"'s name' '

@@ -22,4 +22,50 @@ test_expect_success 'the installed man page renders' '
 	fi
 '
 
+test_expect_success 'make install puts a man page for every command and bash completion' '
+	for c in $($GS man --list); do
+		test -f root/opt/gs/share/man/man1/greenslot-$c.1 &&
+		$GS man $c >page.1 &&
+		test_cmp page.1 root/opt/gs/share/man/man1/greenslot-$c.1 || return 1
+	done &&
+	test $($GS man --list | wc -l) -ge 9 &&
+	test -f root/opt/gs/share/bash-completion/completions/greenslot
+'
+
+test_expect_success 'each command'"'"'s man page has every option of its --help' '
+	for c in $($GS man --list); do
+		p=root/opt/gs/share/man/man1/greenslot-$c.1 &&
+		test_grep "^\.TH GREENSLOT\\\\-" $p &&
+		test_grep "^\.SH OPTIONS$" $p &&
+		$GS $c --help | sed -n "s/^  \(--[a-z-]*\).*/\1/p" | grep -v "^--help$" >opts &&
+		while read -r o; do
+			roff=$(printf "%s" "$o" | sed "s/-/\\\\\\\\-/g")
+			grep -q -e "^\.B $roff" $p || { echo "$p lacks $o"; exit 1; }
+		done <opts || return 1
+	done
+'
+
+test_expect_success 'the per-command man pages render' '
+	if command -v man >/dev/null 2>&1; then
+		MANWIDTH=80 man -l root/opt/gs/share/man/man1/greenslot-run.1 >run.txt 2>man.err &&
+		test_grep "greenslot-run - run a plan" run.txt &&
+		test_grep "--now" run.txt && test ! -s man.err
+	else
+		echo "man not installed; checked the roff header only" &&
+		test_grep "^\.SH NAME" root/opt/gs/share/man/man1/greenslot-run.1
+	fi
+'
+
+test_expect_success 'the bash completion loads and completes commands and options' '
+	command -v bash >/dev/null || { echo "no bash; skipped"; exit 0; }
+	bash -c ". root/opt/gs/share/bash-completion/completions/greenslot && complete -p greenslot" >complete.out &&
+	test_grep "^complete .*-F _greenslot greenslot$" complete.out &&
+	bash -c ". root/opt/gs/share/bash-completion/completions/greenslot &&
+		COMP_WORDS=(greenslot ex); COMP_CWORD=1; _greenslot; echo \${COMPREPLY[*]};
+		COMP_WORDS=(greenslot export --fo); COMP_CWORD=2; _greenslot; echo \${COMPREPLY[*]};
+		COMP_WORDS=(greenslot run --n); COMP_CWORD=2; _greenslot; echo \${COMPREPLY[*]}" >got &&
+	printf "export\n--format\n--now\n" >expect &&
+	test_cmp expect got
+'
+
 test_done

@@ -43,7 +43,9 @@ test_expect_success 'three ingests and a reader racing to create a new store, te
 		$GS ingest --db race.db -q --feeds feeds.json 2>e1 & p1=$!
 		$GS ingest --db race.db -q --feeds feeds.json 2>e2 & p2=$!
 		$GS ingest --db race.db -q --feeds feeds.json 2>e3 & p3=$!
-		wait $p1 && wait $p2 && wait $p3 &&
+		for p in $p1 $p2 $p3; do
+			wait $p || { echo "round $round: ingest exit $?"; cat e1 e2 e3; return 1; }
+		done &&
 		test_cmp /dev/null e1 && test_cmp /dev/null e2 &&
 		test_cmp /dev/null e3 &&
 		test $($GS series --db race.db --forecasts | wc -l) -eq $((1 + 1512 + 840)) ||

@@ -38,15 +38,22 @@ test_expect_success 'ingest the CISO slice' '
 test_expect_success 'forecast stores 48 points issued at --at' '
 	expect_code 0 $GS forecast --zone CISO --signal carbon_intensity \
 		--at $at --horizon PT48H &&
-	echo "CISO carbon_intensity: 48 points 2021-06-28T00:00:00Z..2021-06-30T00:00:00Z, model seasonal naive" >expect &&
+	echo "CISO carbon_intensity: 48 points 2021-06-28T00:00:00Z..2021-06-30T00:00:00Z, model combined" >expect &&
 	test_cmp expect out &&
 	expect_code 0 $GS series --zone CISO --signal carbon_intensity \
 		--from $at --to 2021-06-30T00:00:00Z --forecasts &&
-	grep -E ",$at(,|\$)" out >fc.csv &&
-	test $(wc -l <fc.csv) -eq 48
+	grep -E ",$at,greenslot\$" out >gs.csv &&
+	test $(wc -l <gs.csv) -eq 48
 '
 
-test_expect_success 'the forecast at 05:00 is the value recorded a day earlier' '
+test_expect_success '--model seasonal_naive: the value recorded a day earlier' '
+	expect_code 0 $GS forecast --zone CISO --signal carbon_intensity \
+		--at $at --horizon PT48H --model seasonal_naive &&
+	test_grep "model seasonal naive\$" out &&
+	expect_code 0 $GS series --zone CISO --signal carbon_intensity \
+		--from $at --to 2021-06-30T00:00:00Z --forecasts &&
+	grep -E ",$at,seasonal_naive\$" out >fc.csv &&
+	test $(wc -l <fc.csv) -eq 48 &&
 	want=$(recorded 2021-06-27T05:00:00Z) &&
 	test -n "$want" &&
 	got=$(sed -n "s/^2021-06-28T05:00:00Z,CISO,carbon_intensity,\([^,]*\),.*/\1/p" fc.csv) &&
@@ -69,7 +76,7 @@ test_expect_success 'the stored points carry ordered 80% and 95% intervals' '
 '
 
 test_expect_success 'forecast values are numbers, never NaN' '
-	! grep -i nan fc.csv
+	! grep -i nan fc.csv && ! grep -i nan gs.csv
 '
 
 test_expect_success 'a zone without history fails alone: the others are forecast, exit 1' '
@@ -81,7 +88,7 @@ test_expect_success 'a zone without history fails alone: the others are forecast
 
 test_expect_success 'default zones and signals: every zone with data, price skipped' '
 	expect_code 0 $GS forecast --at $at --horizon PT6H &&
-	echo "CISO carbon_intensity: 6 points 2021-06-28T00:00:00Z..2021-06-28T06:00:00Z, model seasonal naive" >expect &&
+	echo "CISO carbon_intensity: 6 points 2021-06-28T00:00:00Z..2021-06-28T06:00:00Z, model combined" >expect &&
 	test_cmp expect out
 '
 
@@ -105,13 +112,15 @@ test_expect_success 'bad options are usage errors (exit 2)' '
 	test_grep "invalid duration" err &&
 	expect_code 2 $GS forecast --at yesterday &&
 	expect_code 2 $GS forecast --bogus &&
+	expect_code 2 $GS forecast --model prophet &&
+	test_grep "unknown model '\''prophet'\''" err &&
 	expect_code 2 $GS forecast backtest --signal carbon_intensity &&
 	test_grep "needs one --zone and one --signal" err &&
 	expect_code 2 $GS forecast backtest --zone CISO --signal carbon_intensity \
 		--from 2021-06-10T00:00:00Z --to 2021-06-01T00:00:00Z
 '
 
-test_expect_success 'backtest prints the metrics of both models' '
+test_expect_success 'backtest prints the metrics of both models and the components' '
 	expect_code 0 $GS forecast backtest --zone CISO --signal carbon_intensity \
 		--from 2021-06-01T00:00:00Z --to 2021-06-29T00:00:00Z >/dev/null &&
 	mv out bt.json &&
@@ -122,7 +131,9 @@ test_expect_success 'backtest prints the metrics of both models' '
 	json_check bt.json "m[\"greenslot\"][\"n\"] == 28 * 24 and m[\"greenslot\"][\"by_horizon\"][\"1-6h\"][\"n\"] == 28 * 6 and m[\"greenslot\"][\"by_horizon\"][\"25-48h\"][\"n\"] == 0" &&
 	json_check bt.json "m[\"greenslot\"][\"mae\"] > 0 and 0 < m[\"greenslot\"][\"coverage80\"] <= m[\"greenslot\"][\"coverage95\"] <= 1" &&
 	json_check bt.json "m[\"greenslot\"][\"by_horizon\"][\"25-48h\"][\"mae\"] is None" &&
-	json_check bt.json "m[\"greenslot\"] == m[\"seasonal_naive\"]" &&
+	json_check bt.json "sorted(d[\"components\"]) == [\"regression\", \"smoothing\"]" &&
+	json_check bt.json "all(0 < c[\"n\"] <= 28 * 24 and c[\"coverage80\"] is not None for c in d[\"components\"].values())" &&
+	json_check bt.json "m[\"greenslot\"][\"mape\"] < m[\"seasonal_naive\"][\"mape\"]" &&
 	! grep -i nan bt.json
 '
 

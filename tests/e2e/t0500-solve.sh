@@ -160,7 +160,7 @@ test_expect_success 'a site without carbon intensity is warned about, unused' '
 
 test_expect_success 'misuse is refused with exit 2' '
 	expect_code 2 $SOLVE --policy nosuch $S/jobs.json &&
-	test_grep "^greenslot: unknown policy .nosuch. \(want milp, greedy, fifo, round-robin or random\)$" err &&
+	test_grep "^greenslot: unknown policy .nosuch. \(want milp, search, greedy, fifo, round-robin or random\)$" err &&
 	expect_code 2 $SOLVE --objective makespan $S/jobs.json &&
 	test_grep "^greenslot: objective .makespan. is not implemented yet$" err &&
 	expect_code 2 $SOLVE --weights carbon=1,speed=2 $S/jobs.json &&

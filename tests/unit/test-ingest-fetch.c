@@ -456,6 +456,8 @@ static void test_migration_1_to_2(void **state)
 
 	assert_int_equal(sqlite3_open(db.buf, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "DROP TABLE http_cache; "
+				      "ALTER TABLE job_run DROP COLUMN "
+				      "exit_status; "
 				      "PRAGMA user_version = 1", NULL, NULL,
 				      NULL), SQLITE_OK);
 	sqlite3_close(raw);
@@ -480,7 +482,10 @@ static void test_migration_1_to_2(void **state)
 	free(etag);
 	free(lm);
 	store_free(st);
-	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 2);
+	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 3);
+	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
+				    "pragma_table_info('job_run') WHERE "
+				    "name = 'exit_status'"), 1);
 	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
 				    "ingest_run"), 1);
 	strbuf_release(&db);

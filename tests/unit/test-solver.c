@@ -663,6 +663,143 @@ static void test_random_instances(void **state)
 	}
 }
 
+/*
+ * Least-slack greedy gives x (no slack) the cheap site A, which leaves y
+ * (only allowed at A, three slots of four) no room; the search pushes x
+ * to B to place y.  1 kW each: y 3 x 10 g, x 100 g: 0.13 kg.
+ */
+static void test_search_repairs(void **state)
+{
+	static const double a[] = {10, 10, 10, 10}, b[] = {100, 100, 100, 100};
+	struct assignment g, m;
+	struct world w;
+	size_t x, y;
+
+	world_init(&w, 2, 4, H);
+	set_ci(&w, 0, a, 4);
+	set_ci(&w, 1, b, 4);
+	x = add_job(&w, "x", 1, 2, H, 1);
+	y = add_job(&w, "y", 0, 4, 3 * H, 1);
+	w.js.jobs[y].allowed[1] = false;
+	build(&w);
+	run(&w, "greedy", &g);
+	assert_true(g.opt[y] < 0);
+	assert_int_equal(placed(&w, &g, x)->site, 0);
+	for (int i = 0; i < 2; i++) {
+		run(&w, i ? "milp" : "search", &m);
+		assert_int_equal(placed(&w, &m, x)->site, 1);
+		assert_int_equal(placed(&w, &m, y)->site, 0);
+		assert_near(m.objective_value, 0.13, 1e-12);
+		assert_true(m.bound <= 0.13 + 1e-12);
+		assignment_release(&m);
+	}
+	assignment_release(&g);
+	world_release(&w);
+}
+
+/* Brute force: the most jobs placed, then the least objective. */
+struct brute {
+	const struct instance *in;
+	const struct solver_opts *o;
+	struct placer pl;
+	size_t best_placed;
+	double best_obj;
+};
+
+static void brute_from(struct brute *b, size_t i, size_t nplaced,
+		       double obj)
+{
+	const struct instance *in = b->in;
+	size_t j, blocker, lo, n = in->js->njobs;
+
+	if (i == n) {
+		if (nplaced > b->best_placed ||
+		    (nplaced == b->best_placed && obj < b->best_obj)) {
+			b->best_placed = nplaced;
+			b->best_obj = obj;
+		}
+		return;
+	}
+	j = in->topo[i];
+	brute_from(b, i + 1, nplaced, obj); /* j unplaced */
+	lo = placer_min_start(&b->pl, j, &blocker);
+	if (lo == SIZE_MAX)
+		return;
+	for (size_t k = in->jobs[j].first_opt;
+	     k < in->jobs[j].first_opt + in->jobs[j].nopts; k++) {
+		if (in->opts[k].start < lo || !placer_fits(&b->pl, &in->opts[k]))
+			continue;
+		placer_commit(&b->pl, k);
+		brute_from(b, i + 1, nplaced + 1,
+			   obj + solver_objective_of(b->o, &in->opts[k]));
+		placer_use(&b->pl, &in->opts[k], -1);
+		b->pl.a->opt[j] = -1;
+	}
+}
+
+/*
+ * Tiny random instances against brute force: the search places as many
+ * jobs as can be, its bound never exceeds the optimum, milp finds the
+ * optimum, and the search gives the same plan twice.
+ */
+static void test_search_brute_force(void **state)
+{
+	uint64_t rng = 777;
+
+	for (int round = 0; round < 60; round++) {
+		struct world w;
+		struct brute b;
+		struct assignment scratch, s1, s2, m;
+		size_t n = 3 + (size_t)round % 4, placed_s = 0;
+
+		world_init(&w, 2, 8, H);
+		for (size_t s = 0; s < 2; s++) {
+			w.cat.sites[s].capacity[0] = 1 + (double)(round % 2);
+			for (size_t t = 0; t < 8; t++)
+				w.sg.ci[s * 8 + t] = 10 + (double)(
+					solver_random(&rng) % 300);
+		}
+		for (size_t j = 0; j < n; j++) {
+			char id[16];
+			size_t first = solver_random(&rng) % 4;
+			size_t len = 2 + solver_random(&rng) % 4;
+			snprintf(id, sizeof(id), "j%zu", j);
+			add_job(&w, id, first, first + len,
+				(int64_t)(1 + solver_random(&rng) % 3) * H,
+				(double)(1 + solver_random(&rng) % 2));
+			if (j > 1 && solver_random(&rng) % 4 == 0)
+				add_after(&w, j, j - 1);
+		}
+		build(&w);
+		assignment_init(&scratch, n);
+		memset(&b, 0, sizeof(b));
+		b.in = &w.in;
+		b.o = &w.so;
+		b.best_obj = (double)INFINITY;
+		placer_init(&b.pl, &w.in, &scratch);
+		brute_from(&b, 0, 0, 0);
+		placer_release(&b.pl);
+		assignment_release(&scratch);
+
+		run(&w, "search", &s1);
+		run(&w, "search", &s2);
+		run(&w, "milp", &m);
+		for (size_t j = 0; j < n; j++) {
+			assert_int_equal(s1.opt[j], s2.opt[j]);
+			placed_s += s1.opt[j] >= 0;
+		}
+		assert_int_equal(placed_s, b.best_placed);
+		assert_true(s1.objective_value >= b.best_obj - 1e-9);
+		assert_true(s1.bound <= b.best_obj + 1e-9);
+		assert_string_equal(m.status, "optimal");
+		assert_near(m.objective_value, b.best_obj, 1e-9);
+		assignment_release(&s1);
+		assignment_release(&s2);
+		assignment_release(&m);
+		world_release(&w);
+	}
+}
+
 /* The checker refuses overbooking and a successor before its predecessor. */
 static void test_check_catches(void **state)
 {
@@ -861,6 +998,8 @@ int main(void)
 		cmocka_unit_test(test_fill_plan),
 		cmocka_unit_test(test_runtime_hook),
 		cmocka_unit_test(test_random_instances),
+		cmocka_unit_test(test_search_repairs),
+		cmocka_unit_test(test_search_brute_force),
 		cmocka_unit_test(test_check_catches),
 		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_objectives),

@@ -1,0 +1,152 @@
+/*
+ * cmd-export.c - `greenslot export`: a plan in a scheduler's own terms.
+ *
+ * Reads PLAN.json (and, for slurm, the site catalog's cluster and
+ * partition), then writes the whole export at once, atomically with -o.
+ */
+#include "solver/solver.h"
+
+#include <getopt.h>
+
+static const struct cmd_opt export_opts[] = {
+	{"--format F", "slurm, at, systemd, kubernetes, json or csv "
+		       "(required)"},
+	{"--sites SITES.json", "site catalog: slurm takes each site's "
+			       "\"slurm\": {\"cluster\", \"partition\"}"},
+	{"--tz ZONE", "slurm, at: write times in ZONE (e.g. UTC, "
+		      "Europe/Paris) and set TZ=ZONE on each command; "
+		      "default $TZ, else this host's local zone"},
+	{"--slack D", "slurm: --deadline is the planned end plus D "
+		      "(default PT0S)"},
+	{"--image IMAGE", "kubernetes: container image (default "
+			  "busybox:stable)"},
+	{"--namespace NS", "kubernetes: metadata.namespace"},
+	{"-o FILE", "where to write (default stdout)"},
+	{NULL, NULL},
+};
+
+const struct cmd_doc cmd_export_doc = {
+	"export --format slurm|at|systemd|kubernetes|json|csv "
+	"[--sites SITES.json] [--tz ZONE] [-o FILE] PLAN.json",
+	"hand a plan to Slurm, at, systemd, Kubernetes or other tools",
+	"Writes each placed job of PLAN.json, by planned start, with its "
+	"command (from its JOBS.json, copied into the plan by solve): "
+	"slurm, a shell script of `sbatch --begin --deadline --time "
+	"[--clusters] [--partition] --wrap=COMMAND` lines; at, a script of "
+	"`printf '%s\\n' COMMAND | at -t CCYYMMDDhhmm.ss` lines; systemd, a "
+	"script of `systemd-run --on-calendar='YYYY-MM-DD hh:mm:ss UTC' "
+	"-- /bin/sh -c COMMAND` lines (transient timers, unit "
+	"greenslot-ID); kubernetes, Job manifests (YAML, one document per "
+	"job) created suspended, with the planned start and end as "
+	"annotations greenslot.io/planned-start and -end and the site as "
+	"label greenslot.io/site, names made DNS-1123 labels "
+	"(greenslot-ID, with a hash of the id when it had to change); "
+	"json, {\"jobs\": [{id, site, start, end, runtime_s, command}]}; "
+	"csv, the same columns.  Every command is passed as one "
+	"single-quoted shell word, never through an unquoted shell.  "
+	"sbatch and at read times as wall-clock time in the zone they run "
+	"in: the times are written in --tz (or $TZ, or this host's zone) "
+	"and, when that zone is named, each line sets TZ=ZONE for the tool "
+	"so that it reads them exactly.  A job without a command is an "
+	"error (exit 2) except for json and csv.",
+	export_opts,
+};
+
+struct export_args {
+	struct export_opts o;
+	bool format_given;
+	const char *out;
+	const char *plan;
+};
+
+static int parse_format(const char *arg, struct export_args *a)
+{
+	if (export_format_parse(arg, &a->o.format) < 0)
+		return error("unknown --format '%s' (want slurm, at, systemd, "
+			     "kubernetes, json or csv)", arg);
+	a->format_given = true;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct export_args *a)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"tz", required_argument, NULL, 'z'},
+		{"slack", required_argument, NULL, 's'},
+		{"image", required_argument, NULL, 'i'},
+		{"namespace", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		int r = 0;
+		switch (c) {
+		case 'f': r = parse_format(optarg, a); break;
+		case 'z': a->o.tz = optarg; break;
+		case 's': r = opt_duration("--slack", optarg, &a->o.slack_s);
+			  break;
+		case 'i': a->o.image = optarg; break;
+		case 'n': a->o.namespace_ = optarg; break;
+		case 'o': a->out = optarg; break;
+		default: return -1;
+		}
+		if (r < 0)
+			return -1;
+	}
+	if (!a->format_given)
+		return error("export needs --format (slurm, at, systemd, "
+			     "kubernetes, json or csv)");
+	if (optind != argc - 1)
+		return error("export needs exactly one PLAN.json");
+	a->plan = argv[optind];
+	return 0;
+}
+
+/*
+ * The zone the times are written in: --tz is made the process's zone
+ * (as if run with TZ=ZONE), else $TZ names it, else it stays unnamed.
+ */
+static void apply_tz(struct export_opts *o)
+{
+	const char *env = getenv("TZ");
+
+	if (o->tz)
+		setenv("TZ", o->tz, 1);
+	else if (env && *env)
+		o->tz = env;
+	tzset();
+}
+
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct export_args a = {{EXPORT_JSON, NULL, 0, "busybox:stable", NULL,
+				 NULL}, false, "-", NULL};
+	struct plan p;
+	struct strbuf out;
+	struct errmsg err;
+	int ret = EXIT_OK;
+
+	if (parse_args(argc, argv, &a) < 0)
+		return EXIT_USAGE;
+	a.o.cat = ctx->catalog;
+	apply_tz(&a.o);
+	if (plan_read(&p, a.plan, &err) < 0) {
+		error("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	strbuf_init(&out);
+	if (export_plan(&p, &a.o, &out, &err) < 0) {
+		error("%s: %s", a.plan, err.msg);
+		ret = EXIT_USAGE;
+	} else if (file_write_atomic(a.out, out.buf, out.len, &err) < 0) {
+		error("%s", err.msg);
+		ret = EXIT_RUNTIME;
+	}
+	strbuf_release(&out);
+	plan_release(&p);
+	return ret;
+}

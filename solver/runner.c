@@ -1,0 +1,354 @@
+/*
+ * runner.c - `greenslot run`'s engine: start each job of a plan at its
+ * planned start on this host and record what really happened.
+ *
+ * The store is the runner's memory, so that a restart never runs a job
+ * twice: a run is claimed (a 'started' row, committed) before its job is
+ * spawned.  A claimed run the runner never saw end is one it lost to a
+ * crash or SIGKILL; it is marked 'interrupted' rather than run again,
+ * since the job may have done part (or all) of its work.
+ *
+ * Waiting is sigtimedwait() on SIGCHLD, SIGINT and SIGTERM, blocked for
+ * the whole run: no handlers, no globals, no busy loop, and a signal
+ * that arrives between two checks is never lost.  Children get their own
+ * process group (a terminal's ^C reaches only the runner, which decides)
+ * and the default signal mask and dispositions.
+ */
+#include "solver/solver.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+/* At most this long between looks at the clock and the RAPL counters. */
+#define RUNNER_TICK_S 60
+
+enum run_state { RUN_SKIP, RUN_PENDING, RUN_RUNNING, RUN_DONE };
+
+struct run {
+	const struct plan_job *job;
+	char *id;             /* store id, "JOB@START" */
+	enum run_state state;
+	pid_t pid;
+	gs_time start;
+	double energy0_j;
+};
+
+struct runner {
+	struct store *st;
+	const struct runner_opts *o;
+	struct runner_stats *stats;
+	struct run *runs;
+	size_t n, next;       /* runs in start order; next pending */
+	size_t running;
+	bool stopping;
+	struct rapl rapl;
+	struct strbuf line;
+};
+
+void runner_run_id(const struct plan_job *j, struct strbuf *out)
+{
+	char buf[GS_TIME_BUFSZ];
+
+	strbuf_addf(out, "%s@%s", j->id, time_format(j->start, buf));
+}
+
+static void note(struct runner *r, const char *fmt, ...) GS_PRINTF(2, 3);
+static void note(struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->o->note)
+		return;
+	strbuf_reset(&r->line);
+	va_start(ap, fmt);
+	strbuf_vaddf(&r->line, fmt, ap);
+	va_end(ap);
+	r->o->note(r->o->ud, r->line.buf);
+}
+
+static struct store_run store_key(const struct run *u)
+{
+	struct store_run sr = {RUNNER_SOURCE, u->id, u->job->site,
+			       u->job->command, NULL, u->job->start,
+			       u->start, GS_TIME_NONE, -1, (double)NAN};
+	return sr;
+}
+
+/* What the store says of each selected run: pending, or skip and why. */
+static int triage(struct runner *r, struct run *u, struct errmsg *err)
+{
+	char *status;
+	struct store_run sr = store_key(u);
+
+	if (store_run_status(r->st, RUNNER_SOURCE, u->id, &status, err) < 0)
+		return -1;
+	u->state = status ? RUN_SKIP : RUN_PENDING;
+	if (status && !strcmp(status, "started")) {
+		sr.status = "interrupted";
+		if (store_run_finish(r->st, &sr, err) < 0) {
+			free(status);
+			return -1;
+		}
+		note(r, "%s: started by an earlier run that was stopped; "
+		     "marked interrupted, not run again", u->job->id);
+		r->stats->interrupted++;
+	} else if (status) {
+		note(r, "%s: already ran (%s); skipped", u->job->id, status);
+		r->stats->skipped++;
+	}
+	free(status);
+	return 0;
+}
+
+static int select_runs(struct runner *r, const struct plan *p,
+		       struct errmsg *err)
+{
+	size_t *idx = xcalloc(p->njobs + 1, sizeof(*idx));
+	int ret = 0;
+
+	export_order(p, idx);
+	r->runs = xcalloc(p->njobs + 1, sizeof(*r->runs));
+	for (size_t i = 0; i < p->njobs && !ret; i++) {
+		const struct plan_job *j = &p->jobs[idx[i]];
+		struct run *u = &r->runs[r->n];
+		struct strbuf id;
+
+		if (r->o->site && strcmp(j->site, r->o->site))
+			continue;
+		if (!j->command) {
+			ret = err_set(err, "job '%s' has no command (give it "
+				      "a \"command\" in its JOBS.json and "
+				      "solve again)", j->id);
+			break;
+		}
+		strbuf_init(&id);
+		runner_run_id(j, &id);
+		u->job = j;
+		u->id = strbuf_detach(&id);
+		r->n++;
+	}
+	for (size_t i = 0; i < r->n && !ret; i++)
+		ret = triage(r, &r->runs[i], err);
+	free(idx);
+	return ret;
+}
+
+static pid_t spawn(const char *command, struct errmsg *err)
+{
+	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)command,
+			NULL};
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	pid_t pid;
+	int rc;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGCHLD);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawnattr_setpgroup(&at, 0);
+	rc = posix_spawn(&pid, "/bin/sh", NULL, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	if (rc) {
+		err_set(err, "cannot start /bin/sh: %s", strerror(rc));
+		return -1;
+	}
+	return pid;
+}
+
+static int finish(struct runner *r, struct run *u, int exit_status,
+		  struct errmsg *err)
+{
+	struct store_run sr = store_key(u);
+	double j = rapl_poll(&r->rapl);
+
+	sr.end = time_now();
+	sr.exit_status = exit_status;
+	sr.status = exit_status == 0 ? "completed" : "failed";
+	sr.energy_kwh = isnan(j) ? (double)NAN : (j - u->energy0_j) / 3.6e6;
+	u->state = RUN_DONE;
+	if (exit_status == 0)
+		r->stats->completed++;
+	else
+		r->stats->failed++;
+	if (!isnan(sr.energy_kwh))
+		r->stats->energy_kwh = (isnan(r->stats->energy_kwh)
+						? 0 : r->stats->energy_kwh) +
+				       sr.energy_kwh;
+	note(r, "%s: %s, exit status %d, %lld s", u->job->id, sr.status,
+	     exit_status, (long long)(sr.end - sr.start));
+	return store_run_finish(r->st, &sr, err);
+}
+
+static int start(struct runner *r, struct run *u, struct errmsg *err)
+{
+	struct store_run sr;
+	char planned[GS_TIME_BUFSZ];
+	bool claimed;
+
+	u->start = time_now();
+	sr = store_key(u);
+	if (store_run_claim(r->st, &sr, &claimed, err) < 0)
+		return -1;
+	if (!claimed) {
+		note(r, "%s: claimed by another runner; skipped", u->job->id);
+		u->state = RUN_SKIP;
+		r->stats->skipped++;
+		return 0;
+	}
+	u->energy0_j = rapl_poll(&r->rapl);
+	r->stats->started++;
+	note(r, "%s: started (planned %s)", u->job->id,
+	     time_format(u->job->start, planned));
+	u->pid = spawn(u->job->command, err);
+	if (u->pid < 0) {
+		note(r, "%s: %s", u->job->id, err->msg);
+		return finish(r, u, 127, err);
+	}
+	u->state = RUN_RUNNING;
+	r->running++;
+	return 0;
+}
+
+static int reap(struct runner *r, struct errmsg *err)
+{
+	int ws;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+		for (size_t i = 0; i < r->n; i++) {
+			struct run *u = &r->runs[i];
+			if (u->state != RUN_RUNNING || u->pid != pid)
+				continue;
+			r->running--;
+			if (finish(r, u, WIFEXITED(ws) ? WEXITSTATUS(ws)
+						       : 128 + WTERMSIG(ws),
+				   err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void next_pending(struct runner *r)
+{
+	while (r->next < r->n && r->runs[r->next].state != RUN_PENDING)
+		r->next++;
+}
+
+/* Wall-clock time with its fraction, so that a job starts on its second. */
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Starts what is due; *wait gets the seconds until the next start, or -1
+ * when there is nothing to wait for but children and signals.
+ */
+static int start_due(struct runner *r, double *wait, struct errmsg *err)
+{
+	*wait = -1;
+	for (next_pending(r); r->next < r->n && !r->stopping;
+	     next_pending(r)) {
+		struct run *u = &r->runs[r->next];
+		double left = (double)u->job->start - now_real();
+
+		if (r->o->now ? r->running > 0 : left > 0) {
+			*wait = r->o->now ? -1 : left;
+			return 0;
+		}
+		if (start(r, u, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void on_signal(struct runner *r, int sig)
+{
+	if (!r->stopping) {
+		r->stopping = true;
+		r->stats->stopped = true;
+		note(r, "%s: starting no more jobs; waiting for %zu running "
+		     "(signal again to terminate them)",
+		     sig == SIGINT ? "interrupt" : "terminated", r->running);
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->runs[i].state == RUN_RUNNING)
+			kill(-r->runs[i].pid, SIGTERM);
+	note(r, "sent SIGTERM to %zu running jobs", r->running);
+}
+
+static int loop(struct runner *r, const sigset_t *set, struct errmsg *err)
+{
+	for (;;) {
+		struct timespec ts = {RUNNER_TICK_S, 0};
+		double wait;
+		siginfo_t si;
+		int sig;
+
+		if (start_due(r, &wait, err) < 0)
+			return -1;
+		next_pending(r);
+		if (!r->running && (r->stopping || r->next >= r->n))
+			return 0;
+		if (wait >= 0 && wait < RUNNER_TICK_S) {
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+		}
+		sig = sigtimedwait(set, &si, &ts);
+		rapl_poll(&r->rapl);
+		if (sig == SIGINT || sig == SIGTERM)
+			on_signal(r, sig);
+		if (reap(r, err) < 0)
+			return -1;
+	}
+}
+
+int runner_run(struct store *st, const struct plan *p,
+	       const struct runner_opts *o, struct runner_stats *stats,
+	       struct errmsg *err)
+{
+	struct runner r = {0};
+	sigset_t set, old;
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	stats->energy_kwh = (double)NAN;
+	r.st = st;
+	r.o = o;
+	r.stats = stats;
+	strbuf_init(&r.line);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	rapl_open(&r.rapl, o->powercap);
+	ret = select_runs(&r, p, err);
+	if (!ret)
+		ret = loop(&r, &set, err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.runs[i].id);
+	free(r.runs);
+	rapl_release(&r.rapl);
+	strbuf_release(&r.line);
+	return ret;
+}

@@ -1,0 +1,208 @@
+#!/bin/sh
+# t1000-export.sh - `greenslot export` to every format.  The scripts are
+# run with fake sbatch, at and systemd-run on PATH that record the
+# arguments (and stdin, and TZ) they get, so the tests see exactly what
+# the real tools would: the right times, and each hostile command back
+# byte for byte, never run by the export itself.
+. "$(dirname "$0")/../lib.sh"
+
+S=$FIX/solver
+
+# A plan by the real solver: two jobs with commands, one without.
+test_expect_success 'solve copies each job'"'"'s command into the plan' '
+	expect_code 0 $GS ingest -q --feeds $S/feeds.json --metrics ingest.prom &&
+	test ! -s out &&
+	cat >sites.json <<-\EOF &&
+	{"sites": [{"id": "tx", "zone": "ERCO", "capacity": {"cpu": 8},
+	  "power_w": {"cpu": 10}, "pue": 1.1,
+	  "slurm": {"cluster": "texas", "partition": "batch"}},
+	 {"id": "ca", "zone": "CISO", "capacity": {"cpu": 8},
+	  "power_w": {"cpu": 10}, "pue": 1.1}]}
+	EOF
+	cat >jobs.json <<-\EOF &&
+	{"jobs": [
+	 {"id": "etl-1", "earliest_start": "2021-06-28T00:00:00Z",
+	  "latest_finish": "2021-06-29T00:00:00Z", "resources": {"cpu": 4},
+	  "duration": "PT2H", "sites": ["tx"], "command": "make etl DAY=1"},
+	 {"id": "Render Frames#2", "earliest_start": "2021-06-28T00:00:00Z",
+	  "latest_finish": "2021-06-29T00:00:00Z", "resources": {"cpu": 4},
+	  "duration": "PT1H", "sites": ["ca"],
+	  "command": "blender -b scene.blend -a"}]}
+	EOF
+	expect_code 0 $GS solve --sites sites.json --oracle --policy greedy \
+		--metrics solve.prom -o plan.json jobs.json &&
+	test_grep "\"command\": \"make etl DAY=1\"" plan.json &&
+	test_grep "\"command\": \"blender -b scene.blend -a\"" plan.json
+'
+
+test_expect_success 'ingest and solve wrote Prometheus textfile metrics' '
+	test_grep "^greenslot_ingest_points\{feed=\"erco\"\} 144$" ingest.prom &&
+	test_grep "^greenslot_ingest_feed_success\{feed=\"ciso\"\} 1$" ingest.prom &&
+	test_grep "^greenslot_ingest_success 1$" ingest.prom &&
+	test_grep "^greenslot_ingest_last_success_timestamp_seconds [0-9]+$" ingest.prom &&
+	test_grep "^# TYPE greenslot_solve_savings_kg gauge$" solve.prom &&
+	test_grep "^greenslot_solve_jobs\{placement=\"placed\"\} 2$" solve.prom &&
+	test_grep "^greenslot_solve_emissions_kg\{policy=\"greedy\"\} [0-9.e-]+$" solve.prom &&
+	test $(grep -c "^# HELP greenslot_solve_jobs " solve.prom) -eq 1
+'
+
+test_expect_success 'a failed ingest keeps the last success time in the metrics' '
+	old=$(sed -n "s/^greenslot_ingest_last_success_timestamp_seconds //p" ingest.prom) &&
+	echo "{\"feeds\": [{\"name\": \"gone\", \"kind\": \"csv\", \"url\": \"nowhere.csv\", \"zone\": \"X\"}]}" >bad-feeds.json &&
+	expect_code 1 $GS ingest -q --feeds bad-feeds.json --metrics ingest.prom &&
+	test ! -s out && test_grep "nowhere.csv" err &&
+	test_grep "^greenslot_ingest_success 0$" ingest.prom &&
+	test_grep "^greenslot_ingest_last_success_timestamp_seconds $old$" ingest.prom &&
+	test_grep "^greenslot_ingest_feed_success\{feed=\"gone\"\} 0$" ingest.prom &&
+	test_grep "^greenslot_ingest_feed_success\{feed=\"erco\"\} 1$" ingest.prom
+'
+
+# Fake tools: each records its arguments, one per line, then a separator.
+mkdir -p bin
+cat >bin/sbatch <<\EOF
+#!/bin/sh
+{ echo "TZ=$TZ"; for a; do printf '%s\n' "$a"; done; echo ==; } >>sbatch.log
+EOF
+cat >bin/at <<\EOF
+#!/bin/sh
+{ echo "TZ=$TZ"; for a; do printf '%s\n' "$a"; done; echo "stdin:"; cat; echo ==; } >>at.log
+EOF
+cat >bin/systemd-run <<\EOF
+#!/bin/sh
+{ for a; do printf '%s\n' "$a"; done; echo ==; } >>systemd.log
+EOF
+chmod +x bin/sbatch bin/at bin/systemd-run
+
+# The hostile plan: quotes, $(), backticks, backslashes, a newline.
+HOSTILE='echo '"'"'it'"'"'"s" $(touch pwned1) `touch pwned2` \\ $HOME; rm -f nothing
+second line'"'"''
+test_expect_success 'a plan with hostile commands' '
+	python3 - "$HOSTILE" <<-\EOF
+	import json, sys
+	def job(i, site, start, end, cmd):
+	    return {"id": i, "site": site, "start": start, "end": end,
+	            "segments": [{"start": start, "end": end}],
+	            "runtime_s": 0, "energy_kwh": 0, "emissions_kg": 0,
+	            "cost": 0, "command": cmd}
+	plan = {"plan": {"policy": "milp", "objective": "carbon",
+	                 "status": "optimal", "slot": "PT30M",
+	                 "start": "2026-11-25T18:00:00Z",
+	                 "end": "2026-11-27T18:00:00Z", "oracle": False,
+	                 "objective_value": 0, "bound": 0, "gap": 0,
+	                 "solve_seconds": 0},
+	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+	                   "baseline_emissions_kg": 0},
+	        "jobs": [job("Evil Job", "tx", "2026-11-25T20:30:00Z",
+	                     "2026-11-25T22:00:00Z", sys.argv[1]),
+	                 job("etl-1", "ca", "2026-11-25T18:00:00Z",
+	                     "2026-11-25T18:30:00Z", "make etl")],
+	        "unplaced": [{"id": "late", "reason": "no slot\ntouch pwned3"}]}
+	json.dump(plan, open("hostile.json", "w"))
+	EOF
+	printf "%s\n" "$HOSTILE" >hostile.expect
+'
+
+# the fake log's lines between a line $2 and the next "==" (or "stdin:")
+arg_after() {
+	awk -v k="$2" '$0 == "==" || $0 == "stdin:" { p = 0 } p { print } index($0, k) == 1 { p = 1; sub("^" k, ""); print }' "$1"
+}
+
+test_expect_success 'slurm: sbatch lines parse, carry --begin in TZ and the site'"'"'s cluster' '
+	expect_code 0 $GS export --format slurm --sites sites.json --tz EST5 -o slurm.sh hostile.json &&
+	sh -n slurm.sh &&
+	test_grep "^TZ='"'"'EST5'"'"' sbatch --job-name='"'"'etl-1'"'"' --begin=2026-11-25T13:00:00 --deadline=2026-11-25T13:30:00 --time=30 --wrap=" slurm.sh &&
+	test_grep "sbatch --job-name='"'"'Evil Job'"'"' --begin=2026-11-25T15:30:00 --deadline=2026-11-25T17:00:00 --time=90 --clusters='"'"'texas'"'"' --partition='"'"'batch'"'"' --wrap=" slurm.sh &&
+	test_grep "^# not placed: late: no slot touch pwned3$" slurm.sh &&
+	PATH=$TEST_DIR/bin:$PATH sh slurm.sh &&
+	test ! -e pwned1 && test ! -e pwned2 && test ! -e pwned3 &&
+	test $(grep -c "^TZ=EST5$" sbatch.log) -eq 2 &&
+	awk "/^==\$/ { n++; next } n == 1" sbatch.log >second.log &&
+	arg_after second.log --wrap= >wrap.got &&
+	test_cmp hostile.expect wrap.got
+'
+
+test_expect_success 'slurm: --slack moves --deadline; without --tz, $TZ names the zone' '
+	expect_code 0 env TZ=UTC $GS export --format slurm --slack PT1H hostile.json &&
+	test_grep "^TZ='"'"'UTC'"'"' sbatch --job-name='"'"'etl-1'"'"' --begin=2026-11-25T18:00:00 --deadline=2026-11-25T19:30:00 " out
+'
+
+test_expect_success 'at: times match the plan in the local zone, commands exact' '
+	expect_code 0 env TZ=Europe/Paris $GS export --format at -o at.sh hostile.json &&
+	sh -n at.sh &&
+	for t in 2026-11-25T18:00:00Z 2026-11-25T20:30:00Z; do
+		want=$(TZ=Europe/Paris date -d "$t" +%Y%m%d%H%M.%S) &&
+		test_grep "at -t $want\$" at.sh || return 1
+	done &&
+	PATH=$TEST_DIR/bin:$PATH sh at.sh &&
+	test ! -e pwned1 && test ! -e pwned2 &&
+	test $(grep -c "^TZ=Europe/Paris$" at.log) -eq 2 &&
+	awk "/^==\$/ { n++; next } n == 1" at.log >second.log &&
+	sed "1,/^stdin:\$/d" second.log >stdin.got &&
+	test_cmp hostile.expect stdin.got
+'
+
+test_expect_success 'systemd: transient timers at the UTC start, command as one argument' '
+	expect_code 0 $GS export --format systemd -o systemd.sh hostile.json &&
+	sh -n systemd.sh &&
+	PATH=$TEST_DIR/bin:$PATH sh systemd.sh &&
+	test ! -e pwned1 && test ! -e pwned2 &&
+	awk "/^==\$/ { n++; next } n == 1" systemd.log >second.log &&
+	printf "%s\n" "--unit=greenslot-Evil\\x20Job" "--on-calendar=2026-11-25 20:30:00 UTC" \
+		"--timer-property=AccuracySec=1s" -- /bin/sh -c >expect &&
+	head -n 6 second.log >got && test_cmp expect got &&
+	sed 1,6d second.log >cmd.got && test_cmp hostile.expect cmd.got
+'
+
+test_expect_success 'kubernetes: the YAML parses, suspended Jobs with DNS-1123 names' '
+	expect_code 0 $GS export --format kubernetes --namespace batch -o k8s.yaml hostile.json &&
+	python3 - "$HOSTILE" <<-\EOF
+	import re, sys, yaml
+	docs = [d for d in yaml.safe_load_all(open("k8s.yaml")) if d]
+	assert len(docs) == 2, docs
+	names = [d["metadata"]["name"] for d in docs]
+	for d, n in zip(docs, names):
+	    assert d["kind"] == "Job" and d["spec"]["suspend"] is True
+	    assert re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", n) and len(n) <= 63, n
+	    assert d["metadata"]["namespace"] == "batch"
+	assert names[0] == "greenslot-etl-1", names
+	evil = docs[1]
+	assert evil["metadata"]["annotations"]["greenslot.io/planned-start"] == "2026-11-25T20:30:00Z"
+	assert evil["metadata"]["annotations"]["greenslot.io/job-id"] == "Evil Job"
+	assert evil["metadata"]["labels"]["greenslot.io/site"] == "tx"
+	c = evil["spec"]["template"]["spec"]["containers"][0]["command"]
+	assert c == ["/bin/sh", "-c", sys.argv[1]], c
+	EOF
+'
+
+test_expect_success 'json and csv carry every field and the command exact' '
+	expect_code 0 $GS export --format json -o plan-export.json hostile.json &&
+	expect_code 0 $GS export --format csv -o plan-export.csv hostile.json &&
+	python3 - "$HOSTILE" <<-\EOF
+	import csv, json, sys
+	j = json.load(open("plan-export.json"))["jobs"]
+	assert [x["id"] for x in j] == ["etl-1", "Evil Job"]
+	assert j[1]["command"] == sys.argv[1] and j[1]["runtime_s"] == 5400
+	assert j[1]["start"] == "2026-11-25T20:30:00Z" and j[1]["site"] == "tx"
+	rows = list(csv.DictReader(open("plan-export.csv", newline="")))
+	assert rows[1]["command"] == sys.argv[1] and rows[1]["id"] == "Evil Job"
+	assert rows[0]["end"] == "2026-11-25T18:30:00Z"
+	EOF
+'
+
+test_expect_success 'a job without a command fails the scheduler formats (exit 2), not json' '
+	sed "s/\"command\": \"make etl\"/\"command\": null/" hostile.json >nocmd.json &&
+	expect_code 2 $GS export --format at nocmd.json &&
+	test_grep "^greenslot: nocmd.json: job '"'"'etl-1'"'"' has no command" err &&
+	expect_code 0 $GS export --format json nocmd.json
+'
+
+test_expect_success 'usage errors: unknown format, no format, a bad slurm key' '
+	expect_code 2 $GS export --format pbs hostile.json &&
+	test_grep "unknown --format '"'"'pbs'"'"'" err &&
+	expect_code 2 $GS export hostile.json &&
+	sed "s/\"partition\"/\"queue\"/" sites.json >bad-sites.json &&
+	expect_code 2 $GS export --format slurm --sites bad-sites.json hostile.json &&
+	test_grep "^greenslot: bad-sites.json:3:[0-9]+: unknown key .slurm\.queue. in site .tx." err
+'
+
+test_done

@@ -1,0 +1,119 @@
+#!/bin/sh
+# t1010-run.sh - `greenslot run` runs a plan's stress-ng jobs, is killed
+# with SIGKILL half-way, restarted, and still runs every job exactly once
+# with every run in the store's job_run table.
+. "$(dirname "$0")/../lib.sh"
+
+# plan.json of jobs "ID START_OFFSET_S COMMAND" (lines on stdin), the
+# offsets from now; each job lasts 30 minutes in the plan.
+make_plan() {
+	python3 -c '
+import json, sys, time
+now = int(time.time())
+def t(s):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s))
+jobs = []
+for line in sys.stdin:
+    i, off, cmd = line.rstrip("\n").split(" ", 2)
+    s = now + int(off)
+    jobs.append({"id": i, "site": "here", "start": t(s), "end": t(s + 1800),
+                 "segments": [{"start": t(s), "end": t(s + 1800)}],
+                 "runtime_s": 1800, "energy_kwh": 0, "emissions_kg": 0,
+                 "cost": 0, "command": cmd})
+print(json.dumps({"plan": {"policy": "fifo", "objective": "carbon",
+    "status": "feasible", "slot": "PT30M", "start": t(now), "end": t(now + 86400),
+    "oracle": False, "objective_value": 0, "bound": 0, "gap": 0,
+    "solve_seconds": 0}, "totals": {"energy_kwh": 0, "emissions_kg": 0,
+    "cost": 0, "baseline_emissions_kg": 0}, "jobs": jobs, "unplaced": []}))'
+}
+
+# waits (at most 30 s) until file $1 has $2 lines
+wait_lines() {
+	i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do
+		[ $i -lt 300 ] || { echo "timed out waiting for $2 lines in $1"; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+STRESS="stress-ng --cpu 1 --timeout 2s --quiet"
+test_expect_success 'a plan of three stress-ng jobs, already due' '
+	command -v stress-ng >/dev/null &&
+	make_plan >plan.json <<-EOF
+	job-a -30 echo job-a >>ran; $STRESS
+	job-b -20 echo job-b >>ran; $STRESS
+	job-c -10 echo job-c >>ran; $STRESS
+	EOF
+'
+
+test_expect_success 'the runner killed with SIGKILL mid-way, then restarted, runs each job once' '
+	$GS run --now plan.json 2>run1.err &
+	pid=$! &&
+	wait_lines ran 2 &&
+	kill -9 $pid && { wait $pid; true; } &&
+	expect_code 0 $GS run --now --metrics run.prom plan.json &&
+	test_grep "^job-b: started by an earlier run that was stopped; marked interrupted, not run again$" err &&
+	test_grep "^job-a: already ran \(completed\); skipped$" err &&
+	test_grep "^job-c: completed, exit status 0, [0-9]+ s$" err &&
+	sort ran >got && printf "job-a\njob-b\njob-c\n" >expect && test_cmp expect got
+'
+
+test_expect_success 'every run landed in job_run with its start, end and status' '
+	sqlite3 greenslot.db "SELECT substr(id, 1, 5), status, exit_status, site, start <= end, end - start >= 1 FROM job_run WHERE source = '"'"'greenslot-run'"'"' ORDER BY id" >got &&
+	printf "%s\n" "job-a|completed|0|here|1|1" "job-b|interrupted||here||" "job-c|completed|0|here|1|1" >expect &&
+	test_cmp expect got &&
+	test_grep "^greenslot_run_jobs\{status=\"completed\"\} 1$" run.prom &&
+	test_grep "^greenslot_run_jobs\{status=\"interrupted\"\} 1$" run.prom &&
+	test_grep "^greenslot_run_success 1$" run.prom
+'
+
+test_expect_success 'a third run runs nothing' '
+	expect_code 0 $GS run plan.json &&
+	test $(grep -c "skipped$" err) -eq 3 && test $(wc -l <ran) -eq 3
+'
+
+test_expect_success '--sites checks the plan'"'"'s sites; --site selects one' '
+	echo "{\"sites\": [{\"id\": \"elsewhere\", \"zone\": \"X\", \"capacity\": {\"cpu\": 1}, \"power_w\": {\"cpu\": 1}, \"pue\": 1}]}" >sites.json &&
+	expect_code 2 $GS run --sites sites.json plan.json &&
+	test_grep "^greenslot: plan.json: job .job-a. is planned at site .here., which is not in sites.json$" err &&
+	expect_code 0 $GS run --site elsewhere plan.json &&
+	test_grep "^greenslot: warning: no job of plan.json is planned at site .elsewhere.$" err &&
+	test $(wc -l <ran) -eq 3
+'
+
+test_expect_success 'jobs wait for their planned start; a failing job fails the run' '
+	make_plan >later.json <<-\EOF &&
+	late-1 2 date +%s >late.start
+	bad-1 -5 exit 7
+	EOF
+	before=$(date +%s) &&
+	expect_code 1 $GS run later.json &&
+	test $(cat late.start) -ge $((before + 1)) &&
+	test_grep "^bad-1: failed, exit status 7, " err &&
+	sqlite3 greenslot.db "SELECT status, exit_status FROM job_run WHERE id LIKE '"'"'bad-1@%'"'"'" >got &&
+	echo "failed|7" >expect && test_cmp expect got
+'
+
+test_expect_success 'SIGTERM: no new job starts, the running one finishes and is recorded' '
+	make_plan >term.json <<-\EOF &&
+	t-1 -1 echo t-1 >>term.ran; sleep 2; echo done >>term.ran
+	t-2 3600 echo t-2 >>term.ran
+	EOF
+	$GS run term.json 2>term.err &
+	pid=$! &&
+	wait_lines term.ran 1 &&
+	kill -TERM $pid &&
+	{ wait $pid && rc=0 || rc=$?; } && test $rc -eq 1 &&
+	printf "t-1\ndone\n" >expect && test_cmp expect term.ran &&
+	test_grep "^terminated: starting no more jobs; waiting for 1 running" term.err &&
+	sqlite3 greenslot.db "SELECT count(*) FROM job_run WHERE id LIKE '"'"'t-2@%'"'"'" >got &&
+	echo 0 >expect && test_cmp expect got
+'
+
+test_expect_success 'a job without a command is invalid input (exit 2)' '
+	sed "s/\"command\": \"exit 7\"/\"command\": null/" later.json >nocmd.json &&
+	expect_code 2 $GS run nocmd.json &&
+	test_grep "job '"'"'bad-1'"'"' has no command" err
+'
+
+test_done

@@ -27,7 +27,7 @@ with open("hist.csv", "w") as f:
     for i in range(20000):
         t += rng.randrange(10, 600)
         run = rng.randrange(60, 36000)
-        f.write("run-%d,%s,%s,%s,COMPLETED\n" % (
+        f.write("run-%d,%s,%s,%s,completed\n" % (
             i, fmt(t), fmt(t + run), rng.choice(["a", "b", "c"])))
 EOF_PY
 

@@ -4,9 +4,12 @@
 #   make demo       install missing packages, build, run the quickstart pipeline
 #   make check      build and run every test (unit + end to end)
 #   make bench      run the benchmarks (writes build/bench/*.txt)
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (10) each (build-fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
-# Knobs: SAN=1 (AddressSanitizer + UBSan), V=1 (show commands),
+# Knobs: SAN=1 (AddressSanitizer + UBSan), VALGRIND=1 (check under
+#        valgrind), TESTS="t03 test-core" (check: only the tests whose
+#        names hold one of the words), V=1 (show commands),
 #        WERROR=1 (warnings are errors; CI sets it), CC=clang.
 
 # The one list of Debian packages: what building and running greenslot
@@ -18,7 +21,7 @@ DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libjansson-dev libglpk-dev libgsl-dev libxgboost-dev zlib1g-dev \
 	python3 ca-certificates
 DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml \
-	glpk-utils time
+	glpk-utils time valgrind clang libclang-rt-14-dev
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -55,6 +58,19 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
+# FUZZ=1 (set by `make fuzz`): clang, libFuzzer coverage and sanitizers.
+ifeq ($(FUZZ),1)
+CC := clang
+OUT := build-fuzz
+ALL_CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+FUZZ_MAIN :=
+else
+FUZZ_MAIN := tests/fuzz/replay.c
+endif
+FUZZ_SECONDS ?= 10
+
 ifeq ($(V),1)
 Q :=
 else
@@ -71,8 +87,13 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/%)
+# Each fuzz harness is also built with a replay main() (tests/fuzz/replay.c)
+# in the regular build, so that make check replays seeds and regressions.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/%)
 
-.PHONY: all deps test-deps demo check unit e2e bench install clean man print-deps
+.PHONY: all deps test-deps demo check unit e2e bench install clean man print-deps \
+	fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BIN) $(OUT)/greenslot.1 $(OUT)/man/stamp $(OUT)/greenslot.bash
@@ -95,6 +116,12 @@ $(OUT)/tests/%: tests/tools/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  TOOL    $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(LIBS)
+
+$(OUT)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_MAIN) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -DGS_REPO_ROOT='"$(CURDIR)"' -o $@ $< \
+		$(FUZZ_MAIN) $(LIB_OBJ) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) $(LIBS)
 
 # The man page is generated from the same table as --help.
 $(OUT)/greenslot.1: $(BIN)
@@ -123,14 +150,22 @@ demo: deps
 	@sh examples/quickstart/run.sh $(BIN)
 
 check: test-deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
-	@sh tests/run.sh $(OUT)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN)
+	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT) all "$(TESTS)"
 
 unit: $(UNIT_BIN)
-	@sh tests/run.sh $(OUT) unit
+	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT) unit
 
-e2e: all $(TOOL_BIN)
-	@sh tests/run.sh $(OUT) e2e
+# libFuzzer: every harness for FUZZ_SECONDS, seeded from the repository's
+# real files; prints each harness's executions (tests/fuzz/run.sh).
+fuzz: test-deps
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_BIN)
+
+e2e: all $(TOOL_BIN) $(FUZZ_BIN)
+	@VALGRIND=$(VALGRIND) sh tests/run.sh $(OUT) e2e
 
 bench: all
 	@if [ -f tests/bench.sh ]; then sh tests/bench.sh $(OUT); \
@@ -146,7 +181,7 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR)/greenslot
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(wildcard $(OUT)/*.d $(OUT)/*/*.d $(OUT)/tests/*.d)
 

@@ -269,7 +269,8 @@ int duration_parse(const char *s, int64_t *seconds)
 			fields++;
 		}
 	}
-	if (!fields)
+	/* the fields' bound, so that what duration_format() writes reads back */
+	if (!fields || total > 1e12)
 		return -1;
 	*seconds = (int64_t)llround(total);
 	return 0;

@@ -59,7 +59,7 @@ static void swf_header(const char *line, gs_time *base)
 	if (!p)
 		return;
 	v = strtoll(p + strlen(key), &end, 10);
-	if (end != p + strlen(key))
+	if (end != p + strlen(key) && llabs(v) < 100000000000LL) /* 1e11 */
 		*base = v;
 }
 
@@ -101,6 +101,11 @@ static int swf_run(struct hist_reader *hr, const struct hist_fields *f,
 		return hist_fail(hr, f->v[v[SWF_JOB] < 0 ? 0 : 1].col,
 				 "SWF job number and submit time must be "
 				 "known");
+	/* casting a time beyond gs_time's range would be undefined */
+	for (size_t i = SWF_SUBMIT; i <= SWF_WAIT; i++)
+		if (v[i] > 1e11)
+			return hist_fail(hr, f->v[i].col, "SWF time '%s' is "
+					 "out of range", f->v[i].s);
 	if (v[SWF_STATUS] < -1 || v[SWF_STATUS] > 5)
 		return hist_fail(hr, f->v[SWF_STATUS].col,
 				 "unknown SWF status '%s'", f->v[SWF_STATUS].s);

@@ -233,7 +233,8 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 		for (size_t j = 0; j < m->f[i].n; j++)
 			ts[nts++] = m->f[i].v[j].t;
 	}
-	qsort(ts, nts, sizeof(*ts), cmp_time);
+	if (nts) /* no values: ts is NULL */
+		qsort(ts, nts, sizeof(*ts), cmp_time);
 	signal = point_batch_intern(out, "carbon_intensity", 16);
 	unit = point_batch_intern(out, "gCO2eq/kWh", 10);
 	for (size_t i = 0; i < nts; i++) {

@@ -322,7 +322,8 @@ static int end_period(struct ent_parse *p)
 			    "(want A01 or A03)", p->curve);
 	if (period_frame(p, &start, &res, &n) < 0)
 		return -1;
-	qsort(p->pts, p->npts, sizeof(*p->pts), cmp_given);
+	if (p->npts) /* a Period without Points: pts is NULL */
+		qsort(p->pts, p->npts, sizeof(*p->pts), cmp_given);
 	for (size_t i = 0; i < p->npts; i++) {
 		const struct given *g = &p->pts[i];
 		long last = g->pos;

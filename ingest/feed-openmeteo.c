@@ -308,7 +308,8 @@ static int read_header(struct om_parse *op, struct errmsg *err)
 	if (json_doc_number(&op->d, root, "utc_offset_seconds", JD_NULL,
 			    &off) < 0)
 		return -1;
-	if (off != (double)(int64_t)off || off < -86400 || off > 86400) {
+	/* the range first: casting a huge double to int64_t is undefined */
+	if (off < -86400 || off > 86400 || off != (double)(int64_t)off) {
 		json_doc_push_key(&op->d, "utc_offset_seconds");
 		return json_doc_fail(&op->d, 0, NULL,
 				     "'utc_offset_seconds' must be a whole "

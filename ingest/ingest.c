@@ -396,13 +396,14 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 {
 	struct store_put_stats stats;
 	size_t repeated;
+	struct errmsg why;
 
 	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
-				   err) < 0 ||
+				   &why) < 0 ||
 	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &stats, err) < 0) {
+			     &stats, &why) < 0) {
 		res->status = INGEST_STORE_FAILED;
-		return -1;
+		return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 	}
 	res->points = pb->n + repeated;
 	res->added = stats.added;
@@ -563,7 +564,7 @@ static void run_finish(struct store *st, struct feed_run *run,
 	if (store_log_ingest(st, rq->feed->name, run->started, time_now(),
 			     ret == 0, res->points, summary.buf,
 			     &logerr) < 0 && !ret) {
-		*err = logerr;
+		err_set(err, "feed '%s': %s", rq->feed->name, logerr.msg);
 		res->status = INGEST_STORE_FAILED;
 		ret = -1;
 	}

@@ -1,7 +1,10 @@
 # tests/lib.sh - sourced by every end-to-end script tests/e2e/tNNNN-*.sh.
 #
 # Each script runs in a fresh temp dir (removed afterwards) with:
-#   $GS      the built greenslot binary (absolute path)
+#   $GS      the built greenslot binary (absolute path); under valgrind
+#            (make check VALGRIND=1) a script that runs it in valgrind
+#   $VG      the valgrind command line then, else empty: put it in front
+#            of other built programs (fuzz harness replays)
 #   $TOP     the repository root;  $FIX  tests/fixtures
 #   $BUILD   the build dir (test tools are in $BUILD/tests/)
 # and these helpers, after git's t/test-lib.sh:
@@ -15,6 +18,10 @@
 #   start_fake_server DIR      serve DIR on 127.0.0.1 (tests/tools/fake-server,
 #                              requests logged to ./requests.log); sets PORT
 #                              and URL; the server stops when the script ends
+#   sql DB QUERY               sqlite3 that waits for locks (10 s) instead of
+#                              failing "database is locked" next to a writer
+#   store_points DB            every recorded point of a store, one line
+#                              each (zone|signal|time|value), sorted
 #   test_done                  last line of every script
 # Output is TAP: "ok N - what" / "not ok N - what".
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +37,18 @@ TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/greenslot-test.XXXXXX")
 FAKE_SERVER_PID=
 trap 'cd /; [ -z "$FAKE_SERVER_PID" ] || kill $FAKE_SERVER_PID 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
 cd "$TEST_DIR" || exit 1
+
+# Valgrind (tests/run.sh exports VG with VALGRIND=1): errors (exit 99)
+# and definite leaks fail the test they occur in.  GS stays one path
+# (scripts take it as an argument, tests kill it by pid: the wrapper execs
+# valgrind in its place).
+VG=${VG:-}
+if [ -n "$VG" ]; then
+	mkdir "$TEST_DIR/.vg"
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$VG" "$GS" >"$TEST_DIR/.vg/greenslot"
+	chmod +x "$TEST_DIR/.vg/greenslot"
+	GS=$TEST_DIR/.vg/greenslot
+fi
 
 test_expect_success() {
 	test_count=$((test_count + 1))
@@ -76,6 +95,15 @@ start_fake_server() {
 	while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(cat port)
 	URL=http://127.0.0.1:$PORT
+}
+
+sql() {
+	sqlite3 -cmd ".timeout 10000" "$@"
+}
+
+store_points() {
+	sql "$1" "SELECT s.zone, s.signal, p.time, p.value FROM point p
+		JOIN series s ON s.id = p.series_id ORDER BY 1, 2, 3"
 }
 
 test_done() {

@@ -623,7 +623,7 @@ static void test_random_instances(void **state)
 			}
 		}
 		for (size_t j = 0; j < n; j++) {
-			char id[16];
+			char id[32];
 			size_t first, len;
 			rng = rng * 6364136223846793005ULL + 1;
 			first = (rng >> 33) % 6;
@@ -760,7 +760,7 @@ static void test_search_brute_force(void **state)
 					solver_random(&rng) % 300);
 		}
 		for (size_t j = 0; j < n; j++) {
-			char id[16];
+			char id[32];
 			size_t first = solver_random(&rng) % 4;
 			size_t len = 2 + solver_random(&rng) % 4;
 			snprintf(id, sizeof(id), "j%zu", j);
@@ -844,7 +844,7 @@ static void test_random_seed(void **state)
 	set_ci(&w, 0, ci, 8);
 	set_ci(&w, 1, ci, 8);
 	for (int j = 0; j < 5; j++) {
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof(id), "r%d", j);
 		add_job(&w, id, 0, 8, H, 1);
 	}

@@ -29,14 +29,7 @@ regions="CISO ERCO ISNE PJM SE"
 report=$out/forecast.txt
 
 die() { echo "bench-forecast: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-median() {
-	printf '%s\n' "$@" | sort -n |
-		awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.2f", m }'
-}
+. "$(dirname "$0")/lib.sh"
 # CPU seconds (user + system) of the shell's finished children, from the
 # output of `times` in file $1 (run in the shell itself: a command
 # substitution would be a subshell without children).

@@ -31,14 +31,7 @@ swf=$top/../shared/data/jobs/KTH-SP2-first80.swf.gz
 [ -f "$swf" ] || swf=$top/tests/fixtures/runtime/kth-slice.swf.gz
 
 die() { echo "bench-runtime: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() {
-	printf '%s\n' "$@" | sort -n |
-		awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.3f", m }'
-}
+. "$(dirname "$0")/lib.sh"
 # CPU seconds (user + sys) of the children of a shell, from `times`
 cpu_of() { # command...
 	sh -c '"$@" >/dev/null || exit 1; times' sh "$@" | tail -n 1 |

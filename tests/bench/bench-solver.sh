@@ -28,8 +28,7 @@ sizes="100:5:48:5 300:8:48:30 1000:10:48:60"
 have_glpsol=$(command -v glpsol)
 
 die() { echo "bench-solver: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+. "$(dirname "$0")/lib.sh"
 
 # "objective bound gap status unplaced" of a plan
 plan_numbers() {

@@ -450,7 +450,7 @@ static void test_fifo_and_greedy_choices(void **state)
 static void test_accounting(void **state)
 {
 	static const double ci[] = {200, 400, 300, 300};
-	struct solver_placement pl = {0, 0, 0, 0, 2};
+	struct solver_placement pl = {0, 0, 0, 0, 2, NULL, 0};
 	struct solver_cost c;
 	struct world w;
 

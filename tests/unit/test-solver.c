@@ -891,6 +891,74 @@ static void test_objectives(void **state)
 	world_release(&w);
 }
 
+/*
+ * An interruptible job of 4 one-hour slots, 1 kW, CI 10, 20, 1000, 10,
+ * 20: in one piece it costs at least 1.04 kg; in two around the dirty
+ * hour 0.06 kg, which every policy that minimizes must find.
+ */
+static void test_interruptible_splits(void **state)
+{
+	static const double ci[] = {10, 20, 1000, 10, 20};
+	const char *policies[] = {"milp", "search", "greedy"};
+	struct world w;
+
+	world_init(&w, 1, 5, H);
+	set_ci(&w, 0, ci, 5);
+	add_job(&w, "i", 0, 5, 4 * H, 1);
+	w.js.jobs[0].interruptible = true;
+	build(&w);
+	for (size_t i = 0; i < 3; i++) {
+		struct assignment a;
+		const struct solver_option *o;
+		struct errmsg err;
+		run(&w, policies[i], &a);
+		o = placed(&w, &a, 0);
+		assert_near(a.objective_value, 0.06, 1e-12);
+		assert_int_equal(o->npieces, 2);
+		assert_int_equal(o->start, 0);
+		assert_int_equal(o->end, 5);
+		assert_int_equal(o->runtime, 4);
+		assert_true(a.bound <= a.objective_value + 1e-12);
+		assert_int_equal(solver_check(&w.in, &a, &err), 0);
+		assignment_release(&a);
+	}
+	world_release(&w);
+}
+
+/*
+ * max_pieces caps the split: CI 10, 1000, 10, 1000, 10, 20 and 3 slots
+ * take 0.03 kg in three pieces (the default cap of 4 allows it), but
+ * 0.04 kg when at most two are allowed.
+ */
+static void test_interruptible_cap(void **state)
+{
+	static const double ci[] = {10, 1000, 10, 1000, 10, 20};
+	struct assignment a;
+	struct world w;
+
+	world_init(&w, 1, 6, H);
+	set_ci(&w, 0, ci, 6);
+	add_job(&w, "i", 0, 6, 3 * H, 1);
+	w.js.jobs[0].interruptible = true;
+	build(&w);
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 0.03, 1e-12);
+	assert_int_equal(placed(&w, &a, 0)->npieces, 3);
+	assignment_release(&a);
+	instance_release(&w.in);
+	w.js.jobs[0].max_pieces = 2;
+	build(&w);
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 0.04, 1e-12);
+	assert_int_equal(placed(&w, &a, 0)->npieces, 2);
+	assert_true(a.bound <= a.objective_value + 1e-12);
+	assignment_release(&a);
+	run(&w, "fifo", &a); /* one piece: allowed */
+	assert_int_equal(placed(&w, &a, 0)->npieces, 1);
+	assignment_release(&a);
+	world_release(&w);
+}
+
 static struct store_point point(const char *zone, const char *signal,
 				gs_time t, double v, gs_time issued)
 {
@@ -1004,6 +1072,8 @@ int main(void)
 		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_objectives),
 		cmocka_unit_test(test_signals_from_store),
+		cmocka_unit_test(test_interruptible_splits),
+		cmocka_unit_test(test_interruptible_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,16 +203,9 @@ static void heuristic_result(const struct instance *in,
 {
 	double bound = 0;
 
-	for (size_t j = 0; j < a->njobs; j++) {
-		const struct instance_job *ij = &in->jobs[j];
-		double best = (double)INFINITY;
-		if (a->opt[j] < 0)
-			continue;
-		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
-		     k++)
-			best = fmin(best, solver_objective_of(o, &in->opts[k]));
-		bound += best;
-	}
+	for (size_t j = 0; j < a->njobs; j++)
+		if (a->opt[j] >= 0)
+			bound += solver_job_floor(in, o, j);
 	solver_explain_unplaced(in, a);
 	a->status = "feasible";
 	a->objective_value = solver_assignment_objective(in, o, a);

@@ -53,7 +53,11 @@ int solver_run(const struct instance *in, const struct solver_opts *o,
 	double t0 = time_mono();
 	int ret = -1;
 
-	if (!strcmp(o->policy, "milp")) {
+	if (solver_has_makespan(o)) {
+		ret = solver_policy_known(o->policy)
+			      ? solve_makespan(in, o, a, err)
+			      : err_set(err, "unknown policy '%s'", o->policy);
+	} else if (!strcmp(o->policy, "milp")) {
 		ret = solve_milp(in, o, a, err);
 	} else {
 		for (size_t i = 0; i < NHEURISTICS; i++)

@@ -270,14 +270,16 @@ void instance_release(struct instance *in);
 enum solver_objective {
 	OBJ_CARBON,   /* kg CO2eq */
 	OBJ_COST,     /* currency */
-	OBJ_WEIGHTED, /* w_carbon x kg + w_cost x currency (raw, not scaled) */
-	OBJ_MAKESPAN, /* not implemented yet */
+	OBJ_WEIGHTED, /* w_carbon x kg + w_cost x currency
+			 + w_makespan x makespan hours (raw, not scaled) */
+	OBJ_MAKESPAN, /* hours to the latest end; ties: least carbon */
 };
 
 struct solver_opts {
 	const char *policy;     /* milp, greedy, fifo, round-robin, random */
 	enum solver_objective objective;
 	double w_carbon, w_cost; /* for OBJ_WEIGHTED */
+	double w_makespan;       /* for OBJ_WEIGHTED, per hour */
 	double time_limit_s;     /* milp only */
 	uint64_t seed;           /* random only */
 	bool verbose;            /* let GLPK talk */
@@ -340,6 +342,19 @@ int solve_search(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
+/*
+ * makespan.c: o->policy on the instance cut at a few horizons, for
+ * OBJ_MAKESPAN or a mix with w_makespan > 0; sets a true bound among the
+ * plans placing the same jobs.
+ */
+int solve_makespan(const struct instance *in, const struct solver_opts *o,
+		   struct assignment *a, struct errmsg *err);
+/* Whether o needs solve_makespan(). */
+bool solver_has_makespan(const struct solver_opts *o);
+/* The objective of an assignment, the makespan part included (hours). */
+double solver_makespan_objective(const struct instance *in,
+				 const struct solver_opts *o,
+				 const struct assignment *a);
 
 /*
  * Checks an assignment against the instance: options belong to their

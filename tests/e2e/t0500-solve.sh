@@ -167,8 +167,8 @@ test_expect_success 'a site without carbon intensity is warned about, unused' '
 test_expect_success 'misuse is refused with exit 2' '
 	expect_code 2 $SOLVE --policy nosuch $S/jobs.json &&
 	test_grep "^greenslot: unknown policy .nosuch. \(want milp, search, greedy, fifo, round-robin or random\)$" err &&
-	expect_code 2 $SOLVE --objective makespan $S/jobs.json &&
-	test_grep "^greenslot: objective .makespan. is not implemented yet$" err &&
+	expect_code 2 $SOLVE --objective speed $S/jobs.json &&
+	test_grep "^greenslot: unknown objective .speed. \(want carbon, cost or makespan\)$" err &&
 	expect_code 2 $SOLVE --weights carbon=1,speed=2 $S/jobs.json &&
 	test_grep "^greenslot: unknown weight .speed. in --weights" err &&
 	expect_code 2 $SOLVE &&

@@ -959,6 +959,49 @@ static void test_interruptible_cap(void **state)
 	world_release(&w);
 }
 
+/*
+ * Two one-slot jobs on one unit, CI 100, 50, 10, 10: the carbon plan
+ * takes slots 2 and 3 (ends at 4 h); the makespan plan slots 0 and 1
+ * (2 h, the optimum: one unit, two slots).  Its bound is each job's
+ * earliest end, 1 h.
+ */
+static void test_makespan(void **state)
+{
+	static const double ci[] = {100, 50, 10, 10};
+	struct assignment a;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "a", 0, 4, H, 1);
+	add_job(&w, "b", 0, 4, H, 1);
+	build(&w);
+	run(&w, "search", &a);
+	assert_near(a.objective_value, 0.02, 1e-12);
+	assignment_release(&a);
+	w.so.objective = OBJ_MAKESPAN;
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 2, 1e-12);
+	assert_near(a.bound, 1, 1e-12);
+	assert_near(solver_assignment_objective(&w.in, &w.so, &a), 0.15,
+		    1e-12);
+	assignment_release(&a);
+	/* 0.1 kg per hour: slots 0, 1 (0.15 + 0.2) beat 2, 3 (0.02 + 0.4)
+	 * and 1, 2 (0.06 + 0.3); at 0.01 kg per hour 2, 3 win */
+	w.so.objective = OBJ_WEIGHTED;
+	w.so.w_carbon = 1;
+	w.so.w_makespan = 0.1;
+	run(&w, "greedy", &a);
+	assert_near(a.objective_value, 0.35, 1e-12);
+	assert_true(a.bound <= a.objective_value);
+	assignment_release(&a);
+	w.so.w_makespan = 0.01;
+	run(&w, "search", &a);
+	assert_near(a.objective_value, 0.02 + 0.04, 1e-12);
+	assignment_release(&a);
+	world_release(&w);
+}
+
 static struct store_point point(const char *zone, const char *signal,
 				gs_time t, double v, gs_time issued)
 {
@@ -1074,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_signals_from_store),
 		cmocka_unit_test(test_interruptible_splits),
 		cmocka_unit_test(test_interruptible_cap),
+		cmocka_unit_test(test_makespan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

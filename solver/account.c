@@ -67,6 +67,33 @@ size_t solver_option_pieces(const struct instance *in,
 	return 1;
 }
 
+void solver_cells_begin(struct solver_cells *it, const struct instance *in,
+			const struct solver_option *o)
+{
+	it->in = in;
+	it->o = o;
+	it->req = in->js->jobs[o->job].profiles[o->profile].resources;
+	it->r = 0;
+	solver_slots_begin(&it->slots, in, o);
+}
+
+bool solver_cells_next(struct solver_cells *it, size_t *cell, double *units)
+{
+	size_t nr = it->in->cat->nresources, t;
+
+	while (it->r < nr) {
+		if (it->req[it->r] > 0 && solver_slots_next(&it->slots, &t)) {
+			*cell = (it->o->site * nr + it->r) *
+					it->in->grid.nslots + t;
+			*units = it->req[it->r];
+			return true;
+		}
+		it->r++;
+		solver_slots_begin(&it->slots, it->in, it->o);
+	}
+	return false;
+}
+
 /* Adds what slot t of a placement uses and emits to out. */
 static void account_slot(const struct instance *in,
 			 const struct solver_placement *pl, double kw,

@@ -242,27 +242,37 @@ static enum stage start_check(const struct instance *in, const double *req,
 	return ST_OK;
 }
 
+void instance_add_option(struct instance *in,
+			 const struct solver_placement *pl, size_t piece_first)
+{
+	const struct solver_piece *last =
+		pl->pieces ? &pl->pieces[pl->npieces - 1] : NULL;
+	struct solver_cost c;
+	struct solver_option *o;
+
+	solver_account(in, pl, &c);
+	ALLOC_GROW(in->opts, in->nopts + 1, in->alloc_opts);
+	o = &in->opts[in->nopts++];
+	o->job = (uint32_t)pl->job;
+	o->profile = (uint32_t)pl->profile;
+	o->site = (uint32_t)pl->site;
+	o->start = (uint32_t)(pl->pieces ? pl->pieces[0].start : pl->start);
+	o->runtime = (uint32_t)pl->runtime;
+	o->end = (uint32_t)(last ? (size_t)last->start + last->len
+				 : pl->start + pl->runtime);
+	o->npieces = (uint32_t)(pl->pieces ? pl->npieces : 1);
+	o->piece_first = (uint32_t)piece_first;
+	o->energy_kwh = c.energy_kwh;
+	o->emissions_kg = c.emissions_kg;
+	o->cost = c.cost;
+}
+
 static void add_option(struct instance *in, size_t j, size_t p, size_t s,
 		       size_t t, size_t rt)
 {
 	struct solver_placement pl = {j, p, s, t, rt, NULL, 0};
-	struct solver_cost c;
-	struct solver_option *o;
 
-	solver_account(in, &pl, &c);
-	ALLOC_GROW(in->opts, in->nopts + 1, in->alloc_opts);
-	o = &in->opts[in->nopts++];
-	o->job = (uint32_t)j;
-	o->profile = (uint32_t)p;
-	o->site = (uint32_t)s;
-	o->start = (uint32_t)t;
-	o->runtime = (uint32_t)rt;
-	o->end = (uint32_t)(t + rt);
-	o->npieces = 1;
-	o->piece_first = 0;
-	o->energy_kwh = c.energy_kwh;
-	o->emissions_kg = c.emissions_kg;
-	o->cost = c.cost;
+	instance_add_option(in, &pl, 0);
 }
 
 /*

@@ -150,26 +150,19 @@ static double *max_demand(const struct instance *in)
 		ntouched = 0;
 		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
 		     k++) {
-			const struct solver_option *o = &in->opts[k];
-			const double *req =
-				in->js->jobs[j].profiles[o->profile].resources;
-			for (size_t r = 0; r < nr; r++) {
-				struct solver_slots it;
-				size_t t;
-				if (req[r] <= 0)
-					continue;
-				for (solver_slots_begin(&it, in, o);
-				     solver_slots_next(&it, &t);) {
-					size_t c = (o->site * nr + r) * ns + t;
-					if (mark[c] != j + 1) {
-						mark[c] = j + 1;
-						jobmax[c] = 0;
-						ALLOC_GROW(touched,
-							   ntouched + 1, alloc);
-						touched[ntouched++] = c;
-					}
-					jobmax[c] = fmax(jobmax[c], req[r]);
+			struct solver_cells it;
+			size_t c;
+			double u;
+			for (solver_cells_begin(&it, in, &in->opts[k]);
+			     solver_cells_next(&it, &c, &u);) {
+				if (mark[c] != j + 1) {
+					mark[c] = j + 1;
+					jobmax[c] = 0;
+					ALLOC_GROW(touched, ntouched + 1,
+						   alloc);
+					touched[ntouched++] = c;
 				}
+				jobmax[c] = fmax(jobmax[c], u);
 			}
 		}
 		for (size_t i = 0; i < ntouched; i++)
@@ -196,22 +189,13 @@ static void add_capacity_rows(struct model *md)
 		glp_set_row_bnds(md->lp, row[c], GLP_UP, 0, in->avail[c]);
 	}
 	for (size_t k = 0; k < in->nopts; k++) {
-		const struct solver_option *o = &in->opts[k];
-		const double *req =
-			in->js->jobs[o->job].profiles[o->profile].resources;
-		for (size_t r = 0; r < nr; r++) {
-			struct solver_slots it;
-			size_t t;
-			if (req[r] <= 0)
-				continue;
-			for (solver_slots_begin(&it, in, o);
-			     solver_slots_next(&it, &t);) {
-				size_t c = (o->site * nr + r) * ns + t;
-				if (row[c])
-					triplet_add(&md->m, row[c], opt_col(k),
-						    req[r]);
-			}
-		}
+		struct solver_cells it;
+		size_t c;
+		double u;
+		for (solver_cells_begin(&it, in, &in->opts[k]);
+		     solver_cells_next(&it, &c, &u);)
+			if (row[c])
+				triplet_add(&md->m, row[c], opt_col(k), u);
 	}
 	free(demand);
 }

@@ -196,6 +196,23 @@ static inline bool solver_slots_next(struct solver_slots *it, size_t *t)
 }
 
 /*
+ * The capacity cells ((site * nres + r) * nslots + t, like instance.avail)
+ * an option takes, with the units it takes there, resources it does not
+ * request skipped:
+ *	for (solver_cells_begin(&it, in, o); solver_cells_next(&it, &c, &u);)
+ */
+struct solver_cells {
+	const struct instance *in;
+	const struct solver_option *o;
+	const double *req;
+	size_t r;
+	struct solver_slots slots;
+};
+void solver_cells_begin(struct solver_cells *it, const struct instance *in,
+			const struct solver_option *o);
+bool solver_cells_next(struct solver_cells *it, size_t *cell, double *units);
+
+/*
  * One placement to account for (an option, or the baseline): the slots
  * [start, start + runtime), or the npieces pieces when pieces is not NULL.
  */
@@ -230,6 +247,12 @@ double solver_pue(const struct instance *in, size_t site, size_t slot);
 size_t solver_runtime_slots(const struct instance *in, int64_t duration_s,
 			    size_t site);
 
+/*
+ * Appends the option of placement pl (pieces, if any, already in
+ * instance.pieces from piece_first), accounted by solver_account().
+ */
+void instance_add_option(struct instance *in,
+			 const struct solver_placement *pl, size_t piece_first);
 /* The pieces job may run in: max_pieces if interruptible, else 1. */
 size_t solver_job_max_pieces(const struct job *job);
 /*

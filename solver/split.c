@@ -133,8 +133,6 @@ static void add_split(struct instance *in, size_t j, size_t p, size_t s,
 {
 	size_t np = 0, first_piece = in->npieces;
 	struct solver_placement pl = {j, p, s, 0, d->rt, NULL, 0};
-	struct solver_option *o;
-	struct solver_cost c;
 
 	for (size_t i = 0; i < d->w; i++) {
 		if (!run[i] || (i && run[i - 1])) {
@@ -153,20 +151,7 @@ static void add_split(struct instance *in, size_t j, size_t p, size_t s,
 	}
 	pl.pieces = &in->pieces[first_piece];
 	pl.npieces = np;
-	solver_account(in, &pl, &c);
-	ALLOC_GROW(in->opts, in->nopts + 1, in->alloc_opts);
-	o = &in->opts[in->nopts++];
-	o->job = (uint32_t)j;
-	o->profile = (uint32_t)p;
-	o->site = (uint32_t)s;
-	o->start = pl.pieces[0].start;
-	o->runtime = (uint32_t)d->rt;
-	o->end = pl.pieces[np - 1].start + pl.pieces[np - 1].len;
-	o->npieces = (uint32_t)np;
-	o->piece_first = (uint32_t)first_piece;
-	o->energy_kwh = c.energy_kwh;
-	o->emissions_kg = c.emissions_kg;
-	o->cost = c.cost;
+	instance_add_option(in, &pl, first_piece);
 }
 
 size_t solver_job_max_pieces(const struct job *job)

@@ -717,7 +717,8 @@ static double dual_value(const struct search *se, struct lagrange *lg,
 			continue;
 		/* a split job may have cheaper priced slot sets unlisted */
 		lg->m[nm++] = solver_job_max_pieces(&in->js->jobs[j]) > 1
-				      ? solver_job_floor(in, se->o, j)
+				      ? solver_split_priced(in, se->o, j,
+							    lg->lambda)
 				      : se->cost[best] + lg->price[best];
 		o = &in->opts[best];
 		req = in->js->jobs[j].profiles[o->profile].resources;

@@ -272,6 +272,14 @@ void instance_split_options(struct instance *in, size_t j, size_t p,
 struct solver_opts;
 double solver_job_floor(const struct instance *in,
 			const struct solver_opts *o, size_t j);
+/*
+ * The least objective plus lambda (per cell, like instance.avail) x
+ * units of a split job j over every slot set in its window at every
+ * (profile, site) it has options at: its term in a Lagrangian bound.
+ */
+double solver_split_priced(const struct instance *in,
+			   const struct solver_opts *o, size_t j,
+			   const double *lambda);
 /* Whether some placeable job may run in pieces (options do not list
  * every slot set it may take: bounds over options alone are not true). */
 bool solver_instance_split(const struct instance *in);

@@ -33,7 +33,7 @@ static void dp_step(struct split_dp *d, size_t i, const double *prev,
 		    double *next)
 {
 	size_t n = (d->rt + 1) * (d->cap + 1) * 2;
-	unsigned char *from = d->from + i * n;
+	unsigned char *from = d->from ? d->from + i * n : NULL;
 
 	for (size_t c = 0; c < n; c++)
 		next[c] = HUGE_VAL;
@@ -47,7 +47,8 @@ static void dp_step(struct split_dp *d, size_t i, const double *prev,
 				c = dp_cell(d, k, p, 0);
 				if (v < next[c]) {
 					next[c] = v;
-					from[c] = (unsigned char)on;
+					if (d->from)
+						from[c] = (unsigned char)on;
 				}
 				if (k == d->rt || np > d->cap ||
 				    isinf(d->cost[i]))
@@ -55,7 +56,8 @@ static void dp_step(struct split_dp *d, size_t i, const double *prev,
 				c = dp_cell(d, k + 1, np, 1);
 				if (v + d->cost[i] < next[c]) {
 					next[c] = v + d->cost[i];
-					from[c] = (unsigned char)on;
+					if (d->from)
+						from[c] = (unsigned char)on;
 				}
 			}
 		}
@@ -80,8 +82,11 @@ static void dp_walk(const struct split_dp *d, size_t p, int on,
 	}
 }
 
-/* Solves d; fills run[w] and returns true when a slot set exists. */
-static bool dp_solve(struct split_dp *d, unsigned char *run)
+/*
+ * Solves d: returns the least cost (HUGE_VAL when no slot set exists)
+ * and, when run is not NULL (d->from then set), fills run[w].
+ */
+static double dp_solve(struct split_dp *d, unsigned char *run)
 {
 	size_t n = (d->rt + 1) * (d->cap + 1) * 2;
 	double *a = xmalloc(st_mult(2 * n, sizeof(*a))), *b = a + n;
@@ -105,10 +110,9 @@ static bool dp_solve(struct split_dp *d, unsigned char *run)
 				bon = on;
 			}
 	free(a < b ? a : b);
-	if (isinf(best))
-		return false;
-	dp_walk(d, bp, bon, run);
-	return true;
+	if (run && !isinf(best))
+		dp_walk(d, bp, bon, run);
+	return best;
 }
 
 /* Whether a slot set of npieces pieces is already among j's options. */
@@ -184,7 +188,7 @@ void instance_split_options(struct instance *in, size_t j, size_t p,
 	d.from = xmalloc(st_mult(st_mult(w, rt + 1), (d.cap + 1) * 2));
 	for (int m = 0; m < 2; m++) {
 		d.cost = cost + (size_t)m * w;
-		if (dp_solve(&d, run))
+		if (!isinf(dp_solve(&d, run)))
 			add_split(in, j, p, s, &d, run, j0);
 	}
 	free(d.from);
@@ -225,6 +229,71 @@ double solver_job_floor(const struct instance *in,
 	default:
 		return e;
 	}
+}
+
+/* Whether job j has an option at (p, s): the pair passed every check. */
+static bool has_pair(const struct instance *in, size_t j, size_t p, size_t s)
+{
+	const struct instance_job *ij = &in->jobs[j];
+
+	for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts; k++)
+		if (in->opts[k].profile == p && in->opts[k].site == s)
+			return true;
+	return false;
+}
+
+/* The priced least cost of job j at (p, s) over every slot set. */
+static double priced_pair(const struct instance *in,
+			  const struct solver_opts *o, size_t j, size_t p,
+			  size_t s, const double *lambda, double *cost)
+{
+	const struct instance_job *ij = &in->jobs[j];
+	const double *req = in->js->jobs[j].profiles[p].resources;
+	size_t ns = in->grid.nslots, nr = in->cat->nresources;
+	size_t rt = solver_runtime_slots(in, ij->duration_s[p], s);
+	size_t cap = solver_job_max_pieces(&in->js->jobs[j]);
+	struct split_dp d = {ij->win_first, ij->win_end - ij->win_first, rt,
+			     cap < rt ? cap : rt, cost, NULL, NULL};
+
+	for (size_t i = 0; i < d.w; i++) {
+		size_t t = d.first + i;
+		struct solver_placement pl = {j, p, s, t, 1, NULL, 0};
+		struct solver_option one = {0};
+		struct solver_cost c;
+		bool ok = !isnan(in->sg->ci[s * ns + t]);
+		solver_account(in, &pl, &c);
+		one.emissions_kg = c.emissions_kg;
+		one.cost = c.cost;
+		cost[i] = solver_objective_of(o, &one);
+		for (size_t r = 0; r < nr; r++) {
+			size_t cell = (s * nr + r) * ns + t;
+			if (req[r] <= 0)
+				continue;
+			ok = ok && in->avail[cell] >= req[r] - 1e-9;
+			cost[i] += lambda[cell] * req[r];
+		}
+		if (!ok)
+			cost[i] = HUGE_VAL;
+	}
+	return d.w >= rt ? dp_solve(&d, NULL) : HUGE_VAL;
+}
+
+double solver_split_priced(const struct instance *in,
+			   const struct solver_opts *o, size_t j,
+			   const double *lambda)
+{
+	const struct instance_job *ij = &in->jobs[j];
+	double best = HUGE_VAL;
+	double *cost = xmalloc(st_mult(ij->win_end - ij->win_first + 1,
+				       sizeof(*cost)));
+
+	for (size_t p = 0; p < in->js->jobs[j].nprofiles; p++)
+		for (size_t s = 0; s < in->cat->nsites; s++)
+			if (has_pair(in, j, p, s))
+				best = fmin(best, priced_pair(in, o, j, p, s,
+							      lambda, cost));
+	free(cost);
+	return best;
 }
 
 bool solver_instance_split(const struct instance *in)

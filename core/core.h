@@ -531,6 +531,7 @@ struct job {
 	double latency_max_ms;
 	double min_throughput; /* units per hour, 0 when absent */
 	bool interruptible;
+	size_t max_pieces;    /* pieces it may run in: 1 unless interruptible */
 	size_t *after;        /* indices into jobset.jobs (jobset_finish()) */
 	struct job_ref *after_ref; /* [nafter]: the ids as written */
 	size_t nafter;
@@ -539,6 +540,9 @@ struct job {
 	char *file;           /* where it was defined, for later messages */
 	int line, col;        /* of its "id" value */
 };
+
+/* max_pieces of an interruptible job that does not say (jsonin.c) */
+#define JOB_MAX_PIECES_DEFAULT 4
 
 struct jobset {
 	struct job *jobs;

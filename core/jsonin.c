@@ -1298,6 +1298,33 @@ static int job_times(struct json_doc *d, json_t *o, struct job *j)
 			     "'earliest_start' must be before 'latest_finish'");
 }
 
+/*
+ * max_pieces: how many contiguous pieces an interruptible job may run in.
+ * Every pause costs a checkpoint and a restart, so the default is a small
+ * JOB_MAX_PIECES_DEFAULT rather than "any number".
+ */
+static int job_max_pieces(struct json_doc *d, json_t *o, struct job *j)
+{
+	double v = JOB_MAX_PIECES_DEFAULT;
+	int rc = json_doc_number(d, o, "max_pieces", JD_GE1, &v);
+
+	j->max_pieces = j->interruptible ? JOB_MAX_PIECES_DEFAULT : 1;
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return 0;
+	json_doc_push_key(d, "max_pieces");
+	if (!j->interruptible)
+		return json_doc_fail(d, 0, NULL, "'max_pieces' needs "
+				     "'interruptible': true");
+	if (v != floor(v) || v > 1e6)
+		return json_doc_fail(d, 0, NULL, "'max_pieces' must be a "
+				     "whole number from 1 to 1000000");
+	json_doc_pop(d);
+	j->max_pieces = (size_t)v;
+	return 0;
+}
+
 static int job_work(struct json_doc *d, json_t *o, struct job *j)
 {
 	j->quantity = (double)NAN;
@@ -1311,7 +1338,7 @@ static int job_work(struct json_doc *d, json_t *o, struct job *j)
 		return json_doc_fail(d, 0, NULL,
 				     "'min_throughput' needs 'quantity'");
 	}
-	return 0;
+	return job_max_pieces(d, o, j);
 }
 
 static int parse_job(struct json_doc *d, json_t *o, const struct catalog *cat,
@@ -1320,7 +1347,8 @@ static int parse_job(struct json_doc *d, json_t *o, const struct catalog *cat,
 	static const char *const keys[] = {
 		"id", "unit", "quantity", "earliest_start", "latest_finish",
 		"resources", "duration", "power_w", "sites", "latency",
-		"min_throughput", "interruptible", "after", "features",
+		"min_throughput", "interruptible", "max_pieces", "after",
+		"features",
 		"command", "profiles", NULL,
 	};
 

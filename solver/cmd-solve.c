@@ -23,10 +23,12 @@ static const struct cmd_opt solve_opts[] = {
 	{"--slot D", "slot length (default PT30M)"},
 	{"--policy P", "milp (default), search, greedy, fifo, round-robin or "
 		       "random"},
-	{"--objective O", "carbon (default, kg CO2eq) or cost; makespan is "
-			  "not implemented yet"},
-	{"--weights W", "carbon=1,cost=0.2: minimize the weighted sum of the "
-			"raw terms (kg and currency, not normalized)"},
+	{"--objective O", "carbon (default, kg CO2eq), cost, or makespan "
+			  "(hours from the plan's start to the latest end; "
+			  "ties: least carbon)"},
+	{"--weights W", "carbon=1,cost=0.2,makespan=0.1: minimize the "
+			"weighted sum of the raw terms (kg, currency and "
+			"hours, not normalized)"},
 	{"--oracle", "plan on the recorded values instead of forecasts"},
 	{"--time-limit S", "seconds milp and search may take (default 60); "
 			   "when it cuts them short the plan can differ "
@@ -75,7 +77,8 @@ const struct cmd_doc cmd_solve_doc = {
 	"the others ignored.  A job profile without a duration gets the "
 	"runtime the model of 'greenslot train' predicts (P90 by default, "
 	"see --runtime-quantile) and the plan marks it runtime_predicted; "
-	"interruptible jobs run in one piece.  "
+	"interruptible jobs may run in up to max_pieces pieces (the plan's "
+	"segments).  "
 	"A summary line goes to stderr.  Exit status 3 when a job is "
 	"unplaced (the plan is still written).",
 	solve_opts,
@@ -95,7 +98,7 @@ static int parse_weights(const char *arg, struct solver_opts *so)
 {
 	const char *p = arg;
 
-	so->w_carbon = so->w_cost = 0;
+	so->w_carbon = so->w_cost = so->w_makespan = 0;
 	while (*p) {
 		const char *eq = strchr(p, '='), *comma;
 		char *end;
@@ -111,9 +114,12 @@ static int parse_weights(const char *arg, struct solver_opts *so)
 			so->w_carbon = v;
 		else if (eq - p == 4 && !strncmp(p, "cost", 4))
 			so->w_cost = v;
+		else if (eq - p == 8 && !strncmp(p, "makespan", 8))
+			so->w_makespan = v;
 		else
 			return error("unknown weight '%.*s' in --weights "
-				     "(want carbon or cost)", (int)(eq - p), p);
+				     "(want carbon, cost or makespan)",
+				     (int)(eq - p), p);
 		comma = end;
 		p = *comma ? comma + 1 : comma;
 	}
@@ -253,8 +259,6 @@ static int parse_args(int argc, char **argv, struct solve_args *sa)
 		return error("no JOBS.json given");
 	if (sa->objective_given && sa->weights_given)
 		return error("give --objective or --weights, not both");
-	if (sa->so.objective == OBJ_MAKESPAN)
-		return error("objective 'makespan' is not implemented yet");
 	if (!solver_policy_known(sa->so.policy))
 		return error("unknown policy '%s' (want milp, search, greedy, "
 			     "fifo, round-robin or random)", sa->so.policy);

@@ -80,10 +80,11 @@ bool placer_fits(const struct placer *pl, const struct solver_option *o)
 	size_t ns = in->grid.nslots, nr = in->cat->nresources;
 
 	for (size_t r = 0; r < nr; r++) {
-		size_t base = (o->site * nr + r) * ns;
+		size_t base = (o->site * nr + r) * ns, t;
+		struct solver_slots it;
 		if (req[r] <= 0)
 			continue;
-		for (size_t t = o->start; t < o->start + o->runtime; t++)
+		for (solver_slots_begin(&it, in, o); solver_slots_next(&it, &t);)
 			if (pl->used[base + t] + req[r] >
 			    in->avail[base + t] + 1e-9)
 				return false;
@@ -98,9 +99,12 @@ void placer_use(struct placer *pl, const struct solver_option *o,
 	const double *req = opt_req(in, o);
 	size_t ns = in->grid.nslots, nr = in->cat->nresources;
 
-	for (size_t r = 0; r < nr; r++)
-		for (size_t t = o->start; t < o->start + o->runtime; t++)
+	for (size_t r = 0; r < nr; r++) {
+		struct solver_slots it;
+		size_t t;
+		for (solver_slots_begin(&it, in, o); solver_slots_next(&it, &t);)
 			pl->used[(o->site * nr + r) * ns + t] += sign * req[r];
+	}
 }
 
 void placer_commit(struct placer *pl, size_t oi)
@@ -122,8 +126,8 @@ size_t placer_min_start(const struct placer *pl, size_t j, size_t *blocker)
 			return SIZE_MAX;
 		}
 		o = &pl->in->opts[pl->a->opt[k]];
-		if (o->start + o->runtime > s)
-			s = o->start + o->runtime;
+		if (o->end > s)
+			s = o->end;
 	}
 	return s;
 }
@@ -199,16 +203,9 @@ static void heuristic_result(const struct instance *in,
 {
 	double bound = 0;
 
-	for (size_t j = 0; j < a->njobs; j++) {
-		const struct instance_job *ij = &in->jobs[j];
-		double best = (double)INFINITY;
-		if (a->opt[j] < 0)
-			continue;
-		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
-		     k++)
-			best = fmin(best, solver_objective_of(o, &in->opts[k]));
-		bound += best;
-	}
+	for (size_t j = 0; j < a->njobs; j++)
+		if (a->opt[j] >= 0)
+			bound += solver_job_floor(in, o, j);
 	solver_explain_unplaced(in, a);
 	a->status = "feasible";
 	a->objective_value = solver_assignment_objective(in, o, a);
@@ -510,7 +507,7 @@ static int check_order(const struct instance *in, const struct assignment *a,
 				       "which it runs after, is not",
 				       job->id, in->js->jobs[j].id);
 		oj = &in->opts[a->opt[j]];
-		if (ok->start < oj->start + oj->runtime)
+		if (ok->start < oj->end)
 			return err_set(err, "job '%s' starts before '%s' ends",
 				       job->id, in->js->jobs[j].id);
 	}

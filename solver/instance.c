@@ -49,6 +49,7 @@ void instance_release(struct instance *in)
 	free(in->succ);
 	free(in->succ_first);
 	free(in->opts);
+	free(in->pieces);
 	solver_msgs_release(&in->warnings);
 	memset(in, 0, sizeof(*in));
 }
@@ -241,24 +242,57 @@ static enum stage start_check(const struct instance *in, const double *req,
 	return ST_OK;
 }
 
-static void add_option(struct instance *in, size_t j, size_t p, size_t s,
-		       size_t t, size_t rt)
+void instance_add_option(struct instance *in,
+			 const struct solver_placement *pl, size_t piece_first)
 {
-	struct solver_placement pl = {j, p, s, t, rt};
+	const struct solver_piece *last =
+		pl->pieces ? &pl->pieces[pl->npieces - 1] : NULL;
 	struct solver_cost c;
 	struct solver_option *o;
 
-	solver_account(in, &pl, &c);
+	solver_account(in, pl, &c);
 	ALLOC_GROW(in->opts, in->nopts + 1, in->alloc_opts);
 	o = &in->opts[in->nopts++];
-	o->job = (uint32_t)j;
-	o->profile = (uint32_t)p;
-	o->site = (uint32_t)s;
-	o->start = (uint32_t)t;
-	o->runtime = (uint32_t)rt;
+	o->job = (uint32_t)pl->job;
+	o->profile = (uint32_t)pl->profile;
+	o->site = (uint32_t)pl->site;
+	o->start = (uint32_t)(pl->pieces ? pl->pieces[0].start : pl->start);
+	o->runtime = (uint32_t)pl->runtime;
+	o->end = (uint32_t)(last ? (size_t)last->start + last->len
+				 : pl->start + pl->runtime);
+	o->npieces = (uint32_t)(pl->pieces ? pl->npieces : 1);
+	o->piece_first = (uint32_t)piece_first;
 	o->energy_kwh = c.energy_kwh;
 	o->emissions_kg = c.emissions_kg;
 	o->cost = c.cost;
+}
+
+static void add_option(struct instance *in, size_t j, size_t p, size_t s,
+		       size_t t, size_t rt)
+{
+	struct solver_placement pl = {j, p, s, t, rt, NULL, 0};
+
+	instance_add_option(in, &pl, 0);
+}
+
+/*
+ * An interruptible job's split options at (p, s): which slots of its
+ * window it may run in decides; returns the stage it reached, which is
+ * ST_OK when it has a split option.
+ */
+static enum stage split_options(struct instance *in, size_t j, size_t p,
+				size_t s, size_t first, size_t rt,
+				enum stage best)
+{
+	const double *req = in->js->jobs[j].profiles[p].resources;
+	size_t end = in->jobs[j].win_end, w = end - first, n = in->nopts;
+	bool *ok = xmalloc(w ? w : 1);
+
+	for (size_t i = 0; i < w; i++)
+		ok[i] = start_check(in, req, s, first + i, 1) == ST_OK;
+	instance_split_options(in, j, p, s, first, end, rt, ok);
+	free(ok);
+	return in->nopts > n ? ST_OK : best;
 }
 
 /* Adds the options of one (profile, site) pair; returns how far it got. */
@@ -286,6 +320,8 @@ static enum stage pair_options(struct instance *in, size_t j, size_t p,
 		if (st == ST_OK)
 			add_option(in, j, p, s, t, rt);
 	}
+	if (solver_job_max_pieces(&in->js->jobs[j]) > 1)
+		best = split_options(in, j, p, s, first, rt, best);
 	return best;
 }
 
@@ -436,7 +472,7 @@ static void build_job(struct instance *in, size_t j, size_t *min_end)
 	ij->nopts = in->nopts - ij->first_opt;
 	min_end[j] = SIZE_MAX;
 	for (size_t o = ij->first_opt; o < in->nopts; o++) {
-		size_t e = in->opts[o].start + in->opts[o].runtime;
+		size_t e = in->opts[o].end;
 		if (e < min_end[j])
 			min_end[j] = e;
 	}

@@ -150,24 +150,19 @@ static double *max_demand(const struct instance *in)
 		ntouched = 0;
 		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
 		     k++) {
-			const struct solver_option *o = &in->opts[k];
-			const double *req =
-				in->js->jobs[j].profiles[o->profile].resources;
-			for (size_t r = 0; r < nr; r++) {
-				if (req[r] <= 0)
-					continue;
-				for (size_t t = o->start;
-				     t < o->start + o->runtime; t++) {
-					size_t c = (o->site * nr + r) * ns + t;
-					if (mark[c] != j + 1) {
-						mark[c] = j + 1;
-						jobmax[c] = 0;
-						ALLOC_GROW(touched,
-							   ntouched + 1, alloc);
-						touched[ntouched++] = c;
-					}
-					jobmax[c] = fmax(jobmax[c], req[r]);
+			struct solver_cells it;
+			size_t c;
+			double u;
+			for (solver_cells_begin(&it, in, &in->opts[k]);
+			     solver_cells_next(&it, &c, &u);) {
+				if (mark[c] != j + 1) {
+					mark[c] = j + 1;
+					jobmax[c] = 0;
+					ALLOC_GROW(touched, ntouched + 1,
+						   alloc);
+					touched[ntouched++] = c;
 				}
+				jobmax[c] = fmax(jobmax[c], u);
 			}
 		}
 		for (size_t i = 0; i < ntouched; i++)
@@ -194,17 +189,13 @@ static void add_capacity_rows(struct model *md)
 		glp_set_row_bnds(md->lp, row[c], GLP_UP, 0, in->avail[c]);
 	}
 	for (size_t k = 0; k < in->nopts; k++) {
-		const struct solver_option *o = &in->opts[k];
-		const double *req =
-			in->js->jobs[o->job].profiles[o->profile].resources;
-		for (size_t r = 0; r < nr; r++)
-			for (size_t t = o->start;
-			     req[r] > 0 && t < o->start + o->runtime; t++) {
-				size_t c = (o->site * nr + r) * ns + t;
-				if (row[c])
-					triplet_add(&md->m, row[c], opt_col(k),
-						    req[r]);
-			}
+		struct solver_cells it;
+		size_t c;
+		double u;
+		for (solver_cells_begin(&it, in, &in->opts[k]);
+		     solver_cells_next(&it, &c, &u);)
+			if (row[c])
+				triplet_add(&md->m, row[c], opt_col(k), u);
 	}
 	free(demand);
 }
@@ -221,7 +212,7 @@ static void add_order_rows(struct model *md, size_t k, size_t j)
 		triplet_add(&md->m, row, opt_col(o), in->opts[o].start);
 	for (size_t o = ij->first_opt; o < ij->first_opt + ij->nopts; o++)
 		triplet_add(&md->m, row, opt_col(o),
-			    -(double)(in->opts[o].start + in->opts[o].runtime));
+			    -(double)in->opts[o].end);
 	triplet_add(&md->m, row, md->ucol[k], (double)in->grid.nslots);
 	/* u[k] >= u[j] */
 	glp_set_row_bnds(md->lp, row + 1, GLP_LO, 0, 0);
@@ -467,7 +458,11 @@ static void report_numbers(const struct model *md, const struct search *se,
 	for (size_t j = 0; j < a->njobs; j++)
 		if (a->opt[j] < 0 && md->ucol[j])
 			unplaced++;
-	if (!strcmp(a->status, "optimal"))
+	if (solver_instance_split(md->in)) {
+		/* GLPK chose among the options only: its proof is not one */
+		if (!strcmp(a->status, "optimal"))
+			a->status = "feasible";
+	} else if (!strcmp(a->status, "optimal"))
 		a->bound = a->objective_value;
 	else if (isfinite(se->bound))
 		a->bound = fmin(a->objective_value,

@@ -139,7 +139,7 @@ static void sort_options(struct search *se)
 
 static bool in_bounds(const struct solver_option *o, size_t lo, size_t hi)
 {
-	return o->start >= lo && (size_t)o->start + o->runtime <= hi;
+	return o->start >= lo && o->end <= hi;
 }
 
 /* The cheapest option of unplaced job j that fits now, or -1. */
@@ -213,9 +213,7 @@ static size_t overlap(const struct solver_option *x,
 		      const struct solver_option *y)
 {
 	size_t a = x->start > y->start ? x->start : y->start;
-	size_t b = x->start + x->runtime < y->start + y->runtime
-			   ? x->start + x->runtime
-			   : y->start + y->runtime;
+	size_t b = x->end < y->end ? x->end : y->end;
 
 	return x->site == y->site && b > a ? b - a : 0;
 }
@@ -369,9 +367,9 @@ static long earliest_fit(const struct search *se, size_t j)
 		return -1;
 	for (size_t i = ij->first_opt; i < ij->first_opt + ij->nopts; i++) {
 		const struct solver_option *o = &in->opts[se->sorted[i]];
-		if ((size_t)o->start + o->runtime < end && in_bounds(o, lo, hi) &&
+		if (o->end < end && in_bounds(o, lo, hi) &&
 		    placer_fits(&se->pl, o)) {
-			end = (size_t)o->start + o->runtime;
+			end = o->end;
 			pick = (long)se->sorted[i];
 		}
 	}
@@ -490,7 +488,7 @@ static size_t ruin(struct search *se, struct lns *ln)
 			continue;
 		o = &in->opts[a->opt[j]];
 		if ((site >= nsites || o->site == site) && o->start < t + w &&
-		    (size_t)o->start + o->runtime > t)
+		    o->end > t)
 			ln->out[m++] = j;
 	}
 	/* a random LNS_REMOVE of them, in random order */
@@ -671,9 +669,13 @@ static void prices(const struct instance *in, struct lagrange *lg)
 		for (size_t r = 0; r < nr; r++) {
 			const double *p = lg->prefix + (o->site * nr + r) *
 							       (ns + 1);
-			if (req[r] > 0)
-				v += req[r] * (p[o->start + o->runtime] -
-					       p[o->start]);
+			struct solver_slots it;
+			size_t t;
+			if (req[r] <= 0)
+				continue;
+			for (solver_slots_begin(&it, in, o);
+			     solver_slots_next(&it, &t);)
+				v += req[r] * (p[t + 1] - p[t]);
 		}
 		lg->price[k] = v;
 	}
@@ -713,13 +715,20 @@ static double dual_value(const struct search *se, struct lagrange *lg,
 				best = k;
 		if (best == SIZE_MAX)
 			continue;
-		lg->m[nm++] = se->cost[best] + lg->price[best];
+		/* a split job may have cheaper priced slot sets unlisted */
+		lg->m[nm++] = solver_job_max_pieces(&in->js->jobs[j]) > 1
+				      ? solver_split_priced(in, se->o, j,
+							    lg->lambda)
+				      : se->cost[best] + lg->price[best];
 		o = &in->opts[best];
 		req = in->js->jobs[j].profiles[o->profile].resources;
-		for (size_t r = 0; r < nr; r++)
-			for (size_t t = o->start; t < o->start + o->runtime;
-			     t++)
+		for (size_t r = 0; r < nr; r++) {
+			struct solver_slots it;
+			size_t t;
+			for (solver_slots_begin(&it, in, o);
+			     solver_slots_next(&it, &t);)
 				lg->use[(o->site * nr + r) * ns + t] += req[r];
+		}
 	}
 	/* a plan may leave `drop` jobs out: the dearest ones, at best */
 	qsort(lg->m, nm, sizeof(double), cmp_double_desc);
@@ -834,11 +843,8 @@ static double trivial_bound(const struct search *se)
 	const struct instance *in = se->in;
 	double v = 0;
 
-	for (size_t j = 0; j < in->js->njobs; j++) {
-		const struct instance_job *ij = &in->jobs[j];
-		if (ij->nopts)
-			v += fmin(0, se->cost[se->sorted[ij->first_opt]]);
-	}
+	for (size_t j = 0; j < in->js->njobs; j++)
+		v += fmin(0, solver_job_floor(in, se->o, j));
 	return v;
 }
 

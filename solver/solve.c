@@ -53,7 +53,11 @@ int solver_run(const struct instance *in, const struct solver_opts *o,
 	double t0 = time_mono();
 	int ret = -1;
 
-	if (!strcmp(o->policy, "milp")) {
+	if (solver_has_makespan(o)) {
+		ret = solver_policy_known(o->policy)
+			      ? solve_makespan(in, o, a, err)
+			      : err_set(err, "unknown policy '%s'", o->policy);
+	} else if (!strcmp(o->policy, "milp")) {
 		ret = solve_milp(in, o, a, err);
 	} else {
 		for (size_t i = 0; i < NHEURISTICS; i++)
@@ -95,7 +99,7 @@ static const char *objective_name(enum solver_objective obj)
 static double baseline_of(const struct instance *in, size_t j)
 {
 	const struct instance_job *ij = &in->jobs[j];
-	struct solver_placement pl;
+	struct solver_placement pl = {0};
 	struct solver_cost c;
 
 	if (!ij->has_baseline)
@@ -114,8 +118,11 @@ static void add_job(const struct instance *in, const struct assignment *a,
 {
 	const struct solver_option *o = &in->opts[a->opt[j]];
 	const struct solver_grid *g = &in->grid;
+	const struct solver_piece *pc;
+	struct solver_piece one;
+	size_t np = solver_option_pieces(in, o, &pc, &one);
 	struct solver_placement pl = {j, o->profile, o->site, o->start,
-				      o->runtime};
+				      o->runtime, pc, np};
 	struct plan_job *pj;
 	struct solver_cost c;
 
@@ -126,13 +133,15 @@ static void add_job(const struct instance *in, const struct assignment *a,
 	pj->id = xstrdup(in->js->jobs[j].id);
 	pj->site = xstrdup(in->cat->sites[o->site].id);
 	pj->start = solver_grid_time(g, o->start);
-	pj->end = solver_grid_time(g, (size_t)o->start + o->runtime);
-	/* NEEDSWORK: interruptible jobs still run in one piece */
-	pj->segments = xmalloc(sizeof(*pj->segments));
-	pj->segments[0].start = pj->start;
-	pj->segments[0].end = pj->end;
-	pj->nsegments = 1;
-	pj->runtime_s = (double)(pj->end - pj->start);
+	pj->end = solver_grid_time(g, o->end);
+	pj->segments = xmalloc(np * sizeof(*pj->segments));
+	for (size_t i = 0; i < np; i++) {
+		pj->segments[i].start = solver_grid_time(g, pc[i].start);
+		pj->segments[i].end =
+			solver_grid_time(g, (size_t)pc[i].start + pc[i].len);
+	}
+	pj->nsegments = np;
+	pj->runtime_s = (double)o->runtime * (double)g->slot_s;
 	pj->energy_kwh = c.energy_kwh;
 	pj->emissions_kg = c.emissions_kg;
 	pj->cost = c.cost;

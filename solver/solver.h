@@ -101,11 +101,24 @@ struct runtime_hook {
 	void *ctx;
 };
 
-/* One feasible placement of a job: a profile, a site and a start slot. */
+/* A run of slots [start, start + len). */
+struct solver_piece {
+	uint32_t start, len;
+};
+
+/*
+ * One feasible placement of a job: a profile, a site and the slots it
+ * runs in.  Most run in one piece [start, start + runtime); an
+ * interruptible job's split options run in npieces pieces kept in
+ * instance.pieces from piece_first, from start to end with gaps.
+ */
 struct solver_option {
 	uint32_t job, profile, site;
 	uint32_t start;   /* first slot */
 	uint32_t runtime; /* slots occupied */
+	uint32_t end;     /* slot after the last one occupied */
+	uint32_t npieces; /* 1: [start, end); else see piece_first */
+	uint32_t piece_first;
 	double energy_kwh, emissions_kg, cost;
 };
 
@@ -134,12 +147,79 @@ struct instance {
 	size_t *succ, *succ_first;
 	struct solver_option *opts;
 	size_t nopts, alloc_opts;
+	struct solver_piece *pieces; /* of the split options */
+	size_t npieces, alloc_pieces;
 	struct solver_msgs warnings;
 };
 
-/* One placement to account for (an option, or the baseline). */
+/*
+ * The pieces of option o: a pointer into instance.pieces, or to *one
+ * filled with [start, end) for a one-piece option.  Returns how many.
+ */
+size_t solver_option_pieces(const struct instance *in,
+			    const struct solver_option *o,
+			    const struct solver_piece **out,
+			    struct solver_piece *one);
+
+/*
+ * The slots an option occupies, in order:
+ *	struct solver_slots it;
+ *	size_t t;
+ *	for (solver_slots_begin(&it, in, o); solver_slots_next(&it, &t);)
+ */
+struct solver_slots {
+	const struct solver_piece *pc;
+	struct solver_piece one;
+	size_t np, i, t;
+};
+
+static inline void solver_slots_begin(struct solver_slots *it,
+				      const struct instance *in,
+				      const struct solver_option *o)
+{
+	it->np = solver_option_pieces(in, o, &it->pc, &it->one);
+	it->i = 0;
+	it->t = it->np ? it->pc[0].start : 0;
+}
+
+static inline bool solver_slots_next(struct solver_slots *it, size_t *t)
+{
+	while (it->i < it->np &&
+	       it->t >= (size_t)it->pc[it->i].start + it->pc[it->i].len) {
+		if (++it->i < it->np)
+			it->t = it->pc[it->i].start;
+	}
+	if (it->i >= it->np)
+		return false;
+	*t = it->t++;
+	return true;
+}
+
+/*
+ * The capacity cells ((site * nres + r) * nslots + t, like instance.avail)
+ * an option takes, with the units it takes there, resources it does not
+ * request skipped:
+ *	for (solver_cells_begin(&it, in, o); solver_cells_next(&it, &c, &u);)
+ */
+struct solver_cells {
+	const struct instance *in;
+	const struct solver_option *o;
+	const double *req;
+	size_t r;
+	struct solver_slots slots;
+};
+void solver_cells_begin(struct solver_cells *it, const struct instance *in,
+			const struct solver_option *o);
+bool solver_cells_next(struct solver_cells *it, size_t *cell, double *units);
+
+/*
+ * One placement to account for (an option, or the baseline): the slots
+ * [start, start + runtime), or the npieces pieces when pieces is not NULL.
+ */
 struct solver_placement {
 	size_t job, profile, site, start, runtime;
+	const struct solver_piece *pieces;
+	size_t npieces;
 };
 
 /* What a placement uses and emits. */
@@ -167,6 +247,43 @@ double solver_pue(const struct instance *in, size_t site, size_t slot);
 size_t solver_runtime_slots(const struct instance *in, int64_t duration_s,
 			    size_t site);
 
+/*
+ * Appends the option of placement pl (pieces, if any, already in
+ * instance.pieces from piece_first), accounted by solver_account().
+ */
+void instance_add_option(struct instance *in,
+			 const struct solver_placement *pl, size_t piece_first);
+/* The pieces job may run in: max_pieces if interruptible, else 1. */
+size_t solver_job_max_pieces(const struct job *job);
+/*
+ * Adds job j's split options at (profile p, site s) in the window
+ * [first, end) for a runtime of rt slots; ok[i] says whether slot
+ * first + i has carbon intensity and the units free (split.c).
+ */
+void instance_split_options(struct instance *in, size_t j, size_t p,
+			    size_t s, size_t first, size_t end, size_t rt,
+			    const bool *ok);
+
+/*
+ * The lowest objective any placement of job j can have, capacity aside,
+ * over every slot set it may run in (not only its options); 0 when it
+ * has no option.
+ */
+struct solver_opts;
+double solver_job_floor(const struct instance *in,
+			const struct solver_opts *o, size_t j);
+/*
+ * The least objective plus lambda (per cell, like instance.avail) x
+ * units of a split job j over every slot set in its window at every
+ * (profile, site) it has options at: its term in a Lagrangian bound.
+ */
+double solver_split_priced(const struct instance *in,
+			   const struct solver_opts *o, size_t j,
+			   const double *lambda);
+/* Whether some placeable job may run in pieces (options do not list
+ * every slot set it may take: bounds over options alone are not true). */
+bool solver_instance_split(const struct instance *in);
+
 void instance_init(struct instance *in);
 /*
  * Builds every feasible option.  hook may be NULL (no predictor): jobs
@@ -184,14 +301,16 @@ void instance_release(struct instance *in);
 enum solver_objective {
 	OBJ_CARBON,   /* kg CO2eq */
 	OBJ_COST,     /* currency */
-	OBJ_WEIGHTED, /* w_carbon x kg + w_cost x currency (raw, not scaled) */
-	OBJ_MAKESPAN, /* not implemented yet */
+	OBJ_WEIGHTED, /* w_carbon x kg + w_cost x currency
+			 + w_makespan x makespan hours (raw, not scaled) */
+	OBJ_MAKESPAN, /* hours to the latest end; ties: least carbon */
 };
 
 struct solver_opts {
 	const char *policy;     /* milp, greedy, fifo, round-robin, random */
 	enum solver_objective objective;
 	double w_carbon, w_cost; /* for OBJ_WEIGHTED */
+	double w_makespan;       /* for OBJ_WEIGHTED, per hour */
 	double time_limit_s;     /* milp only */
 	uint64_t seed;           /* random only */
 	bool verbose;            /* let GLPK talk */
@@ -254,6 +373,19 @@ int solve_search(const struct instance *in, const struct solver_opts *o,
 		 struct assignment *a);
 int solve_milp(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
+/*
+ * makespan.c: o->policy on the instance cut at a few horizons, for
+ * OBJ_MAKESPAN or a mix with w_makespan > 0; sets a true bound among the
+ * plans placing the same jobs.
+ */
+int solve_makespan(const struct instance *in, const struct solver_opts *o,
+		   struct assignment *a, struct errmsg *err);
+/* Whether o needs solve_makespan(). */
+bool solver_has_makespan(const struct solver_opts *o);
+/* The objective of an assignment, the makespan part included (hours). */
+double solver_makespan_objective(const struct instance *in,
+				 const struct solver_opts *o,
+				 const struct assignment *a);
 
 /*
  * Checks an assignment against the instance: options belong to their

@@ -30,10 +30,16 @@ test_expect_success 'ingest the carbon intensity of three zones' '
 	test $(wc -l <ci.csv) -eq 433
 '
 
-test_expect_success 'milp places every job and proves it optimal' '
+# train-p is interruptible: GLPK proves optimality over the options it is
+# given only, so the plan claims the search's true bound, within 2%
+test_expect_success 'milp places every job within 2% of a true bound' '
 	expect_code 0 $SOLVE -o milp.json $S/jobs.json &&
-	test_grep "^milp: 18 jobs placed, 0 unplaced; [0-9.]+ kg CO2eq against [0-9.]+ kg baseline \(-[0-9.]+%\); optimal in" err &&
-	test_grep "\"status\": \"optimal\"" milp.json &&
+	test_grep "^milp: 18 jobs placed, 0 unplaced; [0-9.]+ kg CO2eq against [0-9.]+ kg baseline \(-[0-9.]+%\); (optimal|feasible) in" err &&
+	python3 -c "
+import json, sys
+h = json.load(open(\"milp.json\"))[\"plan\"]
+sys.exit(0 if h[\"bound\"] <= h[\"objective_value\"] and h[\"gap\"] < 0.02
+         else 1)" &&
 	test_grep "\"signal_source\": \"recorded \(oracle\)\"" milp.json &&
 	test_grep "\"oracle\": true" milp.json &&
 	$CHECK --ci ci.csv $S/sites.json milp.json $S/jobs.json
@@ -76,7 +82,7 @@ sys.exit(0 if abs(a[\"baseline_emissions_kg\"] - b[\"baseline_emissions_kg\"]) <
 
 test_expect_success 'jobs that cannot run are unplaced with a reason, exit 3' '
 	expect_code 3 $SOLVE -o mixed.json $S/jobs.json $S/infeasible.json &&
-	test_grep "^milp: 18 jobs placed, 3 unplaced; .* optimal in" err &&
+	test_grep "^milp: 18 jobs placed, 3 unplaced; .* (optimal|feasible) in" err &&
 	$CHECK --ci ci.csv $S/sites.json mixed.json $S/jobs.json $S/infeasible.json &&
 	python3 -c "
 import json
@@ -161,8 +167,8 @@ test_expect_success 'a site without carbon intensity is warned about, unused' '
 test_expect_success 'misuse is refused with exit 2' '
 	expect_code 2 $SOLVE --policy nosuch $S/jobs.json &&
 	test_grep "^greenslot: unknown policy .nosuch. \(want milp, search, greedy, fifo, round-robin or random\)$" err &&
-	expect_code 2 $SOLVE --objective makespan $S/jobs.json &&
-	test_grep "^greenslot: objective .makespan. is not implemented yet$" err &&
+	expect_code 2 $SOLVE --objective speed $S/jobs.json &&
+	test_grep "^greenslot: unknown objective .speed. \(want carbon, cost or makespan\)$" err &&
 	expect_code 2 $SOLVE --weights carbon=1,speed=2 $S/jobs.json &&
 	test_grep "^greenslot: unknown weight .speed. in --weights" err &&
 	expect_code 2 $SOLVE &&

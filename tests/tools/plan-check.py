@@ -9,7 +9,9 @@ bug in the solver's accounting or constraints cannot hide in the check.
 Checks that every job is either placed or unplaced (once, with a reason);
 that each placed job runs on an allowed site (latency requirement
 included), inside its window rounded to the plan's slot grid, for
-ceil(duration / speed / slot) slots, in one segment unless interruptible;
+ceil(duration / speed / slot) slots, in one segment unless interruptible
+(then in at most max_pieces, default 4, ordered apart segments on the grid,
+the first starting at its start and the last ending at its end);
 that no site exceeds its capacity of any resource in any slot; that every
 job starts after its predecessors end (and is unplaced when one of them
 is); that the totals are the sums over the jobs; and, for sites with a
@@ -182,14 +184,11 @@ class Checker:
             self.err("%s: ends after its latest finish (rounded down)"
                      % jid)
         segs = pj.get("segments", [])
-        if not segs:
-            self.err("%s: no segments" % jid)
-        elif len(segs) > 1 and not job.get("interruptible"):
-            self.err("%s: several segments but not interruptible" % jid)
+        self.check_segments(job, segs, s, e)
         occupied = 0
         for sg in segs:
             occupied += parse_time(sg["end"]) - parse_time(sg["start"])
-        prof = self.pick_profile(job, pj, site, t1 - t0)
+        prof = self.pick_profile(job, pj, site, occupied // self.slot)
         if prof is None:
             return
         want = self.runtime_slots(prof, site)
@@ -207,6 +206,33 @@ class Checker:
                     usage[key] = usage.get(key, 0) + n
         placed[jid] = (s, e)
         self.check_energy(pj, prof, site)
+
+    def check_segments(self, job, segs, s, e):
+        """Segments: on the grid, in order, apart, from start to end, and
+        no more of them than the job may run in."""
+        jid = job["id"]
+        if not segs:
+            self.err("%s: no segments" % jid)
+            return
+        cap = job.get("max_pieces", 4) if job.get("interruptible") else 1
+        if len(segs) > cap:
+            self.err("%s: %d segments, at most %d allowed"
+                     % (jid, len(segs), cap))
+        prev = None
+        for sg in segs:
+            a, b = parse_time(sg["start"]), parse_time(sg["end"])
+            if (a - self.start) % self.slot or (b - self.start) % self.slot:
+                self.err("%s: a segment is off the slot grid" % jid)
+            if b <= a:
+                self.err("%s: an empty or reversed segment" % jid)
+            if prev is not None and a <= prev:
+                self.err("%s: segments overlap, touch or are out of order"
+                         % jid)
+            prev = b
+        if parse_time(segs[0]["start"]) != s or \
+                parse_time(segs[-1]["end"]) != e:
+            self.err("%s: start and end are not those of its first and "
+                     "last segments" % jid)
 
     def pue_at(self, site, t):
         """PUE over the slot from t: the contract's formula."""
@@ -286,8 +312,7 @@ class Checker:
                          % (pj["id"], site["zone"]))
                 continue
             prof = self.pick_profile(self.jobs[pj["id"]], pj, site,
-                                     self.slot_of(parse_time(pj["end"])) -
-                                     self.slot_of(parse_time(pj["start"])))
+                                     len(list(self.job_slots(pj))))
             kw = self.power_w(prof, site) / 1000
             want = 0.0
             for t in self.job_slots(pj):

@@ -369,6 +369,23 @@ static const struct bad_case bad_jobs[] = {
 	  " \"interruptible\": \"yes\"}\n",
 	  5, 19,
 	  "'interruptible' must be true or false in job 'train-7'"},
+	{"max_pieces without interruptible",
+	  "{\"id\": \"train-7\",\n"
+	  " \"earliest_start\": \"2026-11-25T18:00:00Z\",\n"
+	  " \"latest_finish\": \"2026-11-27T06:00:00Z\",\n"
+	  " \"resources\": {\"gpu\": 8},\n"
+	  " \"max_pieces\": 2}\n",
+	  5, 16,
+	  "'max_pieces' needs 'interruptible': true in job 'train-7'"},
+	{"max_pieces not whole",
+	  "{\"id\": \"train-7\",\n"
+	  " \"earliest_start\": \"2026-11-25T18:00:00Z\",\n"
+	  " \"latest_finish\": \"2026-11-27T06:00:00Z\",\n"
+	  " \"resources\": {\"gpu\": 8}, \"interruptible\": true,\n"
+	  " \"max_pieces\": 2.5}\n",
+	  5, 16,
+	  "'max_pieces' must be a whole number from 1 to 1000000 in job "
+	  "'train-7'"},
 	{"after a string",
 	  "{\"id\": \"train-7\",\n"
 	  " \"earliest_start\": \"2026-11-25T18:00:00Z\",\n"
@@ -1008,6 +1025,7 @@ static void test_jobs_valid(void **state)
 		"   \"sites\": [\"fr-paris\"],\n"
 		"   \"latency\": {\"users\": \"GB\", \"max_ms\": 20},\n"
 		"   \"min_throughput\": 12, \"interruptible\": true,\n"
+		"   \"max_pieces\": 3,\n"
 		"   \"after\": [\"prep-7\"],\n"
 		"   \"features\": {\"model\": \"resnet50\", \"layers\": [1, 2]},\n"
 		"   \"command\": \"sbatch train.sh\"}]}\n";
@@ -1037,6 +1055,7 @@ static void test_jobs_valid(void **state)
 	assert_null(j->latency_users);
 	assert_true(j->min_throughput == 0);
 	assert_false(j->interruptible);
+	assert_int_equal(j->max_pieces, 1);
 	assert_int_equal(j->nafter, 0);
 	assert_null(j->features_json);
 	assert_null(j->command);
@@ -1064,10 +1083,11 @@ static void test_jobs_valid(void **state)
 	assert_true(j->latency_max_ms == 20);
 	assert_true(j->min_throughput == 12);
 	assert_true(j->interruptible);
+	assert_int_equal(j->max_pieces, 3);
 	assert_int_equal(j->nafter, 1);
 	assert_int_equal(j->after[0], 0);
 	assert_string_equal(j->after_ref[0].id, "prep-7");
-	assert_int_equal(j->after_ref[0].line, 13);
+	assert_int_equal(j->after_ref[0].line, 14);
 	assert_int_equal(j->after_ref[0].col, 14);
 	assert_string_equal(j->features_json,
 			    "{\"model\":\"resnet50\",\"layers\":[1,2]}");

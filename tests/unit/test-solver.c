@@ -450,7 +450,7 @@ static void test_fifo_and_greedy_choices(void **state)
 static void test_accounting(void **state)
 {
 	static const double ci[] = {200, 400, 300, 300};
-	struct solver_placement pl = {0, 0, 0, 0, 2};
+	struct solver_placement pl = {0, 0, 0, 0, 2, NULL, 0};
 	struct solver_cost c;
 	struct world w;
 
@@ -891,6 +891,117 @@ static void test_objectives(void **state)
 	world_release(&w);
 }
 
+/*
+ * An interruptible job of 4 one-hour slots, 1 kW, CI 10, 20, 1000, 10,
+ * 20: in one piece it costs at least 1.04 kg; in two around the dirty
+ * hour 0.06 kg, which every policy that minimizes must find.
+ */
+static void test_interruptible_splits(void **state)
+{
+	static const double ci[] = {10, 20, 1000, 10, 20};
+	const char *policies[] = {"milp", "search", "greedy"};
+	struct world w;
+
+	world_init(&w, 1, 5, H);
+	set_ci(&w, 0, ci, 5);
+	add_job(&w, "i", 0, 5, 4 * H, 1);
+	w.js.jobs[0].interruptible = true;
+	build(&w);
+	for (size_t i = 0; i < 3; i++) {
+		struct assignment a;
+		const struct solver_option *o;
+		struct errmsg err;
+		run(&w, policies[i], &a);
+		o = placed(&w, &a, 0);
+		assert_near(a.objective_value, 0.06, 1e-12);
+		assert_int_equal(o->npieces, 2);
+		assert_int_equal(o->start, 0);
+		assert_int_equal(o->end, 5);
+		assert_int_equal(o->runtime, 4);
+		assert_true(a.bound <= a.objective_value + 1e-12);
+		assert_int_equal(solver_check(&w.in, &a, &err), 0);
+		assignment_release(&a);
+	}
+	world_release(&w);
+}
+
+/*
+ * max_pieces caps the split: CI 10, 1000, 10, 1000, 10, 20 and 3 slots
+ * take 0.03 kg in three pieces (the default cap of 4 allows it), but
+ * 0.04 kg when at most two are allowed.
+ */
+static void test_interruptible_cap(void **state)
+{
+	static const double ci[] = {10, 1000, 10, 1000, 10, 20};
+	struct assignment a;
+	struct world w;
+
+	world_init(&w, 1, 6, H);
+	set_ci(&w, 0, ci, 6);
+	add_job(&w, "i", 0, 6, 3 * H, 1);
+	w.js.jobs[0].interruptible = true;
+	build(&w);
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 0.03, 1e-12);
+	assert_int_equal(placed(&w, &a, 0)->npieces, 3);
+	assignment_release(&a);
+	instance_release(&w.in);
+	w.js.jobs[0].max_pieces = 2;
+	build(&w);
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 0.04, 1e-12);
+	assert_int_equal(placed(&w, &a, 0)->npieces, 2);
+	assert_true(a.bound <= a.objective_value + 1e-12);
+	assignment_release(&a);
+	run(&w, "fifo", &a); /* one piece: allowed */
+	assert_int_equal(placed(&w, &a, 0)->npieces, 1);
+	assignment_release(&a);
+	world_release(&w);
+}
+
+/*
+ * Two one-slot jobs on one unit, CI 100, 50, 10, 10: the carbon plan
+ * takes slots 2 and 3 (ends at 4 h); the makespan plan slots 0 and 1
+ * (2 h, the optimum: one unit, two slots).  Its bound is each job's
+ * earliest end, 1 h.
+ */
+static void test_makespan(void **state)
+{
+	static const double ci[] = {100, 50, 10, 10};
+	struct assignment a;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "a", 0, 4, H, 1);
+	add_job(&w, "b", 0, 4, H, 1);
+	build(&w);
+	run(&w, "search", &a);
+	assert_near(a.objective_value, 0.02, 1e-12);
+	assignment_release(&a);
+	w.so.objective = OBJ_MAKESPAN;
+	run(&w, "milp", &a);
+	assert_near(a.objective_value, 2, 1e-12);
+	assert_near(a.bound, 1, 1e-12);
+	assert_near(solver_assignment_objective(&w.in, &w.so, &a), 0.15,
+		    1e-12);
+	assignment_release(&a);
+	/* 0.1 kg per hour: slots 0, 1 (0.15 + 0.2) beat 2, 3 (0.02 + 0.4)
+	 * and 1, 2 (0.06 + 0.3); at 0.01 kg per hour 2, 3 win */
+	w.so.objective = OBJ_WEIGHTED;
+	w.so.w_carbon = 1;
+	w.so.w_makespan = 0.1;
+	run(&w, "greedy", &a);
+	assert_near(a.objective_value, 0.35, 1e-12);
+	assert_true(a.bound <= a.objective_value);
+	assignment_release(&a);
+	w.so.w_makespan = 0.01;
+	run(&w, "search", &a);
+	assert_near(a.objective_value, 0.02 + 0.04, 1e-12);
+	assignment_release(&a);
+	world_release(&w);
+}
+
 static struct store_point point(const char *zone, const char *signal,
 				gs_time t, double v, gs_time issued)
 {
@@ -1004,6 +1115,9 @@ int main(void)
 		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_objectives),
 		cmocka_unit_test(test_signals_from_store),
+		cmocka_unit_test(test_interruptible_splits),
+		cmocka_unit_test(test_interruptible_cap),
+		cmocka_unit_test(test_makespan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

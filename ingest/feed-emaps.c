@@ -54,6 +54,13 @@ static int check_factor_type(struct emaps_parse *ep, json_t *entry)
 	return 0;
 }
 
+/* The zone a response names, as greenslot names it (data/zones.csv). */
+static void set_response_zone(struct emaps_parse *ep, const char *z)
+{
+	z = zone_from_provider(ZONE_ID_EMAPS, z);
+	ep->zone = point_batch_intern(ep->out, z, strlen(z));
+}
+
 /* The zone of the points: the feed's, else the response's. */
 static int entry_zone(struct emaps_parse *ep, json_t *entry)
 {
@@ -70,8 +77,7 @@ static int entry_zone(struct emaps_parse *ep, json_t *entry)
 				     "no 'zone' in the response nor in the "
 				     "feed '%s'", ep->r->feed ?
 				     ep->r->feed->name : "?");
-	z = zone_from_provider(ZONE_ID_EMAPS, z);
-	ep->zone = point_batch_intern(ep->out, z, strlen(z));
+	set_response_zone(ep, z);
 	return 0;
 }
 
@@ -129,11 +135,8 @@ static int read_response(struct emaps_parse *ep)
 				    &zone);
 		if (r < 0)
 			return -1;
-		if (r == 0) {
-			zone = zone_from_provider(ZONE_ID_EMAPS, zone);
-			ep->zone = point_batch_intern(ep->out, zone,
-						      strlen(zone));
-		}
+		if (r == 0)
+			set_response_zone(ep, zone);
 	}
 	if (json_object_get(root, "forecast")) {
 		r = json_doc_time(&ep->d, root, "updatedAt", JD_NULL,

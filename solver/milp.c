@@ -35,6 +35,10 @@
 #define MILP_GAP 1e-9
 /* Options of the model GLPK copes with per second of time left. */
 #define MILP_OPTS_PER_S 4000.0
+/* Share of --time-limit kept for accounting and writing the plan. */
+#define MILP_RESERVE 0.04
+/* Seconds left below which merging the search's plans is not tried. */
+#define MERGE_MIN_S 0.2
 
 /* Triplets for glp_load_matrix, 1-based as GLPK wants. */
 struct triplets {
@@ -47,7 +51,7 @@ static void triplet_add(struct triplets *m, int i, int j, double v)
 {
 	size_t old = m->alloc;
 
-	if (v == 0)
+	if (v == 0 || j == 0) /* nothing, or an option left out */
 		return;
 	ALLOC_GROW(m->ia, m->n + 1, m->alloc);
 	if (m->alloc != old) {
@@ -72,17 +76,20 @@ struct model {
 	const struct solver_opts *o;
 	glp_prob *lp;
 	int *ucol;   /* [njobs]: column of u[j], 0 when j has no options */
+	int *col;    /* [nopts]: column of x[o], 0 when the model leaves o
+		      * out (see merge_plans()) */
 	int *caprow; /* [cells]: row of a capacity cell, 0 when none */
 	double penalty;
 	struct triplets m;
 };
 
-static int opt_col(size_t o)
+static int opt_col(const struct model *md, size_t o)
 {
-	return (int)o + 1;
+	return md->col[o];
 }
 
-static void add_columns(struct model *md)
+/* Columns for the options in keep (NULL: all), then the u[j]. */
+static void add_columns(struct model *md, const bool *keep)
 {
 	const struct instance *in = md->in;
 	double sum_max = 0;
@@ -97,11 +104,12 @@ static void add_columns(struct model *md)
 		sum_max += mx;
 	}
 	md->penalty = 1 + 2 * sum_max;
-	if (in->nopts)
-		glp_add_cols(md->lp, (int)in->nopts);
 	for (size_t k = 0; k < in->nopts; k++) {
-		glp_set_col_kind(md->lp, opt_col(k), GLP_BV);
-		glp_set_obj_coef(md->lp, opt_col(k),
+		if (keep && !keep[k])
+			continue;
+		md->col[k] = glp_add_cols(md->lp, 1);
+		glp_set_col_kind(md->lp, md->col[k], GLP_BV);
+		glp_set_obj_coef(md->lp, md->col[k],
 				 solver_objective_of(md->o, &in->opts[k]));
 	}
 	for (size_t j = 0; j < in->js->njobs; j++) {
@@ -126,52 +134,9 @@ static void add_assignment_rows(struct model *md)
 		glp_set_row_bnds(md->lp, row, GLP_FX, 1, 1);
 		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
 		     k++)
-			triplet_add(&md->m, row, opt_col(k), 1);
+			triplet_add(&md->m, row, opt_col(md, k), 1);
 		triplet_add(&md->m, row, md->ucol[j], 1);
 	}
-}
-
-/*
- * Most (site, resource, slot) rows can never bind: the jobs that could
- * run there cannot exceed what is free even all together.  Sums, per
- * cell, the largest request of each job that has an option running there.
- */
-static double *max_demand(const struct instance *in)
-{
-	size_t ns = in->grid.nslots, nr = in->cat->nresources;
-	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
-	double *demand = xcalloc(cells ? cells : 1, sizeof(*demand));
-	double *jobmax = xcalloc(cells ? cells : 1, sizeof(*jobmax));
-	size_t *mark = xcalloc(cells ? cells : 1, sizeof(*mark));
-	size_t *touched = NULL, ntouched = 0, alloc = 0;
-
-	for (size_t j = 0; j < in->js->njobs; j++) {
-		const struct instance_job *ij = &in->jobs[j];
-		ntouched = 0;
-		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
-		     k++) {
-			struct solver_cells it;
-			size_t c;
-			double u;
-			for (solver_cells_begin(&it, in, &in->opts[k]);
-			     solver_cells_next(&it, &c, &u);) {
-				if (mark[c] != j + 1) {
-					mark[c] = j + 1;
-					jobmax[c] = 0;
-					ALLOC_GROW(touched, ntouched + 1,
-						   alloc);
-					touched[ntouched++] = c;
-				}
-				jobmax[c] = fmax(jobmax[c], u);
-			}
-		}
-		for (size_t i = 0; i < ntouched; i++)
-			demand[touched[i]] += jobmax[touched[i]];
-	}
-	free(touched);
-	free(mark);
-	free(jobmax);
-	return demand;
 }
 
 static void add_capacity_rows(struct model *md)
@@ -179,7 +144,7 @@ static void add_capacity_rows(struct model *md)
 	const struct instance *in = md->in;
 	size_t ns = in->grid.nslots, nr = in->cat->nresources;
 	size_t cells = st_mult(st_mult(in->cat->nsites, nr), ns);
-	double *demand = max_demand(in);
+	double *demand = solver_cell_demand(in);
 	int *row = md->caprow = xcalloc(cells ? cells : 1, sizeof(*row));
 
 	for (size_t c = 0; c < cells; c++) {
@@ -195,7 +160,7 @@ static void add_capacity_rows(struct model *md)
 		for (solver_cells_begin(&it, in, &in->opts[k]);
 		     solver_cells_next(&it, &c, &u);)
 			if (row[c])
-				triplet_add(&md->m, row[c], opt_col(k), u);
+				triplet_add(&md->m, row[c], opt_col(md, k), u);
 	}
 	free(demand);
 }
@@ -209,9 +174,9 @@ static void add_order_rows(struct model *md, size_t k, size_t j)
 	/* start of k >= end of j, unless k is unplaced */
 	glp_set_row_bnds(md->lp, row, GLP_LO, 0, 0);
 	for (size_t o = ik->first_opt; o < ik->first_opt + ik->nopts; o++)
-		triplet_add(&md->m, row, opt_col(o), in->opts[o].start);
+		triplet_add(&md->m, row, opt_col(md, o), in->opts[o].start);
 	for (size_t o = ij->first_opt; o < ij->first_opt + ij->nopts; o++)
-		triplet_add(&md->m, row, opt_col(o),
+		triplet_add(&md->m, row, opt_col(md, o),
 			    -(double)in->opts[o].end);
 	triplet_add(&md->m, row, md->ucol[k], (double)in->grid.nslots);
 	/* u[k] >= u[j] */
@@ -235,11 +200,13 @@ static void add_dependency_rows(struct model *md)
 	}
 }
 
-static void build_model(struct model *md)
+static void build_model(struct model *md, const bool *keep)
 {
 	md->lp = glp_create_prob();
 	glp_set_obj_dir(md->lp, GLP_MIN);
-	add_columns(md);
+	md->ucol = xcalloc(md->in->js->njobs + 1, sizeof(*md->ucol));
+	md->col = xcalloc(md->in->nopts + 1, sizeof(*md->col));
+	add_columns(md, keep);
 	md->m.n = 1; /* GLPK's arrays start at 1 */
 	ALLOC_GROW(md->m.ia, 1, md->m.alloc);
 	md->m.ja = xrealloc(md->m.ja, st_mult(md->m.alloc, sizeof(int)));
@@ -307,7 +274,7 @@ static double *columns_of(const struct model *md, const struct assignment *a)
 
 	for (size_t j = 0; j < a->njobs; j++) {
 		if (a->opt[j] >= 0)
-			x[opt_col((size_t)a->opt[j])] = 1;
+			x[opt_col(md, (size_t)a->opt[j])] = 1;
 		else if (md->ucol[j])
 			x[md->ucol[j]] = 1;
 	}
@@ -333,7 +300,8 @@ static void take_solution(const struct model *md, struct assignment *a)
 		a->opt[j] = -1;
 		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
 		     k++)
-			if (glp_mip_col_val(md->lp, opt_col(k)) > 0.5)
+			if (opt_col(md, k) &&
+			    glp_mip_col_val(md->lp, opt_col(md, k)) > 0.5)
 				a->opt[j] = (long)k;
 	}
 }
@@ -353,18 +321,21 @@ static void copy_placements(struct assignment *dst,
 static void lp_priced_plan(struct model *md, struct search *se)
 {
 	const struct instance *in = md->in;
-	size_t cells = st_mult(st_mult(in->cat->nsites, in->cat->nresources),
-			       in->grid.nslots);
+	size_t cells = solver_ncells(in);
 	double *lambda = xcalloc(cells ? cells : 1, sizeof(*lambda));
 	double *x = xcalloc(in->nopts + 1, sizeof(*x));
-
 	for (size_t c = 0; c < cells; c++)
 		if (md->caprow[c])
 			lambda[c] = fmax(0, -glp_get_row_dual(md->lp,
 							       md->caprow[c]));
+	struct solver_opts left = *md->o;
+
+	/* the search counts its time from its own start */
+	left.time_limit_s = md->o->time_limit_s - (time_mono() - se->t0);
 	for (size_t k = 0; k < in->nopts; k++)
-		x[k] = glp_get_col_prim(md->lp, opt_col(k));
-	solver_search_prices(in, md->o, lambda, x, se->plan);
+		x[k] = opt_col(md, k) ? glp_get_col_prim(md->lp, opt_col(md, k))
+				      : 0;
+	solver_search_prices(in, &left, lambda, x, se->plan);
 	free(lambda);
 	free(x);
 	free(se->warm);
@@ -533,20 +504,104 @@ static bool skip_glpk(const struct instance *in, const struct solver_opts *o,
 	return (double)in->nopts > MILP_OPTS_PER_S * left;
 }
 
-int solve_milp(const struct instance *in, const struct solver_opts *o,
+static void model_release(struct model *md)
+{
+	free(md->ucol);
+	free(md->col);
+	free(md->caprow);
+	triplets_release(&md->m);
+	if (md->lp)
+		glp_delete_prob(md->lp);
+}
+
+/*
+ * Solution merging: the program over only the options some elite plan
+ * of the search uses.  Each chain of ruin and recreate ends in its own
+ * local optimum, good in different places; GLPK combines their best
+ * parts in a program small enough to solve in a fraction of a second.
+ * What it proves covers the kept options only: it gives a plan, never a
+ * bound.  Replaces `best` when it finds better.
+ */
+static void merge_plans(const struct instance *in,
+			const struct solver_opts *o,
+			const struct solver_pool *pool, struct assignment *best,
+			double t0)
+{
+	struct model md = {in, o, NULL, NULL, NULL, NULL, 0, {0}};
+	struct search se = {best, NULL, false, -(double)INFINITY, o, t0};
+	struct assignment merged;
+	bool *keep;
+	glp_smcp smcp;
+	glp_iocp parm;
+	double left = o->time_limit_s - (time_mono() - t0);
+
+	if (pool->n < 2 || left < MERGE_MIN_S)
+		return;
+	keep = xcalloc(in->nopts + 1, sizeof(*keep));
+	for (size_t i = 0; i < pool->n; i++)
+		for (size_t j = 0; j < pool->njobs; j++)
+			if (pool->plans[i * pool->njobs + j] >= 0)
+				keep[pool->plans[i * pool->njobs + j]] = true;
+	for (size_t j = 0; j < best->njobs; j++)
+		if (best->opt[j] >= 0)
+			keep[best->opt[j]] = true;
+	build_model(&md, keep);
+	free(keep);
+	se.warm = columns_of(&md, best);
+	glp_init_smcp(&smcp);
+	smcp.msg_lev = GLP_MSG_OFF;
+	smcp.tm_lim = time_limit_ms(left);
+	glp_init_iocp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.cb_func = search_callback;
+	parm.cb_info = &se;
+	parm.tm_lim = time_limit_ms(left);
+	assignment_init(&merged, best->njobs);
+	if (glp_simplex(md.lp, &smcp) == 0 && glp_get_status(md.lp) == GLP_OPT) {
+		glp_intopt(md.lp, &parm);
+		if (glp_mip_status(md.lp) == GLP_OPT ||
+		    glp_mip_status(md.lp) == GLP_FEAS) {
+			take_solution(&md, &merged);
+			if (better(&md, &merged, best))
+				copy_placements(best, &merged);
+		}
+	}
+	if (o->verbose)
+		fprintf(stderr, "milp: merged %zu plans (%d options) in %.2f s\n",
+			pool->n, glp_get_num_cols(md.lp), time_mono() - t0);
+	assignment_release(&merged);
+	free(se.warm);
+	model_release(&md);
+}
+
+int solve_milp(const struct instance *in, const struct solver_opts *given,
 	       struct assignment *a, struct errmsg *err)
 {
-	struct model md = {in, o, NULL, NULL, NULL, 0, {0}};
+	struct solver_opts lim = *given, *o = &lim;
+	struct model md = {in, o, NULL, NULL, NULL, NULL, 0, {0}};
 	struct assignment greedy;
+	struct solver_pool pool = {0};
 	double t0 = time_mono();
 	struct search se = {&greedy, NULL, false, -(double)INFINITY, o, t0};
 	const char *status = "optimal";
 	bool failed = false;
 	int old_term;
 
+	/* every stage aims to end early enough for the plan to be written */
+	lim.time_limit_s *= 1 - MILP_RESERVE;
 	old_term = glp_term_out(o->verbose ? GLP_ON : GLP_OFF);
 	assignment_init(&greedy, a->njobs);
-	solver_search(in, o, &greedy);
+	solver_search_pool(in, o, &greedy, &pool);
+	if (greedy.gap > MILP_GAP) {
+		merge_plans(in, o, &pool, &greedy, t0);
+		greedy.objective_value =
+			solver_assignment_objective(in, o, &greedy);
+		greedy.gap = fabs(greedy.objective_value) > 1e-12
+				     ? (greedy.objective_value - greedy.bound) /
+					       fabs(greedy.objective_value)
+				     : 0;
+	}
+	solver_pool_release(&pool);
 	if (skip_glpk(in, o, &greedy, t0)) {
 		copy_placements(a, &greedy);
 		a->status = greedy.gap <= MILP_GAP ? "optimal" : greedy.status;
@@ -559,8 +614,7 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 		a->solve_seconds = time_mono() - t0;
 		return 0;
 	}
-	md.ucol = xcalloc(a->njobs ? a->njobs : 1, sizeof(*md.ucol));
-	build_model(&md);
+	build_model(&md, NULL);
 	if (!o->presolve)
 		se.warm = columns_of(&md, &greedy);
 	if (in->nopts) /* else nothing to choose: all unplaced, optimal */
@@ -570,10 +624,7 @@ int solve_milp(const struct instance *in, const struct solver_opts *o,
 	if (!failed)
 		settle(&md, &se, status, &greedy, a);
 	free(se.warm);
-	free(md.ucol);
-	free(md.caprow);
-	triplets_release(&md.m);
-	glp_delete_prob(md.lp);
+	model_release(&md);
 	glp_term_out(old_term);
 	assignment_release(&greedy);
 	a->solve_seconds = time_mono() - t0;

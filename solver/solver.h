@@ -396,18 +396,71 @@ int solver_check(const struct instance *in, const struct assignment *a,
 		 struct errmsg *err);
 
 /*
+ * Capacity prices (dual.c): lambda >= 0 per (site, resource, slot) cell,
+ * indexed like instance.avail, and the Lagrangian bound they prove.
+ */
+struct solver_dual {
+	double *lambda; /* [cells] */
+	double *price;  /* [nopts]: lambda . units taken, per option */
+	double *use;    /* [cells]: units of every job's pick */
+	long *pick;     /* [njobs]: its least priced option, -1 when none */
+	double *prefix; /* scratch: running sums of lambda */
+	double *m;      /* scratch: each job's least priced cost */
+};
+/* Cells in an instance: sites x resources x slots. */
+size_t solver_ncells(const struct instance *in);
+/*
+ * Per cell, the most the jobs that could run there could take all
+ * together (each at its largest request there): a capacity row whose
+ * demand does not exceed avail can never bind.  Caller frees.
+ */
+double *solver_cell_demand(const struct instance *in);
+void solver_dual_init(struct solver_dual *d, const struct instance *in);
+void solver_dual_release(struct solver_dual *d);
+/* Fills d->price from d->lambda. */
+void solver_dual_prices(const struct instance *in, struct solver_dual *d);
+/*
+ * The Lagrangian value at d->lambda (prices included): a true lower bound
+ * on the objective of every plan that leaves at most `drop` jobs with
+ * options unplaced; cost[k] is option k's objective coefficient.  Fills
+ * price, pick and use (the subgradient is use - avail).  With `listed`,
+ * split jobs count at their cheapest listed option, not their cheapest
+ * slot set: faster, the same function over the options, but no bound
+ * when an interruptible job has unlisted slot sets.
+ */
+double solver_dual_value(const struct instance *in,
+			 const struct solver_opts *o, const double *cost,
+			 struct solver_dual *d, size_t drop, bool listed);
+
+/*
  * The search (search.c): a plan every job of which is placed whenever
  * repair can manage it, then improved by local search on the objective.
  * Builds plans by least slack with capacity-priced costs from a
  * Lagrangian relaxation of the capacity rows, repairs unplaced jobs by
  * ejecting and re-placing the jobs in their way, and improves with
- * moves, eject-moves and ruin-and-recreate rounds (seeded by --seed).  Sets a->bound to the Lagrangian dual (a true
- * lower bound: capacity and dependencies relaxed) or a weaker true bound
- * when jobs stay unplaced.  Deterministic: iteration counts, not the
- * clock, end each phase (the clock only cuts it short at time_limit_s).
+ * moves, eject-moves and ruin-and-recreate rounds (seeded by --seed).
+ * Sets a->bound to the Lagrangian dual at the best prices the volume
+ * algorithm finds (a true lower bound: capacity and dependencies
+ * relaxed), counted for as many unplaced jobs as the plan leaves out.
+ * Deterministic: iteration counts, not the clock, end each phase (the
+ * clock only cuts it short at time_limit_s).
  */
 void solver_search(const struct instance *in, const struct solver_opts *o,
 		   struct assignment *a);
+/*
+ * Plans worth combining (search.c): the local optimum each chain of ruin
+ * and recreate ends in, and the search's best; no two alike.
+ */
+struct solver_pool {
+	long *plans; /* [n * njobs]: options, like assignment.opt */
+	size_t n, alloc, njobs;
+};
+void solver_pool_release(struct solver_pool *p);
+/* solver_search() that also leaves its elite plans in pool (may be
+ * NULL), which the caller releases. */
+void solver_search_pool(const struct instance *in,
+			const struct solver_opts *o, struct assignment *a,
+			struct solver_pool *pool);
 /*
  * Builds, repairs and improves a plan on costs priced by lambda (per
  * cell, like instance.avail: e.g. the duals of an LP's capacity rows),

@@ -737,6 +737,54 @@ static void brute_from(struct brute *b, size_t i, size_t nplaced,
 	}
 }
 
+/* A tiny random instance: 2 sites, 8 slots, 3 to 6 jobs, some chained,
+ * interruptible ones when `split`; returns the number of jobs. */
+static size_t small_world(struct world *w, int round, uint64_t *rng,
+			  bool split)
+{
+	size_t n = 3 + (size_t)round % 4;
+
+	world_init(w, 2, 8, H);
+	for (size_t s = 0; s < 2; s++) {
+		w->cat.sites[s].capacity[0] = 1 + (double)(round % 2);
+		for (size_t t = 0; t < 8; t++)
+			w->sg.ci[s * 8 + t] =
+				10 + (double)(solver_random(rng) % 300);
+	}
+	for (size_t j = 0; j < n; j++) {
+		char id[32];
+		size_t first = solver_random(rng) % 4;
+		size_t len = 2 + solver_random(rng) % 4;
+		snprintf(id, sizeof(id), "j%zu", j);
+		add_job(w, id, first, first + len,
+			(int64_t)(1 + solver_random(rng) % 3) * H,
+			(double)(1 + solver_random(rng) % 2));
+		if (j > 1 && solver_random(rng) % 4 == 0)
+			add_after(w, j, j - 1);
+		if (split && solver_random(rng) % 2)
+			w->js.jobs[j].interruptible = true;
+	}
+	build(w);
+	return n;
+}
+
+/* The most jobs w can place, and the least objective doing so (over
+ * its options: exact when no job is interruptible). */
+static void brute_optimum(struct world *w, struct brute *b)
+{
+	struct assignment scratch;
+
+	assignment_init(&scratch, w->js.njobs);
+	memset(b, 0, sizeof(*b));
+	b->in = &w->in;
+	b->o = &w->so;
+	b->best_obj = (double)INFINITY;
+	placer_init(&b->pl, &w->in, &scratch);
+	brute_from(b, 0, 0, 0);
+	placer_release(&b->pl);
+	assignment_release(&scratch);
+}
+
 /*
  * Tiny random instances against brute force: the search places as many
  * jobs as can be, its bound never exceeds the optimum, milp finds the
@@ -749,38 +797,10 @@ static void test_search_brute_force(void **state)
 	for (int round = 0; round < 60; round++) {
 		struct world w;
 		struct brute b;
-		struct assignment scratch, s1, s2, m;
-		size_t n = 3 + (size_t)round % 4, placed_s = 0;
+		struct assignment s1, s2, m;
+		size_t n = small_world(&w, round, &rng, false), placed_s = 0;
 
-		world_init(&w, 2, 8, H);
-		for (size_t s = 0; s < 2; s++) {
-			w.cat.sites[s].capacity[0] = 1 + (double)(round % 2);
-			for (size_t t = 0; t < 8; t++)
-				w.sg.ci[s * 8 + t] = 10 + (double)(
-					solver_random(&rng) % 300);
-		}
-		for (size_t j = 0; j < n; j++) {
-			char id[32];
-			size_t first = solver_random(&rng) % 4;
-			size_t len = 2 + solver_random(&rng) % 4;
-			snprintf(id, sizeof(id), "j%zu", j);
-			add_job(&w, id, first, first + len,
-				(int64_t)(1 + solver_random(&rng) % 3) * H,
-				(double)(1 + solver_random(&rng) % 2));
-			if (j > 1 && solver_random(&rng) % 4 == 0)
-				add_after(&w, j, j - 1);
-		}
-		build(&w);
-		assignment_init(&scratch, n);
-		memset(&b, 0, sizeof(b));
-		b.in = &w.in;
-		b.o = &w.so;
-		b.best_obj = (double)INFINITY;
-		placer_init(&b.pl, &w.in, &scratch);
-		brute_from(&b, 0, 0, 0);
-		placer_release(&b.pl);
-		assignment_release(&scratch);
-
+		brute_optimum(&w, &b);
 		run(&w, "search", &s1);
 		run(&w, "search", &s2);
 		run(&w, "milp", &m);
@@ -798,9 +818,69 @@ static void test_search_brute_force(void **state)
 		assignment_release(&m);
 		world_release(&w);
 	}
+	(void)state;
 }
 
-/* The checker refuses overbooking and a successor before its predecessor. */
+/*
+ * Any capacity prices give a true bound: on tiny instances where every
+ * job fits, random prices never bound above the brute-force optimum; at
+ * zero prices the bound is each job at its cheapest option; counting
+ * split jobs at their cheapest slot set never gives more than at their
+ * listed options; and leaving one job out lowers it.
+ */
+static void test_dual_bounds(void **state)
+{
+	uint64_t rng = 4242;
+
+	for (int round = 0; round < 40; round++) {
+		struct world w;
+		struct brute b;
+		struct solver_dual d;
+		size_t n = small_world(&w, round, &rng, round % 2);
+		size_t cells = solver_ncells(&w.in);
+		double *cost = xcalloc(w.in.nopts + 1, sizeof(double));
+		double cheapest = 0;
+
+		for (size_t k = 0; k < w.in.nopts; k++)
+			cost[k] = solver_objective_of(&w.so, &w.in.opts[k]);
+		for (size_t j = 0; j < n; j++) {
+			double c = (double)INFINITY;
+			for (size_t k = w.in.jobs[j].first_opt;
+			     k < w.in.jobs[j].first_opt + w.in.jobs[j].nopts;
+			     k++)
+				c = fmin(c, cost[k]);
+			cheapest += w.in.jobs[j].nopts ? c : 0;
+		}
+		brute_optimum(&w, &b);
+		solver_dual_init(&d, &w.in);
+		if (!(round % 2))
+			assert_near(solver_dual_value(&w.in, &w.so, cost, &d,
+						      0, false),
+				    cheapest, 1e-9);
+		for (int t = 0; t < 20; t++) {
+			double exact, listed;
+			for (size_t c = 0; c < cells; c++)
+				d.lambda[c] =
+					(double)(solver_random(&rng) % 100) /
+					1000.0;
+			exact = solver_dual_value(&w.in, &w.so, cost, &d, 0,
+						  false);
+			listed = solver_dual_value(&w.in, &w.so, cost, &d, 0,
+						   true);
+			assert_true(exact <= listed + 1e-12);
+			assert_true(solver_dual_value(&w.in, &w.so, cost, &d,
+						      1, false) <=
+				    exact + 1e-12);
+			if (b.best_placed == n)
+				assert_true(exact <= b.best_obj + 1e-9);
+		}
+		solver_dual_release(&d);
+		free(cost);
+		world_release(&w);
+	}
+	(void)state;
+}
+
 static void test_check_catches(void **state)
 {
 	static const double ci[] = {1, 1, 1};
@@ -1111,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_random_instances),
 		cmocka_unit_test(test_search_repairs),
 		cmocka_unit_test(test_search_brute_force),
+		cmocka_unit_test(test_dual_bounds),
 		cmocka_unit_test(test_check_catches),
 		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_objectives),

@@ -32,7 +32,7 @@
 #include <math.h>
 
 #define LAG_ROUNDS 3000   /* volume iterations, at most */
-#define LAG_WORK 1.2e9    /* bounds the iterations x options */
+#define LAG_WORK 3e9      /* bounds the iterations x options */
 #define POLISH_OPTS 1e6   /* priced plans get an improving pass below */
 #define LAG_WINDOW 200    /* iterations between checks of progress */
 #define LAG_SETTLED 1e-4  /* relative gain per window that ends them */

@@ -33,6 +33,9 @@ static const struct cmd_opt solve_opts[] = {
 	{"--time-limit S", "seconds milp and search may take (default 60); "
 			   "when it cuts them short the plan can differ "
 			   "from run to run"},
+	{"--gap G", "milp and search stop once the plan is within G (a "
+		    "fraction: 0.01 is 1%) of its proven bound (default 0: "
+		    "run to the end or the time limit)"},
 	{"--seed N", "seed of the random policy and of the search's "
 		     "ruin-and-recreate rounds (default 1)"},
 	{"--presolve", "milp: use GLPK's presolver (then no warm start from "
@@ -49,7 +52,7 @@ const struct cmd_doc cmd_solve_doc = {
 	"solve --sites SITES.json [--start T] [--horizon PT48H] "
 	"[--slot PT30M] [--policy milp|search|greedy|fifo|round-robin|random] "
 	"[--objective carbon|cost|makespan] [--weights carbon=1,cost=0.2] "
-	"[--oracle] [--time-limit SECONDS] [-o PLAN.json] JOBS.json...",
+	"[--oracle] [--time-limit SECONDS] [--gap G] [-o PLAN.json] JOBS.json...",
 	"place jobs in the slots and sites where they emit least",
 	"Plans the jobs of JOBS.json over the slots [start, start + horizon) "
 	"at the sites of SITES.json.  Each slot's carbon intensity, price, "
@@ -163,6 +166,7 @@ enum {
 	OPT_WEIGHTS,
 	OPT_ORACLE,
 	OPT_TIME_LIMIT,
+	OPT_GAP,
 	OPT_SEED,
 	OPT_PRESOLVE,
 	OPT_RUNTIME_Q,
@@ -177,6 +181,7 @@ static const struct option long_opts[] = {
 	{"weights", required_argument, NULL, OPT_WEIGHTS},
 	{"oracle", no_argument, NULL, OPT_ORACLE},
 	{"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+	{"gap", required_argument, NULL, OPT_GAP},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"presolve", no_argument, NULL, OPT_PRESOLVE},
 	{"runtime-quantile", required_argument, NULL, OPT_RUNTIME_Q},
@@ -221,6 +226,12 @@ static int parse_one(int c, const char *arg, struct solve_args *sa)
 			return -1;
 		if (!(sa->so.time_limit_s > 0))
 			return error("--time-limit must be positive");
+		return 0;
+	case OPT_GAP:
+		if (opt_double("--gap", arg, &sa->so.gap) < 0)
+			return -1;
+		if (!(sa->so.gap >= 0 && sa->so.gap < 1))
+			return error("--gap must be at least 0 and below 1");
 		return 0;
 	case OPT_SEED:
 		return parse_seed(arg, &sa->so.seed);

@@ -355,7 +355,7 @@ static int run_glpk(struct model *md, struct search *se, double limit_s,
 
 	glp_init_iocp(&parm);
 	parm.msg_lev = md->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-	parm.mip_gap = 0;
+	parm.mip_gap = md->o->gap;
 	parm.presolve = md->o->presolve ? GLP_ON : GLP_OFF;
 	parm.cb_func = search_callback;
 	parm.cb_info = se;
@@ -497,7 +497,7 @@ static bool skip_glpk(const struct instance *in, const struct solver_opts *o,
 {
 	double left = o->time_limit_s - (time_mono() - t0);
 
-	if (!in->nopts || best->gap <= MILP_GAP)
+	if (!in->nopts || best->gap <= fmax(MILP_GAP, o->gap))
 		return true;
 	if (left < 0.5)
 		return true;
@@ -592,7 +592,7 @@ int solve_milp(const struct instance *in, const struct solver_opts *given,
 	old_term = glp_term_out(o->verbose ? GLP_ON : GLP_OFF);
 	assignment_init(&greedy, a->njobs);
 	solver_search_pool(in, o, &greedy, &pool);
-	if (greedy.gap > MILP_GAP) {
+	if (greedy.gap > fmax(MILP_GAP, o->gap)) {
 		merge_plans(in, o, &pool, &greedy, t0);
 		greedy.objective_value =
 			solver_assignment_objective(in, o, &greedy);

@@ -130,6 +130,13 @@ static bool out_of_time(const struct search *se)
 	return time_mono() - se->t0 > se->o->time_limit_s;
 }
 
+/* Whether the plan in pl.a is within --gap of the proven bound. */
+static bool close_enough(const struct search *se)
+{
+	return se->o->gap > 0 && se->unplaced == 0 && isfinite(se->bound0) &&
+	       se->obj - se->bound0 <= se->o->gap * fabs(se->obj);
+}
+
 /* ------------------------------------------------------------------ */
 /* Options by cost                                                     */
 /* ------------------------------------------------------------------ */
@@ -731,12 +738,15 @@ static void lns(struct search *se)
 	memcpy(best, se->pl.a->opt, st_mult(n, sizeof(long)));
 	bu = se->unplaced;
 	bc = se->obj;
-	for (int c = 0; c < LNS_CHAINS && !out_of_time(se); c++) {
+	for (int c = 0; c < LNS_CHAINS && !out_of_time(se) &&
+			!close_enough(se);
+	     c++) {
 		if (c) {
 			restore(se, best);
 			load_plan(se);
 		}
-		for (double r = 0; r < rounds && !out_of_time(se); r++) {
+		for (double r = 0;
+		     r < rounds && !out_of_time(se) && !close_enough(se); r++) {
 			/* threshold accepting: slightly worse plans early on,
 			 * to get out of local optima; the best seen is kept */
 			lns_round(se, &ln, 1e-9 + LNS_THRESHOLD * bc /
@@ -764,7 +774,7 @@ static void lns(struct search *se)
 static void polish(struct search *se, int passes)
 {
 	load_plan(se);
-	for (int r = 0; r < 3 && count_unplaced(se->in, se->pl.a); r++)
+	for (int r = 0; r < 3 && se->unplaced; r++)
 		if (!repair(se) || out_of_time(se))
 			break;
 	for (int r = 0; r < passes && !out_of_time(se); r++)

@@ -312,6 +312,8 @@ struct solver_opts {
 	double w_carbon, w_cost; /* for OBJ_WEIGHTED */
 	double w_makespan;       /* for OBJ_WEIGHTED, per hour */
 	double time_limit_s;     /* milp only */
+	double gap;              /* milp, search: stop once the relative gap
+				  * to the proven bound is this small */
 	uint64_t seed;           /* random only */
 	bool verbose;            /* let GLPK talk */
 	bool presolve;           /* milp: GLPK's presolver (no warm start) */

@@ -4,13 +4,16 @@
 # interruptible, dependent and identical, capacity ~70% booked): every
 # plan passes tests/tools/plan-check.py, the search places every job
 # least-slack greedy places and more, emits less when it places as many,
-# gives the same plan twice, and its bound lies below its objective.
+# gives the same plan twice, and its bound lies below its objective and
+# within 5% of the textbook model's linear relaxation (glpsol); --gap
+# stops it early, within that gap.
 . "$(dirname "$0")/../lib.sh"
 
 CHECK="python3 $TOP/tests/tools/plan-check.py"
 
 test_expect_success 'generate and ingest an instance' '
-	python3 $TOP/tests/bench/gen-instance.py --seed 3 --mix 60 4 inst &&
+	python3 $TOP/tests/bench/gen-instance.py --seed 3 --mix \
+		--lp inst/model.lp 60 4 inst &&
 	expect_code 0 $GS ingest --db s.db --feeds inst/feeds.json
 '
 
@@ -50,6 +53,34 @@ h = json.load(open(\"$p.json\"))[\"plan\"]
 ok = h[\"bound\"] <= h[\"objective_value\"] + 1e-9 and 0 <= h[\"gap\"] <= 1
 sys.exit(0 if ok else 1)" || return 1
 	done
+'
+
+test_expect_success 'the bound is within 5% of the textbook LP relaxation' '
+	glpsol --lp inst/model.lp --nomip -o lp.sol >/dev/null &&
+	lp=$(sed -n "s/^Objective: *obj = *\([0-9.e+-]*\).*/\1/p" lp.sol) &&
+	python3 -c "
+import json, sys
+b = json.load(open(\"search.json\"))[\"plan\"][\"bound\"]
+print(b, sys.argv[1])
+sys.exit(0 if 0.95 * float(sys.argv[1]) <= b else 1)" "$lp"
+'
+
+test_expect_success '--gap stops the search once the plan is that close' '
+	solve search gap.json --gap 0.5 &&
+	$CHECK inst/sites.json gap.json inst/jobs.json &&
+	python3 -c "
+import json, sys
+g, s = (json.load(open(f)) for f in (\"gap.json\", \"search.json\"))
+h = g[\"plan\"]
+ok = h[\"status\"] == \"feasible\" and h[\"gap\"] <= 0.5 and \
+    h[\"objective_value\"] >= s[\"plan\"][\"objective_value\"] - 1e-9
+sys.exit(0 if ok else 1)"
+'
+
+test_expect_success '--gap outside [0, 1) is refused, naming --gap' '
+	expect_code 2 $GS solve --db s.db --sites inst/sites.json --gap 1 \
+		inst/jobs.json &&
+	grep -q -- "--gap" err
 '
 
 test_expect_success 'the search gives the same plan twice' '

@@ -46,6 +46,12 @@
 #define LNS_CHAINS 8      /* restarts from the best plan */
 #define LNS_THRESHOLD 0.5 /* worsening accepted at first, in jobs' mean cost */
 
+/* The first slot and the slot after the last of a placed job: what
+ * find_blockers() reads, kept small and apart from the options. */
+struct span {
+	uint32_t start, end;
+};
+
 /* A move of a job, as a round of ruin and recreate logs it. */
 struct undo {
 	size_t job;
@@ -66,6 +72,8 @@ struct search {
 	struct placer pl;   /* the plan being worked on, pl.a */
 	double *cost;       /* [nopts]: objective coefficient */
 	size_t *sorted;     /* [nopts]: each job's options by cost */
+	double *sorted_cost; /* [nopts]: their costs, read in that order */
+	struct span *span;  /* [njobs]: slots of each placed job */
 	size_t *cand;       /* [2 njobs]: scratch for blockers, overlaps */
 	double *size;       /* [njobs]: share of the largest site's room a
 			     * job takes, times its slots: big ones first */
@@ -172,8 +180,10 @@ static void sort_options(struct search *se)
 			tmp[i].cost = se->cost[tmp[i].k];
 		}
 		qsort(tmp, ij->nopts, sizeof(*tmp), cmp_keyed);
-		for (size_t i = 0; i < ij->nopts; i++)
+		for (size_t i = 0; i < ij->nopts; i++) {
 			se->sorted[ij->first_opt + i] = tmp[i].k;
+			se->sorted_cost[ij->first_opt + i] = tmp[i].cost;
+		}
 	}
 	free(tmp);
 }
@@ -200,7 +210,7 @@ static long best_fit_below(const struct search *se, size_t j, double limit)
 		return -1;
 	for (size_t i = ij->first_opt; i < ij->first_opt + ij->nopts; i++) {
 		size_t k = se->sorted[i];
-		if (se->cost[k] >= limit)
+		if (se->sorted_cost[i] >= limit)
 			break;
 		if (in_bounds(&in->opts[k], lo, hi) &&
 		    placer_fits(&se->pl, &in->opts[k]))
@@ -220,7 +230,7 @@ static double cheapest(const struct search *se, size_t j)
 {
 	const struct instance_job *ij = &se->in->jobs[j];
 
-	return ij->nopts ? se->cost[se->sorted[ij->first_opt]] : 0;
+	return ij->nopts ? se->sorted_cost[ij->first_opt] : 0;
 }
 
 /* Adds job j to the list of its site, which find_blockers() scans. */
@@ -258,6 +268,8 @@ static void place(struct search *se, size_t k)
 	log_move(se, j);
 	placer_commit(&se->pl, k);
 	list_add(se, j, se->in->opts[k].site);
+	se->span[j].start = se->in->opts[k].start;
+	se->span[j].end = se->in->opts[k].end;
 	se->obj += se->cost[k];
 	se->unplaced--;
 }
@@ -300,14 +312,14 @@ static bool shares_resource(const struct instance *in,
 	return false;
 }
 
-/* Overlap in slots of two placements at the same site. */
-static size_t overlap(const struct solver_option *x,
-		      const struct solver_option *y)
+/* Overlap in slots of option o and a job placed at its site. */
+static size_t span_overlap(const struct solver_option *o,
+			   const struct span *y)
 {
-	size_t a = x->start > y->start ? x->start : y->start;
-	size_t b = x->end < y->end ? x->end : y->end;
+	size_t a = o->start > y->start ? o->start : y->start;
+	size_t b = o->end < y->end ? o->end : y->end;
 
-	return x->site == y->site && b > a ? b - a : 0;
+	return b > a ? b - a : 0;
 }
 
 /*
@@ -326,11 +338,10 @@ static int find_blockers(struct search *se, const struct solver_option *o,
 
 	for (size_t i = 0; i < l->n; i++) {
 		size_t k = l->v[i], w;
-		const struct solver_option *ok;
 		if (k == keep || k == o->job)
 			continue;
-		ok = &in->opts[a->opt[k]];
-		if ((w = overlap(o, ok)) && shares_resource(in, o, ok)) {
+		w = span_overlap(o, &se->span[k]);
+		if (w && shares_resource(in, o, &in->opts[a->opt[k]])) {
 			/* largest overlap first; ties in list order */
 			size_t p = nc++;
 			for (; p > 0 && ov[p - 1] < w; p--) {
@@ -431,7 +442,7 @@ static bool try_options(struct search *se, size_t j, long was, double limit)
 		long old[MAX_EJECT];
 		double d;
 		int nb;
-		if (se->cost[k] >= limit - 1e-9)
+		if (se->sorted_cost[i] >= limit - 1e-9)
 			break;
 		if (!in_bounds(&in->opts[k], lo, hi))
 			continue;
@@ -579,6 +590,8 @@ static void load_plan(struct search *se)
 		o = &se->in->opts[se->pl.a->opt[j]];
 		placer_use(&se->pl, o, 1);
 		list_add(se, j, o->site);
+		se->span[j].start = o->start;
+		se->span[j].end = o->end;
 		se->obj += se->cost[se->pl.a->opt[j]];
 	}
 }
@@ -1004,6 +1017,8 @@ static void search_open(struct search *se, const struct instance *in,
 	se->t0 = time_mono();
 	se->cost = xmalloc(st_mult(in->nopts + 1, sizeof(double)));
 	se->sorted = xmalloc(st_mult(in->nopts + 1, sizeof(size_t)));
+	se->sorted_cost = xmalloc(st_mult(in->nopts + 1, sizeof(double)));
+	se->span = xcalloc(n + 1, sizeof(*se->span));
 	se->cand = xmalloc(st_mult(2 * n + 1, sizeof(size_t)));
 	se->size = job_sizes(in);
 	se->at = xcalloc(in->cat->nsites + 1, sizeof(*se->at));
@@ -1046,6 +1061,8 @@ static void search_close(struct search *se, struct assignment *a)
 	assignment_release(se->pl.a);
 	free(se->cost);
 	free(se->sorted);
+	free(se->sorted_cost);
+	free(se->span);
 	free(se->cand);
 	for (size_t s = 0; s < in->cat->nsites; s++)
 		free(se->at[s].v);

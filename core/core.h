@@ -620,8 +620,9 @@ int plan_read(struct plan *p, const char *path, struct errmsg *err);
 /* ------------------------------------------------------------------ */
 
 /*
- * Writes data to path atomically: a temp file beside it, fsync, rename.
- * The old file stays whole until the new one is complete.
+ * Writes data to path atomically: a temp file beside it (PATH.tmp.PID.*),
+ * fsync, rename.  The old file stays whole until the new one is complete.
+ * A success also removes the temp files of path whose writer is gone.
  */
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      struct errmsg *err);

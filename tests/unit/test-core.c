@@ -10,6 +10,7 @@
 #include <math.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -180,6 +181,85 @@ static void test_file_write_atomic(void **state)
 	rmdir(dir);
 	strbuf_release(&path);
 	strbuf_release(&got);
+}
+
+/* touch DIR/NAME */
+static void touch_in(const char *dir, const char *name)
+{
+	struct strbuf p;
+	strbuf_init(&p);
+	strbuf_addf(&p, "%s/%s", dir, name);
+	assert_int_equal(file_write_atomic(p.buf, "t", 1, NULL), 0);
+	strbuf_release(&p);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	struct strbuf p;
+	struct stat st;
+	bool yes;
+	strbuf_init(&p);
+	strbuf_addf(&p, "%s/%s", dir, name);
+	yes = stat(p.buf, &st) == 0;
+	strbuf_release(&p);
+	return yes;
+}
+
+/*
+ * A killed write leaves PATH.tmp.PID.XXXXXX; the next successful write of
+ * PATH removes it once PID is gone, and never a live writer's temp file,
+ * another path's, or a name of another pattern.
+ */
+static void test_file_write_atomic_stale_temps(void **state)
+{
+	char dir[] = "/tmp/gs-core-XXXXXX";
+	char dead[64], live[64], mine[64], other[64];
+	struct strbuf path;
+	struct errmsg err;
+	pid_t pid;
+	int status;
+	(void)state;
+
+	/* a PID that is gone: a child that has exited and been reaped */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_non_null(mkdtemp(dir));
+	snprintf(dead, sizeof(dead), "out.json.tmp.%ld.Ab3xYz", (long)pid);
+	snprintf(live, sizeof(live), "out.json.tmp.%ld.Ab3xYz",
+		 (long)getppid());
+	snprintf(mine, sizeof(mine), "out.json.tmp.%ld.Qq1234",
+		 (long)getpid());
+	snprintf(other, sizeof(other), "other.json.tmp.%ld.Ab3xYz",
+		 (long)pid);
+	touch_in(dir, dead);
+	touch_in(dir, live);
+	touch_in(dir, mine);
+	touch_in(dir, other);
+	touch_in(dir, "out.json.tmp.Ab3xYz"); /* no PID: not ours to judge */
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s/out.json", dir);
+	assert_int_equal(file_write_atomic(path.buf, "new", 3, &err), 0);
+	assert_false(exists_in(dir, dead));
+	assert_true(exists_in(dir, live));
+	assert_true(exists_in(dir, mine));
+	assert_true(exists_in(dir, other));
+	assert_true(exists_in(dir, "out.json.tmp.Ab3xYz"));
+	assert_true(exists_in(dir, "out.json"));
+	/* a failed write removes nothing */
+	touch_in(dir, dead);
+	assert_int_equal(chmod(dir, 0500), 0);
+	if (access(dir, W_OK) < 0) { /* not root: the write fails */
+		assert_int_equal(file_write_atomic(path.buf, "x", 1, &err), -1);
+		assert_true(exists_in(dir, dead));
+	}
+	assert_int_equal(chmod(dir, 0700), 0);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "rm -rf %s", dir);
+	assert_int_equal(system(path.buf), 0);
+	strbuf_release(&path);
 }
 
 /*
@@ -366,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_file_write_atomic),
 		cmocka_unit_test(test_file_write_atomic_fifo),
+		cmocka_unit_test(test_file_write_atomic_stale_temps),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_refuses_newer_schema),
 	};

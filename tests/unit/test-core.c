@@ -51,6 +51,48 @@ static void test_time_parse_invalid(void **state)
 		assert_int_equal(time_parse(bad[i], &t), -1);
 }
 
+/*
+ * parse(format(t)) == t for every accepted t, at the edges of years
+ * 0000-9999: an offset or 24:00 that moves the instant beyond them is
+ * refused, what stays inside is formatted back to the same instant.
+ */
+static void test_time_round_trip_edges(void **state)
+{
+	static const char *edge[] = {
+		"0000-01-01T00:00:00Z", "0000-01-01T00:59:00-01:00",
+		"0000-01-01T01:00:00+01:00", "0000-02-29T12:00:00Z",
+		"9999-12-31T23:59:59Z", "9999-12-31T23:59:60Z",
+		"9999-12-31T22:59:59-01:00", "9999-12-31T24:00:00+01:00",
+		"1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+	};
+	static const char *beyond[] = {
+		"0000-01-01T00:00:00+00:01", "0000-01-01T00:59:59+01:00",
+		"0000-01-01T00:00:00+23:59", "9999-12-31T24:00:00Z",
+		"9999-12-31T23:59:59-00:01", "9999-12-31T23:00:00-23:59",
+		"9999-12-31T23:59:60-00:01",
+	};
+	char buf[GS_TIME_BUFSZ];
+	gs_time t, t2;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		assert_int_equal(time_parse(edge[i], &t), 0);
+		time_format(t, buf);
+		assert_int_equal(strlen(buf), 20);
+		assert_int_equal(time_parse(buf, &t2), 0);
+		assert_true(t2 == t);
+	}
+	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
+		assert_int_equal(time_parse(beyond[i], &t), -1);
+	/* the first and last instants themselves */
+	assert_string_equal(time_format(T("0000-01-01T00:00:00Z"), buf),
+			    "0000-01-01T00:00:00Z");
+	assert_true(T("9999-12-31T23:59:59Z") ==
+		    time_from_civil(9999, 12, 31, 23, 59, 59));
+	assert_true(T("0000-01-01T01:00:00+01:00") ==
+		    time_from_civil(0, 1, 1, 0, 0, 0));
+}
+
 static void test_time_tm_and_strftime(void **state)
 {
 	struct gs_tm tm;
@@ -440,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_parse_valid),
 		cmocka_unit_test(test_time_parse_invalid),
+		cmocka_unit_test(test_time_round_trip_edges),
 		cmocka_unit_test(test_time_tm_and_strftime),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_series_mean),

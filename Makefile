@@ -9,7 +9,8 @@
 #   make clean
 # Knobs: SAN=1 (AddressSanitizer + UBSan), VALGRIND=1 (check under
 #        valgrind), TESTS="t03 test-core" (check: only the tests whose
-#        names hold one of the words), V=1 (show commands),
+#        names hold one of the words), JOBS=N (check: N tests at once;
+#        default nproc), V=1 (show commands),
 #        WERROR=1 (warnings are errors; CI sets it), CC=clang.
 
 # The one list of Debian packages: what building and running greenslot

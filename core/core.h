@@ -139,7 +139,8 @@ struct gs_tm {
 /*
  * RFC 3339 with an offset ("2026-11-25T18:00:00Z", "...+01:00", fractional
  * seconds truncated).  Also accepts a space for 'T'.  Leading/trailing
- * garbage is an error.
+ * garbage is an error, and so is an instant outside years 0000-9999 UTC
+ * (an offset can move one there): time_format(t) parses back to t.
  */
 int time_parse(const char *s, gs_time *out);
 /* Formats as "2026-11-25T18:00:00Z"; buf must hold GS_TIME_BUFSZ bytes. */
@@ -620,8 +621,9 @@ int plan_read(struct plan *p, const char *path, struct errmsg *err);
 /* ------------------------------------------------------------------ */
 
 /*
- * Writes data to path atomically: a temp file beside it, fsync, rename.
- * The old file stays whole until the new one is complete.
+ * Writes data to path atomically: a temp file beside it (PATH.tmp.PID.*),
+ * fsync, rename.  The old file stays whole until the new one is complete.
+ * A success also removes the temp files of path whose writer is gone.
  */
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      struct errmsg *err);

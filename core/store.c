@@ -11,6 +11,7 @@
  */
 #include "core/core.h"
 
+#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -253,13 +254,105 @@ static int set_up(struct store *st, bool ro, struct errmsg *err)
 	}
 }
 
+/*
+ * A failure that comes from the store (or its directory) not being
+ * writable: SQLite cannot create or lock the WAL index (-shm) or the log.
+ * A reader (whose store file exists) sees "cannot open" the missing -shm
+ * (ENOENT: it opens it read-only); a writer EACCES, EPERM or EROFS.
+ */
+static bool not_writable(struct store *st, bool ro)
+{
+	int e = st->db ? sqlite3_system_errno(st->db) : 0;
+
+	if ((st->last_rc & 0xff) == SQLITE_READONLY)
+		return true;
+	if ((st->last_rc & 0xff) != SQLITE_CANTOPEN)
+		return false;
+	return ro || e == EACCES || e == EPERM || e == EROFS;
+}
+
+/* "file:" and PATH percent-encoded, then QUERY: an SQLite URI. */
+static void uri_for(struct strbuf *uri, const char *path, const char *query)
+{
+	strbuf_addstr(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+			strbuf_addch(uri, (char)*p);
+		else
+			strbuf_addf(uri, "%%%02X", *p);
+	}
+	strbuf_addf(uri, "?%s", query);
+}
+
+/* Opens st->path (or URI) and sets it up; st->db is left for store_free. */
+static int open_and_set_up(struct store *st, const char *uri, bool ro,
+			   struct errmsg *err)
+{
+	int oflags = ro ? SQLITE_OPEN_READONLY
+			: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (uri)
+		oflags |= SQLITE_OPEN_URI;
+	if (sqlite3_open_v2(uri ? uri : st->path, &st->db,
+			    oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (!st->db)
+			return err_set(err, "cannot open store '%s'", st->path);
+		return db_error(st, err, "cannot open");
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (!ro && sqlite3_db_readonly(st->db, "main") == 1) {
+		st->last_rc = SQLITE_READONLY;
+		return err_set(err, "store '%s': attempt to write a readonly "
+			       "database", st->path);
+	}
+	return set_up(st, ro, err);
+}
+
+/*
+ * A reader without write access to the store's file or directory: SQLite
+ * cannot create the WAL index the normal read-only open needs.  The file
+ * is then opened immutable (no locks, no WAL index), which is only right
+ * when no write-ahead log holds changes not yet in the file: with a
+ * non-empty -wal it fails instead of silently reading older data.
+ */
+static int open_immutable(struct store *st, struct errmsg *err)
+{
+	struct strbuf wal, uri;
+	struct stat sb;
+	int ret = -1;
+
+	strbuf_init(&wal);
+	strbuf_init(&uri);
+	strbuf_addf(&wal, "%s-wal", st->path);
+	if (!stat(wal.buf, &sb) && sb.st_size > 0) {
+		err_set(err, "store '%s' is not writable and its write-ahead "
+			"log '%s' holds changes that SQLite cannot read without "
+			"write access; give this user write access to the "
+			"store's directory, or run once as its owner", st->path,
+			wal.buf);
+		goto out;
+	}
+	sqlite3_close(st->db);
+	st->db = NULL;
+	uri_for(&uri, st->path, "mode=ro&immutable=1");
+	if (open_and_set_up(st, uri.buf, true, err) < 0)
+		goto out;
+	warning("store '%s' is not writable: read as an immutable file "
+		"(a concurrent writer's changes are not seen)", st->path);
+	ret = 0;
+out:
+	strbuf_release(&wal);
+	strbuf_release(&uri);
+	return ret;
+}
+
 int store_open(const char *path, unsigned flags, struct store **out,
 	       struct errmsg *err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	bool ro = flags & STORE_READONLY;
-	int oflags = ro ? SQLITE_OPEN_READONLY
-			: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	struct stat sb;
 
 	*out = NULL;
@@ -269,18 +362,21 @@ int store_open(const char *path, unsigned flags, struct store **out,
 			"(or give --db)", path);
 		goto fail;
 	}
-	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		if (st->db)
-			db_error(st, err, "cannot open");
-		else
-			err_set(err, "cannot open store '%s'", path);
-		goto fail;
+	if (open_and_set_up(st, NULL, ro, err) < 0) {
+		if (!not_writable(st, ro))
+			goto fail;
+		if (ro && open_immutable(st, err) < 0)
+			goto fail;
+		if (!ro) {
+			/* a writing command: say what is wrong and what works */
+			struct errmsg why = *err;
+			err_set(err, "%s (this command writes to the store: it "
+				"needs write access to the file and its "
+				"directory; reading commands work without)",
+				why.msg);
+			goto fail;
+		}
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	if (set_up(st, ro, err) < 0)
-		goto fail;
 	*out = st;
 	return 0;
 fail:

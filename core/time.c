@@ -100,6 +100,7 @@ int time_parse(const char *s, gs_time *out)
 {
 	const char *p = s;
 	int y, mo, d, h, mi, se = 0, oh = 0, om = 0, sign = 1;
+	gs_time t;
 
 	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) ||
 	    expect(&p, '-') || digits(&p, 2, &d))
@@ -144,8 +145,13 @@ int time_parse(const char *s, gs_time *out)
 		return -1;
 	if (se == 60) /* a leap second is the same instant as :59 + 1 */
 		se = 59;
-	*out = time_from_civil(y, mo, d, h, mi, se) -
-	       sign * (oh * 3600 + om * 60);
+	t = time_from_civil(y, mo, d, h, mi, se) - sign * (oh * 3600 + om * 60);
+	/* an offset or 24:00 can move the instant out of years 0000-9999,
+	   where time_format would write a text that does not parse back */
+	if (t < time_from_civil(0, 1, 1, 0, 0, 0) ||
+	    t > time_from_civil(9999, 12, 31, 23, 59, 59))
+		return -1;
+	*out = t;
 	return 0;
 }
 

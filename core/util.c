@@ -5,10 +5,13 @@
  */
 #include "core/core.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -307,6 +310,65 @@ static int write_in_place(const char *path, const void *data, size_t len,
 				       strerror(errno)) : 0;
 }
 
+/*
+ * The writer's PID if name is base's temp name "BASE.tmp.PID.XXXXXX" (as
+ * file_write_atomic makes them), else 0.
+ */
+static long temp_writer(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	const char *p;
+	char *end;
+	long pid;
+
+	if (strncmp(name, base, n) || strncmp(name + n, ".tmp.", 5))
+		return 0;
+	p = name + n + 5;
+	if (*p < '1' || *p > '9')
+		return 0;
+	errno = 0;
+	pid = strtol(p, &end, 10);
+	if (errno || *end != '.' || strlen(end + 1) != 6)
+		return 0;
+	for (p = end + 1; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			return 0;
+	return pid;
+}
+
+/*
+ * Removes the temp files of path that a killed write left: those whose
+ * writer's PID no longer exists (kill(pid, 0) says ESRCH).  A live
+ * writer's file stays, and so does this process's (it may have a write
+ * in flight), and any other name.  A writer in another PID namespace
+ * looks dead: its rename then fails with an error, nothing is torn.
+ */
+static void remove_stale_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	struct strbuf dir;
+	struct dirent *de;
+	DIR *d;
+
+	strbuf_init(&dir);
+	if (!slash)
+		strbuf_addstr(&dir, ".");
+	else
+		strbuf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	d = opendir(dir.buf);
+	while (d && (de = readdir(d))) {
+		long pid = temp_writer(de->d_name, base);
+		if (pid <= 0 || pid == (long)getpid() || pid > INT_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      struct errmsg *err)
 {
@@ -327,7 +389,8 @@ int file_write_atomic(const char *path, const void *data, size_t len,
 		return write_in_place(path, data, len, err);
 	}
 	strbuf_init(&tmp);
-	strbuf_addf(&tmp, "%s.tmp.XXXXXX", path);
+	/* the PID in the name lets a later write tell a stale one */
+	strbuf_addf(&tmp, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
 		err_set(err, "cannot write '%s': %s", path, strerror(errno));
@@ -346,6 +409,7 @@ int file_write_atomic(const char *path, const void *data, size_t len,
 		unlink(tmp.buf);
 		goto out;
 	}
+	remove_stale_temps(path);
 	ret = 0;
 out:
 	strbuf_release(&tmp);

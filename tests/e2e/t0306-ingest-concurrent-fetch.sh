@@ -14,7 +14,7 @@ printf 'time,carbon_intensity\n2021-06-01T00:00:00Z,abc\n' >www/bad.csv
 PIDS=
 trap 'cd /; [ -z "$PIDS" ] || kill $PIDS 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
 for n in 1 2 3 4; do
-	"$BUILD/tests/fake-server" -l requests$n.log -T times$n -i 60 \
+	"$BUILD/tests/fake-server" -l requests$n.log -T times$n -i "$FAKE_IDLE" \
 		port$n www &
 	PIDS="$PIDS $!"
 done

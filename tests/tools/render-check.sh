@@ -12,9 +12,12 @@ size=${3:-1200x2000}
 here=$(cd "$(dirname "$0")" && pwd)
 case $html in /*) ;; *) html=$PWD/$html ;; esac
 
+# each run its own profile and HOME (dconf and crash dirs): tests run
+# Chromium concurrently (make check JOBS=N)
 chrome() {
 	profile=$(mktemp -d)
-	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+	HOME=$profile XDG_CONFIG_HOME=$profile/.config \
+	XDG_CACHE_HOME=$profile/.cache timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--disable-background-networking --disable-component-update \
 		--disable-sync --no-first-run --user-data-dir="$profile" "$@"
 	rc=$?

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -48,6 +49,48 @@ static void test_time_parse_invalid(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(time_parse(bad[i], &t), -1);
+}
+
+/*
+ * parse(format(t)) == t for every accepted t, at the edges of years
+ * 0000-9999: an offset or 24:00 that moves the instant beyond them is
+ * refused, what stays inside is formatted back to the same instant.
+ */
+static void test_time_round_trip_edges(void **state)
+{
+	static const char *edge[] = {
+		"0000-01-01T00:00:00Z", "0000-01-01T00:59:00-01:00",
+		"0000-01-01T01:00:00+01:00", "0000-02-29T12:00:00Z",
+		"9999-12-31T23:59:59Z", "9999-12-31T23:59:60Z",
+		"9999-12-31T22:59:59-01:00", "9999-12-31T24:00:00+01:00",
+		"1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+	};
+	static const char *beyond[] = {
+		"0000-01-01T00:00:00+00:01", "0000-01-01T00:59:59+01:00",
+		"0000-01-01T00:00:00+23:59", "9999-12-31T24:00:00Z",
+		"9999-12-31T23:59:59-00:01", "9999-12-31T23:00:00-23:59",
+		"9999-12-31T23:59:60-00:01",
+	};
+	char buf[GS_TIME_BUFSZ];
+	gs_time t, t2;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		assert_int_equal(time_parse(edge[i], &t), 0);
+		time_format(t, buf);
+		assert_int_equal(strlen(buf), 20);
+		assert_int_equal(time_parse(buf, &t2), 0);
+		assert_true(t2 == t);
+	}
+	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
+		assert_int_equal(time_parse(beyond[i], &t), -1);
+	/* the first and last instants themselves */
+	assert_string_equal(time_format(T("0000-01-01T00:00:00Z"), buf),
+			    "0000-01-01T00:00:00Z");
+	assert_true(T("9999-12-31T23:59:59Z") ==
+		    time_from_civil(9999, 12, 31, 23, 59, 59));
+	assert_true(T("0000-01-01T01:00:00+01:00") ==
+		    time_from_civil(0, 1, 1, 0, 0, 0));
 }
 
 static void test_time_tm_and_strftime(void **state)
@@ -180,6 +223,85 @@ static void test_file_write_atomic(void **state)
 	rmdir(dir);
 	strbuf_release(&path);
 	strbuf_release(&got);
+}
+
+/* touch DIR/NAME */
+static void touch_in(const char *dir, const char *name)
+{
+	struct strbuf p;
+	strbuf_init(&p);
+	strbuf_addf(&p, "%s/%s", dir, name);
+	assert_int_equal(file_write_atomic(p.buf, "t", 1, NULL), 0);
+	strbuf_release(&p);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	struct strbuf p;
+	struct stat st;
+	bool yes;
+	strbuf_init(&p);
+	strbuf_addf(&p, "%s/%s", dir, name);
+	yes = stat(p.buf, &st) == 0;
+	strbuf_release(&p);
+	return yes;
+}
+
+/*
+ * A killed write leaves PATH.tmp.PID.XXXXXX; the next successful write of
+ * PATH removes it once PID is gone, and never a live writer's temp file,
+ * another path's, or a name of another pattern.
+ */
+static void test_file_write_atomic_stale_temps(void **state)
+{
+	char dir[] = "/tmp/gs-core-XXXXXX";
+	char dead[64], live[64], mine[64], other[64];
+	struct strbuf path;
+	struct errmsg err;
+	pid_t pid;
+	int status;
+	(void)state;
+
+	/* a PID that is gone: a child that has exited and been reaped */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_non_null(mkdtemp(dir));
+	snprintf(dead, sizeof(dead), "out.json.tmp.%ld.Ab3xYz", (long)pid);
+	snprintf(live, sizeof(live), "out.json.tmp.%ld.Ab3xYz",
+		 (long)getppid());
+	snprintf(mine, sizeof(mine), "out.json.tmp.%ld.Qq1234",
+		 (long)getpid());
+	snprintf(other, sizeof(other), "other.json.tmp.%ld.Ab3xYz",
+		 (long)pid);
+	touch_in(dir, dead);
+	touch_in(dir, live);
+	touch_in(dir, mine);
+	touch_in(dir, other);
+	touch_in(dir, "out.json.tmp.Ab3xYz"); /* no PID: not ours to judge */
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s/out.json", dir);
+	assert_int_equal(file_write_atomic(path.buf, "new", 3, &err), 0);
+	assert_false(exists_in(dir, dead));
+	assert_true(exists_in(dir, live));
+	assert_true(exists_in(dir, mine));
+	assert_true(exists_in(dir, other));
+	assert_true(exists_in(dir, "out.json.tmp.Ab3xYz"));
+	assert_true(exists_in(dir, "out.json"));
+	/* a failed write removes nothing */
+	touch_in(dir, dead);
+	assert_int_equal(chmod(dir, 0500), 0);
+	if (access(dir, W_OK) < 0) { /* not root: the write fails */
+		assert_int_equal(file_write_atomic(path.buf, "x", 1, &err), -1);
+		assert_true(exists_in(dir, dead));
+	}
+	assert_int_equal(chmod(dir, 0700), 0);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "rm -rf %s", dir);
+	assert_int_equal(system(path.buf), 0);
+	strbuf_release(&path);
 }
 
 /*
@@ -360,12 +482,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_parse_valid),
 		cmocka_unit_test(test_time_parse_invalid),
+		cmocka_unit_test(test_time_round_trip_edges),
 		cmocka_unit_test(test_time_tm_and_strftime),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_series_mean),
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_file_write_atomic),
 		cmocka_unit_test(test_file_write_atomic_fifo),
+		cmocka_unit_test(test_file_write_atomic_stale_temps),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_refuses_newer_schema),
 	};

@@ -32,6 +32,13 @@ void assignment_release(struct assignment *a)
 	memset(a, 0, sizeof(*a));
 }
 
+double solver_relative_gap(double objective, double bound)
+{
+	if (fabs(objective) <= 1e-12)
+		return 0;
+	return (objective - bound) / fabs(objective);
+}
+
 double solver_assignment_objective(const struct instance *in,
 				   const struct solver_opts *o,
 				   const struct assignment *a)
@@ -210,10 +217,7 @@ static void heuristic_result(const struct instance *in,
 	a->status = "feasible";
 	a->objective_value = solver_assignment_objective(in, o, a);
 	a->bound = bound;
-	a->gap = fabs(a->objective_value) > 1e-12
-			 ? (a->objective_value - bound) /
-				   fabs(a->objective_value)
-			 : 0;
+	a->gap = solver_relative_gap(a->objective_value, bound);
 }
 
 /* ------------------------------------------------------------------ */

@@ -184,10 +184,7 @@ static void set_bound(const struct instance *in, const struct solver_opts *o,
 			   ? h
 			   : sep_bound + o->w_makespan * h;
 	a->bound = fmin(a->bound, a->objective_value);
-	a->gap = fabs(a->objective_value) > 1e-12
-			 ? (a->objective_value - a->bound) /
-				   fabs(a->objective_value)
-			 : 0;
+	a->gap = solver_relative_gap(a->objective_value, a->bound);
 	a->status = a->gap <= 1e-9 ? "optimal" : "feasible";
 }
 

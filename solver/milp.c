@@ -441,10 +441,7 @@ static void report_numbers(const struct model *md, const struct search *se,
 						       md->penalty *
 							       (double)unplaced));
 	/* else: the search's bound stands (GLPK proved nothing) */
-	a->gap = fabs(a->objective_value) > 1e-12
-			 ? (a->objective_value - a->bound) /
-				   fabs(a->objective_value)
-			 : 0;
+	a->gap = solver_relative_gap(a->objective_value, a->bound);
 }
 
 /* Placed jobs first, then the objective: what the program minimizes. */
@@ -596,10 +593,8 @@ int solve_milp(const struct instance *in, const struct solver_opts *given,
 		merge_plans(in, o, &pool, &greedy, t0);
 		greedy.objective_value =
 			solver_assignment_objective(in, o, &greedy);
-		greedy.gap = fabs(greedy.objective_value) > 1e-12
-				     ? (greedy.objective_value - greedy.bound) /
-					       fabs(greedy.objective_value)
-				     : 0;
+		greedy.gap = solver_relative_gap(greedy.objective_value,
+						 greedy.bound);
 	}
 	solver_pool_release(&pool);
 	if (skip_glpk(in, o, &greedy, t0)) {

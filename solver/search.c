@@ -1075,10 +1075,7 @@ static void search_close(struct search *se, struct assignment *a)
 	a->status = "feasible";
 	a->objective_value = solver_assignment_objective(in, se->o, a);
 	a->bound = fmin(a->bound, a->objective_value);
-	a->gap = fabs(a->objective_value) > 1e-12
-			 ? (a->objective_value - a->bound) /
-				   fabs(a->objective_value)
-			 : 0;
+	a->gap = solver_relative_gap(a->objective_value, a->bound);
 }
 
 /*

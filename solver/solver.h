@@ -512,6 +512,12 @@ double solver_assignment_objective(const struct instance *in,
 				   const struct assignment *a);
 
 /*
+ * (objective - bound) / |objective|: how far a plan may be from the best;
+ * 0 for an objective of 0, where a relative figure means nothing.
+ */
+double solver_relative_gap(double objective, double bound);
+
+/*
  * Fills the plan document (plan_init()ed by the caller): header, one entry
  * per placed job, unplaced jobs with their reasons, totals and the
  * baseline.  signal_source is copied.

@@ -18,7 +18,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPT
 # VALGRIND=1: unit tests under valgrind, and VG for lib.sh, which runs
 # greenslot under it
 VG=
-[ "${VALGRIND:-0}" = 1 ] && VG="valgrind -q --error-exitcode=99 \
+[ "${VALGRIND:-0}" = 1 ] && VG="valgrind -q --vgdb=no --error-exitcode=99 \
 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
 --suppressions=$top/tests/valgrind.supp"
 export VG

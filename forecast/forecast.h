@@ -206,11 +206,11 @@ int forecast_model_in(enum fc_model m, const struct fc_input *in,
  *    3-hour change, the smoothing forecast) and the shares of the
  *    generation mix over the last day; fitted on the forecasts that daily
  *    issues at the same time of day over the FC_WINDOW_DAYS before would
- *    have had to make;
+ *    have had to make, each weighing half as much per 60 days of age;
  *  - the combination weighs the components per lead bucket by
  *    1/MAPE^8 of their forecasts re-issued at the same time of day on each
  *    of the FC_CALIB_DAYS days before (each on what was known then, the
- *    regression refitted every week);
+ *    regression refitted every two weeks);
  *  - intervals: conformal, the empirical quantiles of the errors of those
  *    same re-issued combined forecasts, per lead pooled with the two
  *    leads on each side.

@@ -13,6 +13,11 @@
  * missing (vintages that do not reach that far) get a model fitted
  * without the weather columns.
  *
+ * Samples weigh less with age (halving every HALF_LIFE_DAYS): the window
+ * must be long for the weather effects to show, yet the grid changes with
+ * the seasons (solar in spring, demand in a heat wave), and a window of
+ * equal weights fits the months before more than the weeks before.
+ *
  * The ridge solve standardises the columns (constant ones are dropped:
  * hours of the day that a lead never holds) and solves the regularised
  * normal equations with GSL's Cholesky; the penalty keeps the many dummy
@@ -25,7 +30,8 @@
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 
-#define LAMBDA 0.02   /* ridge penalty per sample on standardised columns */
+#define LAMBDA 0.05   /* ridge penalty per unit of sample weight */
+#define HALF_LIFE_DAYS 60 /* a sample this much older weighs half */
 #define REFIT_DAYS 14 /* past origins are scored by a model this stale */
 #define MIN_ROWS 21 /* three weeks of daily issues */
 
@@ -220,27 +226,28 @@ static void features_release(struct features *f)
 	free(f->wx);
 }
 
-/* Column means and spreads; constant columns are left out. */
+/* Weighted column means and spreads; constant columns are left out. */
 static void ridge_columns(struct ridge *m, const double *x, const size_t *rows,
-			  size_t nr, size_t ncols)
+			  const double *w, size_t nr, size_t ncols)
 {
-	double s[NF] = {0}, ss[NF] = {0};
+	double s[NF] = {0}, ss[NF] = {0}, sw = 0;
 
 	for (size_t r = 0; r < nr; r++) { /* row by row: x is row-major */
 		const double *xr = &x[rows[r] * NF];
+		sw += w[r];
 		for (size_t j = 0; j < ncols; j++)
-			s[j] += xr[j];
+			s[j] += w[r] * xr[j];
 	}
 	for (size_t j = 0; j < ncols; j++)
-		s[j] /= (double)nr;
+		s[j] /= sw;
 	for (size_t r = 0; r < nr; r++) {
 		const double *xr = &x[rows[r] * NF];
 		for (size_t j = 0; j < ncols; j++)
-			ss[j] += (xr[j] - s[j]) * (xr[j] - s[j]);
+			ss[j] += w[r] * (xr[j] - s[j]) * (xr[j] - s[j]);
 	}
 	m->p = 0;
 	for (size_t j = 0; j < ncols; j++) {
-		double sd = sqrt(ss[j] / (double)nr);
+		double sd = sqrt(ss[j] / sw);
 		if (sd < 1e-9)
 			continue;
 		m->cols[m->p] = j;
@@ -249,19 +256,26 @@ static void ridge_columns(struct ridge *m, const double *x, const size_t *rows,
 	}
 }
 
-/* Fits y ~ x[rows] on the first ncols columns; -1 if it cannot. */
+/*
+ * Fits y ~ x[rows] on the first ncols columns, row r weighing w[r]
+ * (weighted least squares: each row scaled by sqrt(w)); -1 if it cannot.
+ */
 static int ridge_fit(struct ridge *m, const double *x, const double *y,
-		     const size_t *rows, size_t nr, size_t ncols)
+		     const size_t *rows, const double *w, size_t nr,
+		     size_t ncols)
 {
 	gsl_matrix *z, *a;
 	gsl_vector *yc, *xty, *beta;
+	double sw = 0;
 	int ret = 0;
 
 	m->b0 = 0;
-	for (size_t r = 0; r < nr; r++)
-		m->b0 += y[rows[r]];
-	m->b0 /= (double)nr;
-	ridge_columns(m, x, rows, nr, ncols);
+	for (size_t r = 0; r < nr; r++) {
+		m->b0 += w[r] * y[rows[r]];
+		sw += w[r];
+	}
+	m->b0 /= sw;
+	ridge_columns(m, x, rows, w, nr, ncols);
 	if (!m->p)
 		return 0;
 	z = gsl_matrix_alloc(nr, m->p);
@@ -272,13 +286,14 @@ static int ridge_fit(struct ridge *m, const double *x, const double *y,
 	for (size_t r = 0; r < nr; r++) {
 		const double *xr = &x[rows[r] * NF];
 		double *zr = gsl_matrix_ptr(z, r, 0);
-		gsl_vector_set(yc, r, y[rows[r]] - m->b0);
+		double q = sqrt(w[r]);
+		gsl_vector_set(yc, r, q * (y[rows[r]] - m->b0));
 		for (size_t j = 0; j < m->p; j++)
-			zr[j] = (xr[m->cols[j]] - m->mean[j]) / m->sd[j];
+			zr[j] = q * (xr[m->cols[j]] - m->mean[j]) / m->sd[j];
 	}
 	gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, z, 0.0, a);
 	for (size_t j = 0; j < m->p; j++)
-		*gsl_matrix_ptr(a, j, j) += LAMBDA * (double)nr;
+		*gsl_matrix_ptr(a, j, j) += LAMBDA * sw;
 	gsl_blas_dgemv(CblasTrans, 1.0, z, yc, 0.0, xty);
 	if (gsl_linalg_cholesky_decomp1(a) ||
 	    gsl_linalg_cholesky_solve(a, xty, beta))
@@ -308,11 +323,13 @@ struct fit_job {
 	const struct features *f;
 	double *target; /* per row: the value later recorded, or NAN */
 	size_t *rows;
+	double *w;      /* per training row: its weight by age */
 };
 
 /*
  * Training rows for a model used from origin kb on: the window of daily
- * origins before it, targets recorded before origin kb.
+ * origins before it, targets recorded before origin kb; job->w gets
+ * their weights by age.
  */
 static size_t train_rows(const struct fit_job *job, size_t kb, size_t i,
 			 bool wx)
@@ -326,6 +343,7 @@ static size_t train_rows(const struct fit_job *job, size_t kb, size_t i,
 		if (!job->f->ok[r] || (wx && !job->f->wx[r]) ||
 		    fc_origin(c, k) + c->off[i] >= pb || isnan(job->target[r]))
 			continue;
+		job->w[nr] = pow(0.5, (double)(k - kb) / HALF_LIFE_DAYS);
 		job->rows[nr++] = r;
 	}
 	return nr;
@@ -346,12 +364,13 @@ static void fit_block(const struct fit_job *job, size_t kb, size_t klo,
 		need[job->f->wx[k * c->n + i]] = true;
 	nr = train_rows(job, kb, i, true);
 	have[1] = need[1] && nr >= MIN_ROWS &&
-		  !ridge_fit(&m[1], job->f->x, job->target, job->rows, nr, NF);
+		  !ridge_fit(&m[1], job->f->x, job->target, job->rows, job->w,
+			     nr, NF);
 	need[0] = need[0] || (need[1] && !have[1]);
 	nr = need[0] ? train_rows(job, kb, i, false) : 0;
 	have[0] = nr >= MIN_ROWS &&
-		  !ridge_fit(&m[0], job->f->x, job->target, job->rows, nr,
-			     NF_NOWX);
+		  !ridge_fit(&m[0], job->f->x, job->target, job->rows, job->w,
+			     nr, NF_NOWX);
 	for (size_t k = klo; k <= kb; k++) {
 		size_t r = k * c->n + i;
 		int v = job->f->wx[r] && have[1];
@@ -395,7 +414,7 @@ int fc_regression(const struct fc_ctx *c, double *pred)
 static int regression_run(const struct fc_ctx *c, double *pred)
 {
 	struct features f;
-	struct fit_job job = {c, &f, NULL, NULL};
+	struct fit_job job = {c, &f, NULL, NULL, NULL};
 	size_t rows = c->norig * c->n;
 
 	if (c->norig < 2)
@@ -403,6 +422,7 @@ static int regression_run(const struct fc_ctx *c, double *pred)
 	features_build(c, &f);
 	job.target = xmalloc(st_mult(rows, sizeof(double)));
 	job.rows = xmalloc(st_mult(rows, sizeof(size_t)));
+	job.w = xmalloc(st_mult(rows, sizeof(double)));
 	for (size_t r = 0; r < rows; r++)
 		job.target[r] = fc_grid_value(c, fc_origin(c, r / c->n) +
 						      c->off[r % c->n],
@@ -418,6 +438,7 @@ static int regression_run(const struct fc_ctx *c, double *pred)
 	}
 	free(job.target);
 	free(job.rows);
+	free(job.w);
 	features_release(&f);
 	return 0;
 }

@@ -50,7 +50,7 @@ CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(WARNINGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -lxgboost -lz -lm
+LIBS = $(PKG_LIBS) -lglpk -lgsl -lgslcblas -ldl -lz -lm
 
 ifeq ($(SAN),1)
 OUT := $(patsubst $(CURDIR)/%,%,$(BUILD))-san

@@ -481,7 +481,9 @@ bool rt_quantile_known(double q);
 /* Hyper-parameters: boosted (greenslot's) or a random forest (baseline). */
 enum rt_kind { RT_BOOSTED, RT_FOREST };
 
+struct xgb;
 struct rt_model {
+	struct xgb *xgb;       /* XGBoost's API, opened when first needed */
 	void *booster;         /* XGBoost BoosterHandle, NULL if none */
 	enum rt_kind kind;     /* RT_BOOSTED starts from a base margin */
 	double offset[RT_NQ];  /* log-residual quantile per rt_quantiles */

@@ -1,6 +1,7 @@
 /*
  * internal.h - what greenslot's combined model (combine.c) shares with its
- * components (smooth.c, regress.c); not part of the module's API.
+ * components (smooth.c, regress.c), and the runtime model's XGBoost
+ * loader (xgb.c); not part of the module's API.
  *
  * Everything works on one regular grid of the values known before the
  * issue time and on a set of origins: the issue time itself (origin 0)
@@ -61,5 +62,28 @@ void fc_result_copy_grid(struct fc_result *dst, const struct fc_result *src);
 /* Components: 0 when they ran (pred filled, NAN where they could not). */
 int fc_smoothing(const struct fc_ctx *c, double *pred);
 int fc_regression(const struct fc_ctx *c, double *pred);
+
+/*
+ * XGBoost's C API for the runtime model (runtime-model.c), opened on
+ * first use (xgb.c): each member is the function of the same name.
+ */
+#include <xgboost/c_api.h>
+struct xgb {
+	void *dl;
+	__typeof__(XGBGetLastError) *XGBGetLastError;
+	__typeof__(XGDMatrixCreateFromMat) *XGDMatrixCreateFromMat;
+	__typeof__(XGDMatrixSetFloatInfo) *XGDMatrixSetFloatInfo;
+	__typeof__(XGDMatrixFree) *XGDMatrixFree;
+	__typeof__(XGBoosterCreate) *XGBoosterCreate;
+	__typeof__(XGBoosterFree) *XGBoosterFree;
+	__typeof__(XGBoosterSetParam) *XGBoosterSetParam;
+	__typeof__(XGBoosterUpdateOneIter) *XGBoosterUpdateOneIter;
+	__typeof__(XGBoosterPredict) *XGBoosterPredict;
+	__typeof__(XGBoosterSaveModelToBuffer) *XGBoosterSaveModelToBuffer;
+	__typeof__(XGBoosterLoadModelFromBuffer) *XGBoosterLoadModelFromBuffer;
+};
+/* *out gets the API (xgb_close() it), or -1 with why it cannot load. */
+int xgb_open(struct xgb **out, struct errmsg *err);
+void xgb_close(struct xgb *x);
 
 #endif

@@ -9,11 +9,10 @@
  * time): the ceil((n + 1) q)-th smallest, the split-conformal rule that
  * covers a fraction q of new runs as long as they resemble those.
  */
-#include "forecast/forecast.h"
+#include "forecast/internal.h"
 
 #include <jansson.h>
 #include <math.h>
-#include <xgboost/c_api.h>
 
 const double rt_quantiles[RT_NQ] = {0.5, 0.8, 0.9, 0.95, 0.99};
 
@@ -82,9 +81,16 @@ static double median_of(const double *v, size_t n)
 	return md;
 }
 
-static int xgb_fail(struct errmsg *err, const char *what)
+static int xgb_fail(const struct xgb *x, struct errmsg *err,
+		    const char *what)
 {
-	return err_set(err, "xgboost: %s: %s", what, XGBGetLastError());
+	return err_set(err, "xgboost: %s: %s", what, x->XGBGetLastError());
+}
+
+/* Opens XGBoost for m unless it is open already. */
+static int need_xgb(struct rt_model *m, struct errmsg *err)
+{
+	return m->xgb ? 0 : xgb_open(&m->xgb, err);
 }
 
 void rt_model_init(struct rt_model *m)
@@ -95,7 +101,8 @@ void rt_model_init(struct rt_model *m)
 void rt_model_release(struct rt_model *m)
 {
 	if (m->booster)
-		XGBoosterFree(m->booster);
+		m->xgb->XGBoosterFree(m->booster);
+	xgb_close(m->xgb);
 	free(m->metrics);
 	memset(m, 0, sizeof(*m));
 }
@@ -116,19 +123,19 @@ static float base_margin(const float *x, double fallback)
 	return (float)fallback;
 }
 
-static int set_floats(DMatrixHandle dm, const char *field, const float *X,
-		      const double *y, size_t n, double fallback,
-		      struct errmsg *err)
+static int set_floats(const struct xgb *x, DMatrixHandle dm,
+		      const char *field, const float *X, const double *y,
+		      size_t n, double fallback, struct errmsg *err)
 {
 	float *v = xmalloc(st_mult(n ? n : 1, sizeof(float)));
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = y ? (float)y[i] : base_margin(&X[i * RTF_N], fallback);
-	rc = XGDMatrixSetFloatInfo(dm, field, v, n);
+	rc = x->XGDMatrixSetFloatInfo(dm, field, v, n);
 	free(v);
 	if (rc)
-		return xgb_fail(err, field);
+		return xgb_fail(x, err, field);
 	return 0;
 }
 
@@ -137,59 +144,65 @@ static int make_dmatrix(const struct rt_model *m, const float *X,
 			const double *y, size_t n, DMatrixHandle *dm,
 			struct errmsg *err)
 {
-	if (XGDMatrixCreateFromMat(X, n, RTF_N, NAN, dm))
-		return xgb_fail(err, "cannot build a matrix");
+	const struct xgb *x = m->xgb;
+
+	if (x->XGDMatrixCreateFromMat(X, n, RTF_N, NAN, dm))
+		return xgb_fail(x, err, "cannot build a matrix");
 	if ((m->kind == RT_BOOSTED &&
-	     set_floats(*dm, "base_margin", X, NULL, n, m->fallback, err) <
-		     0) ||
-	    (y && set_floats(*dm, "label", X, y, n, 0, err) < 0)) {
-		XGDMatrixFree(*dm);
+	     set_floats(x, *dm, "base_margin", X, NULL, n, m->fallback,
+			err) < 0) ||
+	    (y && set_floats(x, *dm, "label", X, y, n, 0, err) < 0)) {
+		x->XGDMatrixFree(*dm);
 		return -1;
 	}
 	return 0;
 }
 
-static int boost(BoosterHandle b, DMatrixHandle dm, enum rt_kind kind,
-		 struct errmsg *err)
+static int boost(const struct xgb *x, BoosterHandle b, DMatrixHandle dm,
+		 enum rt_kind kind, struct errmsg *err)
 {
 	const struct xgb_param *p =
 		kind == RT_FOREST ? forest_params : boosted_params;
 	int rounds = kind == RT_FOREST ? 1 : BOOSTED_ROUNDS;
 
 	for (; p->name; p++)
-		if (XGBoosterSetParam(b, p->name, p->value))
-			return xgb_fail(err, p->name);
+		if (x->XGBoosterSetParam(b, p->name, p->value))
+			return xgb_fail(x, err, p->name);
 	for (int i = 0; i < rounds; i++)
-		if (XGBoosterUpdateOneIter(b, i, dm))
-			return xgb_fail(err, "cannot train");
+		if (x->XGBoosterUpdateOneIter(b, i, dm))
+			return xgb_fail(x, err, "cannot train");
 	return 0;
 }
 
 int rt_model_fit(struct rt_model *m, enum rt_kind kind, const float *X,
 		 const double *y, size_t n, struct errmsg *err)
 {
+	const struct xgb *x;
 	DMatrixHandle dm;
 	BoosterHandle b;
 	int ret;
 
 	if (n < 2)
 		return err_set(err, "too few usable runs to train on (%zu)", n);
+	if (need_xgb(m, err) < 0)
+		return -1;
+	x = m->xgb;
 	m->kind = kind;
 	m->fallback = median_of(y, n);
 	if (make_dmatrix(m, X, y, n, &dm, err) < 0)
 		return -1;
-	if (XGBoosterCreate(&dm, 1, &b)) {
-		XGDMatrixFree(dm);
-		return xgb_fail(err, "cannot create a booster");
+	if (x->XGBoosterCreate(&dm, 1, &b)) {
+		x->XGDMatrixFree(dm);
+		return xgb_fail(x, err, "cannot create a booster");
 	}
-	ret = boost(b, dm, kind, err);
-	XGDMatrixFree(dm);
+	ret = boost(x, b, dm, kind, err);
+	x->XGDMatrixFree(dm);
 	if (ret < 0) {
-		XGBoosterFree(b);
+		x->XGBoosterFree(b);
 		return -1;
 	}
 	if (m->booster)
-		XGBoosterFree(m->booster);
+		x->XGBoosterFree(m->booster);
 	m->booster = b;
 	return 0;
 }
@@ -197,21 +210,25 @@ int rt_model_fit(struct rt_model *m, enum rt_kind kind, const float *X,
 int rt_model_predict(const struct rt_model *m, const float *X, size_t n,
 		     double *yhat, struct errmsg *err)
 {
+	const struct xgb *x;
 	DMatrixHandle dm;
 	bst_ulong len;
 	const float *out;
 
 	if (!n)
 		return 0;
+	if (!m->booster)
+		return err_set(err, "no runtime model to predict with");
+	x = m->xgb;
 	if (make_dmatrix(m, X, NULL, n, &dm, err) < 0)
 		return -1;
-	if (XGBoosterPredict(m->booster, dm, 0, 0, 0, &len, &out)) {
-		XGDMatrixFree(dm);
-		return xgb_fail(err, "cannot predict");
+	if (x->XGBoosterPredict(m->booster, dm, 0, 0, 0, &len, &out)) {
+		x->XGDMatrixFree(dm);
+		return xgb_fail(x, err, "cannot predict");
 	}
 	for (size_t i = 0; i < n && i < len; i++)
 		yhat[i] = (double)out[i];
-	XGDMatrixFree(dm);
+	x->XGDMatrixFree(dm);
 	return len == n ? 0 : err_set(err, "xgboost: %llu predictions for "
 				      "%zu rows", (unsigned long long)len, n);
 }
@@ -538,9 +555,12 @@ int rt_model_save(struct store *st, const struct rt_model *m,
 	bst_ulong len;
 	const char *buf;
 
-	if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"ubj\"}",
-				       &len, &buf))
-		return xgb_fail(err, "cannot save the model");
+	if (!m->booster)
+		return err_set(err, "no runtime model to save");
+	if (m->xgb->XGBoosterSaveModelToBuffer(m->booster,
+					       "{\"format\": \"ubj\"}",
+					       &len, &buf))
+		return xgb_fail(m->xgb, err, "cannot save the model");
 	return store_put_model(st, RT_MODEL_NAME, "xgboost", time_now(), buf,
 			       len, m->metrics, err);
 }
@@ -570,6 +590,7 @@ static int load_offsets(struct rt_model *m, struct errmsg *err)
 
 int rt_model_load(struct store *st, struct rt_model *m, struct errmsg *err)
 {
+	const struct xgb *x;
 	struct strbuf buf;
 	BoosterHandle b;
 	int ret;
@@ -579,16 +600,19 @@ int rt_model_load(struct store *st, struct rt_model *m, struct errmsg *err)
 	if (ret != 0)
 		goto out;
 	ret = -1;
-	if (XGBoosterCreate(NULL, 0, &b)) {
-		xgb_fail(err, "cannot create a booster");
+	if (need_xgb(m, err) < 0)
+		goto out;
+	x = m->xgb;
+	if (x->XGBoosterCreate(NULL, 0, &b)) {
+		xgb_fail(x, err, "cannot create a booster");
 		goto out;
 	}
 	/* one thread: OpenMP's spinning costs more than it gains on a
 	   loaded machine, and predictions are cheap */
-	if (XGBoosterLoadModelFromBuffer(b, buf.buf, buf.len) ||
-	    XGBoosterSetParam(b, "nthread", "1")) {
-		XGBoosterFree(b);
-		xgb_fail(err, "cannot load the stored model");
+	if (x->XGBoosterLoadModelFromBuffer(b, buf.buf, buf.len) ||
+	    x->XGBoosterSetParam(b, "nthread", "1")) {
+		x->XGBoosterFree(b);
+		xgb_fail(x, err, "cannot load the stored model");
 		goto out;
 	}
 	m->booster = b;

@@ -92,6 +92,24 @@ test_expect_success 'train --evaluate prints the held-out comparison' '
 	done
 '
 
+# XGBoost is opened when a model is needed (forecast/xgb.c): without it
+# the other commands run, and train and predict say what is missing.
+test_expect_success 'without a loadable XGBoost, train and predict say so' '
+	mkdir nolib &&
+	echo "not a library" >nolib/libxgboost.so.0 &&
+	echo "not a library" >nolib/libxgboost.so &&
+	nolib="env LD_LIBRARY_PATH=$PWD/nolib" &&
+	expect_code 1 $nolib $GS predict --runs $SWF &&
+	test_grep "^greenslot: runtime models need XGBoost, which cannot be loaded" err &&
+	test_grep "apt-get install libxgboost0" err &&
+	expect_code 1 $nolib $GS train --db nolib.db $SWF &&
+	test_grep "^greenslot: runtime models need XGBoost" err &&
+	expect_code 0 $nolib $GS ingest --db nolib.db --feeds $S/feeds.json &&
+	expect_code 0 $nolib $GS solve --db nolib.db --sites $S/sites.json \
+		--oracle --policy greedy -o nolib.json $S/jobs.json &&
+	expect_code 0 $GS predict --runs $SWF
+'
+
 test_expect_success 'solve predicts the runtime of a job without duration' '
 	expect_code 0 $GS ingest --feeds $S/feeds.json &&
 	expect_code 0 $GS solve --sites $S/sites.json --oracle --policy greedy \

@@ -12,7 +12,11 @@
 #                            check_store DB, and nothing of the first ./got
 #                            lost; CMD run to its end; check_store DB and
 #                            ./got equal to ./full.  Runs cut short are
-#                            lines of ./killed.
+#                            lines of ./killed.  With KILL_WANT=K set,
+#                            rounds go on past N (up to 3N, delays for
+#                            them too) until K runs were cut short: on a
+#                            machine whose speed changes under other load
+#                            a run may end before its delay.
 #   clean_run CMD...         runs CMD (which writes clean.db) to its end,
 #                            timed in ./clean-ms; contents to ./full
 #   check_store DB           fails unless DB passes integrity_check and
@@ -77,7 +81,9 @@ kill_rounds() {
 	rounds=$1 db=$2; shift 2
 	: >killed
 	i=0
-	while [ $i -lt "$rounds" ]; do
+	while [ $i -lt "$rounds" ] ||
+		{ [ "$(wc -l <killed)" -lt "${KILL_WANT:-0}" ] &&
+		  [ $i -lt $((3 * rounds)) ]; }; do
 		i=$((i + 1))
 		rm -f "$db" "$db-wal" "$db-shm" &&
 		kill_one "$db" "$(sed -n "$((2 * i - 1))p" delays)" "$@" &&

@@ -36,10 +36,10 @@ test_expect_success "a clean run stores $TOTAL points in 8 zones" '
 	store_points clean.db >clean.points
 '
 
-make_delays $SEED $((ROUNDS * 2)) "$(cat clean-ms 2>/dev/null || echo 500)"
+make_delays $SEED $((ROUNDS * 6)) "$(cat clean-ms 2>/dev/null || echo 500)"
 
 test_expect_success "SIGKILL at $ROUNDS points of a fresh ingest, then again over the partial store" '
-	kill_rounds $ROUNDS k.db $GS ingest --db k.db -q --no-forecast --feeds big.json &&
+	KILL_WANT=$ROUNDS kill_rounds $ROUNDS k.db $GS ingest --db k.db -q --no-forecast --feeds big.json &&
 	cat killed &&
 	test $(wc -l <killed) -ge $ROUNDS &&
 	store_points k.db >k.points &&

@@ -67,7 +67,9 @@ const struct cmd_doc cmd_solve_doc = {
 	"proven bound, GLPK combines the best parts of the local optima the "
 	"search ended in, then GLPK solves the time-indexed integer program "
 	"from that plan, its linear relaxation priced plan and bound, when "
-	"the model is small enough for the time left; search is that search "
+	"the model is small enough for the time left (with interruptible "
+	"jobs, the slot sets their relaxation prices cheapest are first "
+	"added as options: column generation); search is that search "
 	"alone, deterministic unless the time limit cuts it short; "
 	"greedy takes jobs by least slack and gives each its cheapest "
 	"placement; fifo takes them by earliest_start and starts each as "
@@ -365,7 +367,7 @@ static void show_progress(void *vctx, double seconds, double best,
 
 /* Runs the policy, showing the search's progress on a terminal. */
 static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
-		      const struct instance *in, struct assignment *a,
+		      struct instance *in, struct assignment *a,
 		      struct errmsg *err)
 {
 	struct search_progress sp = {0, false};

@@ -267,6 +267,25 @@ void instance_add_option(struct instance *in,
 	o->cost = c.cost;
 }
 
+void instance_insert_option(struct instance *in,
+			    const struct solver_placement *pl,
+			    size_t piece_first)
+{
+	struct instance_job *ij = &in->jobs[pl->job];
+	size_t pos = ij->first_opt + ij->nopts;
+	struct solver_option o;
+
+	instance_add_option(in, pl, piece_first);
+	o = in->opts[in->nopts - 1];
+	memmove(&in->opts[pos + 1], &in->opts[pos],
+		(in->nopts - 1 - pos) * sizeof(o));
+	in->opts[pos] = o;
+	for (size_t k = 0; k < in->js->njobs; k++)
+		if (k != pl->job && in->jobs[k].first_opt >= pos)
+			in->jobs[k].first_opt++;
+	ij->nopts++;
+}
+
 static void add_option(struct instance *in, size_t j, size_t p, size_t s,
 		       size_t t, size_t rt)
 {

@@ -39,6 +39,9 @@
 #define MILP_RESERVE 0.04
 /* Seconds left below which merging the search's plans is not tried. */
 #define MERGE_MIN_S 0.2
+/* Column generation for split jobs: rounds, and share of --time-limit. */
+#define SPLIT_ROUNDS 500
+#define SPLIT_SHARE 0.15
 
 /* Triplets for glp_load_matrix, 1-based as GLPK wants. */
 struct triplets {
@@ -230,6 +233,8 @@ struct search {
 	double bound;       /* best proven bound seen, -INFINITY if none */
 	const struct solver_opts *o;
 	double t0;          /* time_mono() when the solve began */
+	double split_bound; /* split jobs: the root LP's prices as a bound on
+			     * plans placing every job, else -INFINITY */
 };
 
 /*
@@ -313,6 +318,44 @@ static void copy_placements(struct assignment *dst,
 		dst->opt[j] = src->opt[j];
 }
 
+/* The relaxation's capacity duals as prices per cell (caller frees). */
+static double *lp_prices(const struct model *md)
+{
+	size_t cells = solver_ncells(md->in);
+	double *lambda = xcalloc(cells ? cells : 1, sizeof(*lambda));
+
+	for (size_t c = 0; c < cells; c++)
+		if (md->caprow[c])
+			lambda[c] = fmax(0, -glp_get_row_dual(md->lp,
+							       md->caprow[c]));
+	return lambda;
+}
+
+/*
+ * With interruptible jobs the program lists some of their slot sets
+ * only, so its relaxation bounds nothing.  Its capacity duals are still
+ * good prices: the Lagrangian dual at them, every slot set counted
+ * (dual.c), is a true bound, as tight as the relaxation once no unlisted
+ * slot set prices below the listed ones (see solver_milp_columns()).
+ */
+static double split_lp_bound(const struct model *md, const double *lambda)
+{
+	const struct instance *in = md->in;
+	double *cost = xmalloc(st_mult(in->nopts ? in->nopts : 1,
+				       sizeof(*cost)));
+	struct solver_dual d;
+	double v;
+
+	for (size_t k = 0; k < in->nopts; k++)
+		cost[k] = solver_objective_of(md->o, &in->opts[k]);
+	solver_dual_init(&d, in);
+	memcpy(d.lambda, lambda, st_mult(solver_ncells(in), sizeof(double)));
+	v = solver_dual_value(in, md->o, cost, &d, 0, false);
+	solver_dual_release(&d);
+	free(cost);
+	return v;
+}
+
 /*
  * The duals of the capacity rows are the prices at which the relaxation
  * is optimal: a plan built on them is the search's best start, and
@@ -321,13 +364,8 @@ static void copy_placements(struct assignment *dst,
 static void lp_priced_plan(struct model *md, struct search *se)
 {
 	const struct instance *in = md->in;
-	size_t cells = solver_ncells(in);
-	double *lambda = xcalloc(cells ? cells : 1, sizeof(*lambda));
+	double *lambda = lp_prices(md);
 	double *x = xcalloc(in->nopts + 1, sizeof(*x));
-	for (size_t c = 0; c < cells; c++)
-		if (md->caprow[c])
-			lambda[c] = fmax(0, -glp_get_row_dual(md->lp,
-							       md->caprow[c]));
 	struct solver_opts left = *md->o;
 
 	/* the search counts its time from its own start */
@@ -335,6 +373,8 @@ static void lp_priced_plan(struct model *md, struct search *se)
 	for (size_t k = 0; k < in->nopts; k++)
 		x[k] = opt_col(md, k) ? glp_get_col_prim(md->lp, opt_col(md, k))
 				      : 0;
+	if (solver_instance_split(in))
+		se->split_bound = split_lp_bound(md, lambda);
 	solver_search_prices(in, &left, lambda, x, se->plan);
 	free(lambda);
 	free(x);
@@ -430,9 +470,17 @@ static void report_numbers(const struct model *md, const struct search *se,
 		if (a->opt[j] < 0 && md->ucol[j])
 			unplaced++;
 	if (solver_instance_split(md->in)) {
-		/* GLPK chose among the options only: its proof is not one */
-		if (!strcmp(a->status, "optimal"))
-			a->status = "feasible";
+		/* GLPK chose among the options only: its proof is not one,
+		 * the priced bound over every slot set is */
+		if (!unplaced)
+			a->bound = fmin(a->objective_value,
+					fmax(a->bound, se->split_bound));
+		if (!strcmp(a->status, "optimal") ||
+		    !strcmp(a->status, "feasible"))
+			a->status = solver_relative_gap(a->objective_value,
+							a->bound) <= MILP_GAP
+					    ? "optimal"
+					    : "feasible";
 	} else if (!strcmp(a->status, "optimal"))
 		a->bound = a->objective_value;
 	else if (isfinite(se->bound))
@@ -525,7 +573,8 @@ static void merge_plans(const struct instance *in,
 			double t0)
 {
 	struct model md = {in, o, NULL, NULL, NULL, NULL, 0, {0}};
-	struct search se = {best, NULL, false, -(double)INFINITY, o, t0};
+	struct search se = {best, NULL, false, -(double)INFINITY, o, t0,
+			    -(double)INFINITY};
 	struct assignment merged;
 	bool *keep;
 	glp_smcp smcp;
@@ -571,6 +620,61 @@ static void merge_plans(const struct instance *in,
 	model_release(&md);
 }
 
+/*
+ * One round of column generation: solves the relaxation over the options
+ * listed now and adds, for every interruptible job, the slot sets that
+ * price below its listed options at the relaxation's capacity duals.
+ * Returns how many joined, or 0 when the relaxation did not solve.
+ */
+static size_t split_round(struct instance *in, const struct solver_opts *o,
+			  double limit_s)
+{
+	struct model md = {in, o, NULL, NULL, NULL, NULL, 0, {0}};
+	glp_smcp smcp;
+	double *lambda;
+	size_t added = 0;
+
+	build_model(&md, NULL);
+	glp_init_smcp(&smcp);
+	smcp.msg_lev = GLP_MSG_OFF;
+	smcp.tm_lim = time_limit_ms(limit_s);
+	if (glp_simplex(md.lp, &smcp) || glp_get_status(md.lp) != GLP_OPT) {
+		model_release(&md);
+		return 0;
+	}
+	lambda = lp_prices(&md);
+	model_release(&md);
+	for (size_t j = 0; j < in->js->njobs; j++)
+		if (in->jobs[j].nopts &&
+		    solver_job_max_pieces(&in->js->jobs[j]) > 1)
+			added += instance_price_split(in, o, j, lambda);
+	free(lambda);
+	return added;
+}
+
+void solver_milp_columns(struct instance *in, const struct solver_opts *o)
+{
+	double t0 = time_mono(), budget = SPLIT_SHARE * o->time_limit_s;
+	size_t added = 0, rounds = 0;
+
+	if (!solver_instance_split(in))
+		return;
+	while (rounds < SPLIT_ROUNDS) {
+		double left = budget - (time_mono() - t0);
+		size_t n;
+		if (left <= 0 || (double)in->nopts > MILP_OPTS_PER_S * left)
+			break;
+		rounds++;
+		if (!(n = split_round(in, o, left)))
+			break;
+		added += n;
+	}
+	if (o->verbose)
+		fprintf(stderr, "milp: %zu slot sets of interruptible jobs "
+			"priced in, %zu rounds, %.2f s\n", added, rounds,
+			time_mono() - t0);
+}
+
 int solve_milp(const struct instance *in, const struct solver_opts *given,
 	       struct assignment *a, struct errmsg *err)
 {
@@ -579,7 +683,8 @@ int solve_milp(const struct instance *in, const struct solver_opts *given,
 	struct assignment greedy;
 	struct solver_pool pool = {0};
 	double t0 = time_mono();
-	struct search se = {&greedy, NULL, false, -(double)INFINITY, o, t0};
+	struct search se = {&greedy, NULL, false, -(double)INFINITY, o, t0,
+			    -(double)INFINITY};
 	const char *status = "optimal";
 	bool failed = false;
 	int old_term;

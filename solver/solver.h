@@ -253,6 +253,14 @@ size_t solver_runtime_slots(const struct instance *in, int64_t duration_s,
  */
 void instance_add_option(struct instance *in,
 			 const struct solver_placement *pl, size_t piece_first);
+/*
+ * The same after the instance is built: the option joins the end of its
+ * job's options, those of later jobs move up by one (option indices
+ * held elsewhere go stale).
+ */
+void instance_insert_option(struct instance *in,
+			    const struct solver_placement *pl,
+			    size_t piece_first);
 /* The pieces job may run in: max_pieces if interruptible, else 1. */
 size_t solver_job_max_pieces(const struct job *job);
 /*
@@ -280,6 +288,14 @@ double solver_job_floor(const struct instance *in,
 double solver_split_priced(const struct instance *in,
 			   const struct solver_opts *o, size_t j,
 			   const double *lambda);
+/*
+ * Column generation for split job j: at each (profile, site) it has
+ * options at, the slot set least in objective plus lambda x units joins
+ * its options (instance_insert_option()) when it prices below every
+ * option it lists.  Returns how many joined.
+ */
+size_t instance_price_split(struct instance *in, const struct solver_opts *o,
+			    size_t j, const double *lambda);
 /* Whether some placeable job may run in pieces (options do not list
  * every slot set it may take: bounds over options alone are not true). */
 bool solver_instance_split(const struct instance *in);
@@ -351,8 +367,15 @@ bool solver_policy_known(const char *name);
  * Runs the policy named in o->policy.  Returns 0, or -1 with err filled
  * on a solver failure.
  */
-int solver_run(const struct instance *in, const struct solver_opts *o,
+int solver_run(struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
+/*
+ * Column generation for milp (milp.c): while the relaxation's capacity
+ * duals price a slot set of an interruptible job below its listed
+ * options, that slot set joins them (instance_price_split()); within
+ * 15% of o->time_limit_s.  The relaxation then covers every slot set.
+ */
+void solver_milp_columns(struct instance *in, const struct solver_opts *o);
 
 /* splitmix64: small, good enough, and its state is the caller's. */
 uint64_t solver_random(uint64_t *state);

@@ -115,12 +115,12 @@ static double dp_solve(struct split_dp *d, unsigned char *run)
 	return best;
 }
 
-/* Whether a slot set of npieces pieces is already among j's options. */
-static bool have_split(const struct instance *in, size_t j0,
+/* Whether a slot set of npieces pieces is among options [j0, j1). */
+static bool have_split(const struct instance *in, size_t j0, size_t j1,
 		       const struct solver_piece *pc, size_t np, size_t p,
 		       size_t s)
 {
-	for (size_t k = j0; k < in->nopts; k++) {
+	for (size_t k = j0; k < j1; k++) {
 		const struct solver_option *o = &in->opts[k];
 		if (o->npieces == np && o->profile == p && o->site == s &&
 		    !memcmp(&in->pieces[o->piece_first], pc,
@@ -130,11 +130,17 @@ static bool have_split(const struct instance *in, size_t j0,
 	return false;
 }
 
-/* Adds the option running in the slots run[] marks, if it is split. */
-static void add_split(struct instance *in, size_t j, size_t p, size_t s,
+/*
+ * Adds the option running in the slots run[] marks, if it is split and
+ * new: appended while the instance is built (job j's options are the
+ * last, from j0), else inserted among j's.  Returns whether it did.
+ */
+static bool add_split(struct instance *in, size_t j, size_t p, size_t s,
 		      const struct split_dp *d, const unsigned char *run,
-		      size_t j0)
+		      size_t j0, bool built)
 {
+	const struct instance_job *ij = &in->jobs[j];
+	size_t j1 = built ? ij->first_opt + ij->nopts : in->nopts;
 	size_t np = 0, first_piece = in->npieces;
 	struct solver_placement pl = {j, p, s, 0, d->rt, NULL, 0};
 
@@ -149,13 +155,18 @@ static void add_split(struct instance *in, size_t j, size_t p, size_t s,
 		in->pieces[in->npieces++].len = 1;
 		np++;
 	}
-	if (np < 2 || have_split(in, j0, &in->pieces[first_piece], np, p, s)) {
+	if (np < 2 ||
+	    have_split(in, j0, j1, &in->pieces[first_piece], np, p, s)) {
 		in->npieces = first_piece;
-		return;
+		return false;
 	}
 	pl.pieces = &in->pieces[first_piece];
 	pl.npieces = np;
-	instance_add_option(in, &pl, first_piece);
+	if (built)
+		instance_insert_option(in, &pl, first_piece);
+	else
+		instance_add_option(in, &pl, first_piece);
+	return true;
 }
 
 size_t solver_job_max_pieces(const struct job *job)
@@ -189,7 +200,7 @@ void instance_split_options(struct instance *in, size_t j, size_t p,
 	for (int m = 0; m < 2; m++) {
 		d.cost = cost + (size_t)m * w;
 		if (!isinf(dp_solve(&d, run)))
-			add_split(in, j, p, s, &d, run, j0);
+			add_split(in, j, p, s, &d, run, j0, false);
 	}
 	free(d.from);
 out:
@@ -242,10 +253,15 @@ static bool has_pair(const struct instance *in, size_t j, size_t p, size_t s)
 	return false;
 }
 
-/* The priced least cost of job j at (p, s) over every slot set. */
+/*
+ * The priced least cost of job j at (p, s) over every slot set; with
+ * run (d's walk-back then kept), its slots in run[] and the programme in
+ * *out for add_split().
+ */
 static double priced_pair(const struct instance *in,
 			  const struct solver_opts *o, size_t j, size_t p,
-			  size_t s, const double *lambda, double *cost)
+			  size_t s, const double *lambda, double *cost,
+			  unsigned char *run, struct split_dp *out)
 {
 	const struct instance_job *ij = &in->jobs[j];
 	const double *req = in->js->jobs[j].profiles[p].resources;
@@ -275,7 +291,13 @@ static double priced_pair(const struct instance *in,
 		if (!ok)
 			cost[i] = HUGE_VAL;
 	}
-	return d.w >= rt ? dp_solve(&d, NULL) : HUGE_VAL;
+	if (d.w < rt)
+		return HUGE_VAL;
+	if (!run)
+		return dp_solve(&d, NULL);
+	d.from = xmalloc(st_mult(st_mult(d.w, rt + 1), (d.cap + 1) * 2));
+	*out = d;
+	return dp_solve(out, run);
 }
 
 double solver_split_priced(const struct instance *in,
@@ -291,7 +313,8 @@ double solver_split_priced(const struct instance *in,
 		for (size_t s = 0; s < in->cat->nsites; s++)
 			if (has_pair(in, j, p, s))
 				best = fmin(best, priced_pair(in, o, j, p, s,
-							      lambda, cost));
+							      lambda, cost,
+							      NULL, NULL));
 	free(cost);
 	return best;
 }
@@ -303,4 +326,50 @@ bool solver_instance_split(const struct instance *in)
 		    solver_job_max_pieces(&in->js->jobs[j]) > 1)
 			return true;
 	return false;
+}
+
+/* Job j's least objective plus lambda x units over its listed options. */
+static double priced_listed(const struct instance *in,
+			    const struct solver_opts *o, size_t j,
+			    const double *lambda)
+{
+	const struct instance_job *ij = &in->jobs[j];
+	double best = HUGE_VAL;
+
+	for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts; k++) {
+		struct solver_cells it;
+		double v = solver_objective_of(o, &in->opts[k]), u;
+		size_t c;
+		for (solver_cells_begin(&it, in, &in->opts[k]);
+		     solver_cells_next(&it, &c, &u);)
+			v += lambda[c] * u;
+		best = fmin(best, v);
+	}
+	return best;
+}
+
+size_t instance_price_split(struct instance *in, const struct solver_opts *o,
+			    size_t j, const double *lambda)
+{
+	const struct instance_job *ij = &in->jobs[j];
+	size_t w = ij->win_end - ij->win_first, added = 0;
+	double *cost = xmalloc(st_mult(w + 1, sizeof(*cost)));
+	unsigned char *run = xmalloc(w + 1);
+	double listed = priced_listed(in, o, j, lambda);
+
+	for (size_t p = 0; p < in->js->jobs[j].nprofiles; p++)
+		for (size_t s = 0; s < in->cat->nsites; s++) {
+			struct split_dp d = {0};
+			double v;
+			if (!has_pair(in, j, p, s))
+				continue;
+			v = priced_pair(in, o, j, p, s, lambda, cost, run, &d);
+			if (v < listed - 1e-9 * fmax(1, fabs(listed)))
+				added += add_split(in, j, p, s, &d, run,
+						   in->jobs[j].first_opt, true);
+			free(d.from);
+		}
+	free(cost);
+	free(run);
+	return added;
 }

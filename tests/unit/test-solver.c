@@ -1005,6 +1005,66 @@ static void test_interruptible_splits(void **state)
 	world_release(&w);
 }
 
+/* Whether job j lists a split option running in exactly slots a and b. */
+static bool lists_pair(const struct world *w, size_t j, uint32_t a,
+		       uint32_t b)
+{
+	const struct instance_job *ij = &w->in.jobs[j];
+
+	for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts; k++) {
+		const struct solver_option *o = &w->in.opts[k];
+		const struct solver_piece *pc = &w->in.pieces[o->piece_first];
+		if (o->job == j && o->npieces == 2 && pc[0].start == a &&
+		    pc[0].len == 1 && pc[1].start == b && pc[1].len == 1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Column generation: CI 10, 1000, 20, 30; an interruptible job of two
+ * slots and a one-slot job that must take slot 2.  The split listed at
+ * build time is the cleanest, slots 0 and 2, which the other job holds;
+ * without more the interruptible job runs in slots 0-1 (1.01 kg).  The
+ * relaxation prices slot 2 and the slot set 0 and 3 (0.04 kg) joins the
+ * options: milp's plan is 0.06 kg in all, proven optimal; the options
+ * of each job stay together, the later job's moved up.
+ */
+static void test_split_columns(void **state)
+{
+	static const double ci[] = {10, 1000, 20, 30};
+	struct assignment a;
+	struct errmsg err;
+	struct world w;
+	size_t total = 0;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "i", 0, 4, 2 * H, 1);
+	w.js.jobs[0].interruptible = true;
+	add_job(&w, "b", 2, 3, H, 1);
+	build(&w);
+	assert_true(lists_pair(&w, 0, 0, 2));
+	assert_false(lists_pair(&w, 0, 0, 3));
+	run(&w, "milp", &a);
+	assert_true(lists_pair(&w, 0, 0, 3));
+	assert_near(a.objective_value, 0.06, 1e-12);
+	assert_string_equal(a.status, "optimal");
+	assert_near(a.bound, 0.06, 1e-12);
+	assert_int_equal(solver_check(&w.in, &a, &err), 0);
+	for (size_t j = 0; j < 2; j++) {
+		const struct instance_job *ij = &w.in.jobs[j];
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++)
+			assert_int_equal(w.in.opts[k].job, j);
+		total += ij->nopts;
+	}
+	assert_int_equal(total, w.in.nopts);
+	assignment_release(&a);
+	world_release(&w);
+	(void)state;
+}
+
 /*
  * max_pieces caps the split: CI 10, 1000, 10, 1000, 10, 20 and 3 slots
  * take 0.03 kg in three pieces (the default cap of 4 allows it), but
@@ -1198,6 +1258,7 @@ int main(void)
 		cmocka_unit_test(test_signals_from_store),
 		cmocka_unit_test(test_interruptible_splits),
 		cmocka_unit_test(test_interruptible_cap),
+		cmocka_unit_test(test_split_columns),
 		cmocka_unit_test(test_makespan),
 	};
 

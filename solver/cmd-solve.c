@@ -365,6 +365,27 @@ static void show_progress(void *vctx, double seconds, double best,
 			seconds, best, bound);
 }
 
+/*
+ * solver_run(), milp first adding interruptible jobs' slot sets by
+ * column generation (not for a makespan objective: makespan.c runs milp
+ * on cut copies of the instance), within the same time limit.
+ */
+static int run_milp_columns(struct instance *in, const struct solver_opts *o,
+			    struct assignment *a, struct errmsg *err)
+{
+	struct solver_opts left = *o;
+	double spent = 0;
+	int ret;
+
+	if (!strcmp(o->policy, "milp") && !solver_has_makespan(o)) {
+		spent = solver_milp_columns(in, o);
+		left.time_limit_s -= spent;
+	}
+	ret = solver_run(in, &left, a, err);
+	a->solve_seconds += spent;
+	return ret;
+}
+
 /* Runs the policy, showing the search's progress on a terminal. */
 static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
 		      struct instance *in, struct assignment *a,
@@ -377,7 +398,7 @@ static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
 		sa->so.progress = show_progress;
 		sa->so.progress_ctx = &sp;
 	}
-	ret = solver_run(in, &sa->so, a, err);
+	ret = run_milp_columns(in, &sa->so, a, err);
 	if (sp.shown)
 		fprintf(stderr, "\r%60s\r", "");
 	sa->so.progress = NULL;

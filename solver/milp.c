@@ -652,13 +652,13 @@ static size_t split_round(struct instance *in, const struct solver_opts *o,
 	return added;
 }
 
-void solver_milp_columns(struct instance *in, const struct solver_opts *o)
+double solver_milp_columns(struct instance *in, const struct solver_opts *o)
 {
 	double t0 = time_mono(), budget = SPLIT_SHARE * o->time_limit_s;
 	size_t added = 0, rounds = 0;
 
 	if (!solver_instance_split(in))
-		return;
+		return 0;
 	while (rounds < SPLIT_ROUNDS) {
 		double left = budget - (time_mono() - t0);
 		size_t n;
@@ -673,6 +673,7 @@ void solver_milp_columns(struct instance *in, const struct solver_opts *o)
 		fprintf(stderr, "milp: %zu slot sets of interruptible jobs "
 			"priced in, %zu rounds, %.2f s\n", added, rounds,
 			time_mono() - t0);
+	return time_mono() - t0;
 }
 
 int solve_milp(const struct instance *in, const struct solver_opts *given,

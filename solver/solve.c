@@ -47,7 +47,7 @@ bool solver_policy_known(const char *name)
 	return false;
 }
 
-int solver_run(struct instance *in, const struct solver_opts *o,
+int solver_run(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err)
 {
 	double t0 = time_mono();
@@ -58,10 +58,7 @@ int solver_run(struct instance *in, const struct solver_opts *o,
 			      ? solve_makespan(in, o, a, err)
 			      : err_set(err, "unknown policy '%s'", o->policy);
 	} else if (!strcmp(o->policy, "milp")) {
-		struct solver_opts left = *o;
-		solver_milp_columns(in, o);
-		left.time_limit_s -= time_mono() - t0;
-		ret = solve_milp(in, &left, a, err);
+		ret = solve_milp(in, o, a, err);
 	} else {
 		for (size_t i = 0; i < NHEURISTICS; i++)
 			if (!strcmp(o->policy, heuristics[i].name))

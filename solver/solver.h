@@ -367,15 +367,16 @@ bool solver_policy_known(const char *name);
  * Runs the policy named in o->policy.  Returns 0, or -1 with err filled
  * on a solver failure.
  */
-int solver_run(struct instance *in, const struct solver_opts *o,
+int solver_run(const struct instance *in, const struct solver_opts *o,
 	       struct assignment *a, struct errmsg *err);
 /*
- * Column generation for milp (milp.c): while the relaxation's capacity
- * duals price a slot set of an interruptible job below its listed
- * options, that slot set joins them (instance_price_split()); within
- * 15% of o->time_limit_s.  The relaxation then covers every slot set.
+ * Column generation before milp (milp.c): while the relaxation's
+ * capacity duals price a slot set of an interruptible job below its
+ * listed options, that slot set joins them (instance_price_split());
+ * within 15% of o->time_limit_s, of which it returns the seconds taken.
+ * Only on an instance that owns its arrays (not makespan.c's cuts).
  */
-void solver_milp_columns(struct instance *in, const struct solver_opts *o);
+double solver_milp_columns(struct instance *in, const struct solver_opts *o);
 
 /* splitmix64: small, good enough, and its state is the caller's. */
 uint64_t solver_random(uint64_t *state);

@@ -1046,6 +1046,8 @@ static void test_split_columns(void **state)
 	build(&w);
 	assert_true(lists_pair(&w, 0, 0, 2));
 	assert_false(lists_pair(&w, 0, 0, 3));
+	w.so.policy = "milp";
+	solver_milp_columns(&w.in, &w.so);
 	run(&w, "milp", &a);
 	assert_true(lists_pair(&w, 0, 0, 3));
 	assert_near(a.objective_value, 0.06, 1e-12);

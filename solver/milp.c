@@ -40,7 +40,9 @@
 /* Seconds left below which merging the search's plans is not tried. */
 #define MERGE_MIN_S 0.2
 /* Column generation for split jobs: rounds, and share of --time-limit. */
+#ifndef SPLIT_ROUNDS
 #define SPLIT_ROUNDS 500
+#endif
 #define SPLIT_SHARE 0.15
 
 /* Triplets for glp_load_matrix, 1-based as GLPK wants. */

@@ -40,9 +40,7 @@
 /* Seconds left below which merging the search's plans is not tried. */
 #define MERGE_MIN_S 0.2
 /* Column generation for split jobs: rounds, and share of --time-limit. */
-#ifndef SPLIT_ROUNDS
 #define SPLIT_ROUNDS 500
-#endif
 #define SPLIT_SHARE 0.15
 
 /* Triplets for glp_load_matrix, 1-based as GLPK wants. */
@@ -333,6 +331,14 @@ static double *lp_prices(const struct model *md)
 	return lambda;
 }
 
+/* d initialised with prices lambda (caller releases it). */
+static void dual_at(const struct instance *in, const double *lambda,
+		    struct solver_dual *d)
+{
+	solver_dual_init(d, in);
+	memcpy(d->lambda, lambda, st_mult(solver_ncells(in), sizeof(double)));
+}
+
 /*
  * With interruptible jobs the program lists some of their slot sets
  * only, so its relaxation bounds nothing.  Its capacity duals are still
@@ -350,8 +356,7 @@ static double split_lp_bound(const struct model *md, const double *lambda)
 
 	for (size_t k = 0; k < in->nopts; k++)
 		cost[k] = solver_objective_of(md->o, &in->opts[k]);
-	solver_dual_init(&d, in);
-	memcpy(d.lambda, lambda, st_mult(solver_ncells(in), sizeof(double)));
+	dual_at(in, lambda, &d);
 	v = solver_dual_value(in, md->o, cost, &d, 0, false);
 	solver_dual_release(&d);
 	free(cost);
@@ -623,6 +628,31 @@ static void merge_plans(const struct instance *in,
 }
 
 /*
+ * Per job, its least objective plus lambda x units over the options it
+ * lists, taken before the round inserts any (insertions move indices).
+ */
+static double *listed_prices(const struct instance *in,
+			     const struct solver_opts *o, const double *lambda)
+{
+	double *best = xmalloc(st_mult(in->js->njobs + 1, sizeof(*best)));
+	struct solver_dual d;
+
+	dual_at(in, lambda, &d);
+	solver_dual_prices(in, &d);
+	for (size_t j = 0; j < in->js->njobs; j++) {
+		const struct instance_job *ij = &in->jobs[j];
+		best[j] = HUGE_VAL;
+		for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts;
+		     k++)
+			best[j] = fmin(best[j], solver_objective_of(
+							o, &in->opts[k]) +
+							d.price[k]);
+	}
+	solver_dual_release(&d);
+	return best;
+}
+
+/*
  * One round of column generation: solves the relaxation over the options
  * listed now and adds, for every interruptible job, the slot sets that
  * price below its listed options at the relaxation's capacity duals.
@@ -633,7 +663,7 @@ static size_t split_round(struct instance *in, const struct solver_opts *o,
 {
 	struct model md = {in, o, NULL, NULL, NULL, NULL, 0, {0}};
 	glp_smcp smcp;
-	double *lambda;
+	double *lambda, *listed;
 	size_t added = 0;
 
 	build_model(&md, NULL);
@@ -646,10 +676,13 @@ static size_t split_round(struct instance *in, const struct solver_opts *o,
 	}
 	lambda = lp_prices(&md);
 	model_release(&md);
+	listed = listed_prices(in, o, lambda);
 	for (size_t j = 0; j < in->js->njobs; j++)
 		if (in->jobs[j].nopts &&
 		    solver_job_max_pieces(&in->js->jobs[j]) > 1)
-			added += instance_price_split(in, o, j, lambda);
+			added += instance_price_split(in, o, j, lambda,
+						      listed[j]);
+	free(listed);
 	free(lambda);
 	return added;
 }

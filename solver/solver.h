@@ -291,11 +291,11 @@ double solver_split_priced(const struct instance *in,
 /*
  * Column generation for split job j: at each (profile, site) it has
  * options at, the slot set least in objective plus lambda x units joins
- * its options (instance_insert_option()) when it prices below every
- * option it lists.  Returns how many joined.
+ * its options (instance_insert_option()) when it prices below `listed`,
+ * the least such price of the options it lists.  Returns how many joined.
  */
 size_t instance_price_split(struct instance *in, const struct solver_opts *o,
-			    size_t j, const double *lambda);
+			    size_t j, const double *lambda, double listed);
 /* Whether some placeable job may run in pieces (options do not list
  * every slot set it may take: bounds over options alone are not true). */
 bool solver_instance_split(const struct instance *in);

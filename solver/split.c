@@ -328,34 +328,13 @@ bool solver_instance_split(const struct instance *in)
 	return false;
 }
 
-/* Job j's least objective plus lambda x units over its listed options. */
-static double priced_listed(const struct instance *in,
-			    const struct solver_opts *o, size_t j,
-			    const double *lambda)
-{
-	const struct instance_job *ij = &in->jobs[j];
-	double best = HUGE_VAL;
-
-	for (size_t k = ij->first_opt; k < ij->first_opt + ij->nopts; k++) {
-		struct solver_cells it;
-		double v = solver_objective_of(o, &in->opts[k]), u;
-		size_t c;
-		for (solver_cells_begin(&it, in, &in->opts[k]);
-		     solver_cells_next(&it, &c, &u);)
-			v += lambda[c] * u;
-		best = fmin(best, v);
-	}
-	return best;
-}
-
 size_t instance_price_split(struct instance *in, const struct solver_opts *o,
-			    size_t j, const double *lambda)
+			    size_t j, const double *lambda, double listed)
 {
 	const struct instance_job *ij = &in->jobs[j];
 	size_t w = ij->win_end - ij->win_first, added = 0;
 	double *cost = xmalloc(st_mult(w + 1, sizeof(*cost)));
 	unsigned char *run = xmalloc(w + 1);
-	double listed = priced_listed(in, o, j, lambda);
 
 	for (size_t p = 0; p < in->js->jobs[j].nprofiles; p++)
 		for (size_t s = 0; s < in->cat->nsites; s++) {

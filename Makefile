@@ -182,7 +182,7 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR)/greenslot
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-clang $(BUILD) $(BUILD)-san
 
 -include $(wildcard $(OUT)/*.d $(OUT)/*/*.d $(OUT)/tests/*.d)
 

@@ -1207,7 +1207,8 @@ static void test_signals_from_store(void **state)
 	assert_int_equal(w.sg.warnings.n, 1);
 	assert_string_equal(w.sg.warnings.v[0],
 			    "no temperature for site 's0' (weather 'w0') in "
-			    "some slots: PUE taken as its base 1 there");
+			    "4 of 6 slots, the first at 2021-06-28T01:00:00Z: "
+			    "PUE taken as its base 1 there");
 	solver_signals_release(&w.sg);
 
 	solver_signals_init(&w.sg, &(struct solver_grid){T0, 1800, 6}, 1, 1);

@@ -153,8 +153,9 @@ bool fc_weather_at(const struct fc_weather *w, enum fc_wvar var,
 /*
  * The recorded generation mix of a zone (generation_<fuel> series), whose
  * recent shares tell the regression what is running (a nuclear outage, a
- * dry year).  fc_mix_load() reads every generation_ signal of the zone;
- * release with fc_mix_release().
+ * dry year).  fc_mix_load() reads the generation_ signals of the zone,
+ * the FC_MAX_MIX that generate most when there are more; release with
+ * fc_mix_release().
  */
 #define FC_MAX_MIX 12
 struct fc_mix {

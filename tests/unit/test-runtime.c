@@ -419,6 +419,60 @@ static void test_quantity_extrapolates(void **state)
 	(void)state;
 }
 
+/*
+ * One user running two kinds of job in random order, 100 s and 10000 s,
+ * told apart by their executable (exe) or else only by their queue: the
+ * user's last two average 5050 s when they differ, and the trees must
+ * move each kind's runs far from that starting point to their runtimes.
+ */
+static void far_from_margin(bool exe)
+{
+	struct run_set rs;
+	struct rt_model m;
+	struct rt_hist *h = rt_hist_new();
+	struct job_run r = {0};
+	struct errmsg err;
+	float x[RTF_N];
+	double p[2], q = 1;
+	uint64_t seed = 3;
+
+	run_set_init(&rs);
+	for (size_t i = 0; i < 400; i++) {
+		char id[32];
+		bool b = noise(&seed) > 0;
+		snprintf(id, sizeof(id), "r%zu", i);
+		add_run(&rs, id, "ann", (gs_time)i * 20000, b ? 10000 : 100);
+		*(exe ? &rs.runs[rs.n - 1].executable
+		      : &rs.runs[rs.n - 1].queue) = xstrdup(b ? "B" : "A");
+	}
+	rt_model_init(&m);
+	assert_int_equal(rt_train(&m, rs.runs, rs.n, &err), 0);
+	rt_replay(rs.runs, rs.n, h, NULL);
+	r.user = (char *)"ann";
+	r.requested_s = r.runtime_s = r.energy_kwh = (double)NAN;
+	r.submit = GS_TIME_NONE;
+	for (int k = 0; k < 2; k++) {
+		*(exe ? &r.executable : &r.queue) = (char *)(k ? "B" : "A");
+		rt_features(h, &r, x);
+		assert_int_equal(rt_predict_rows(&m, x, &q, 1, 0.5, &p[k], NULL,
+						 &err), 0);
+	}
+	print_message("# by %s: A %.0f s, B %.0f s\n",
+		      exe ? "executable" : "queue", p[0], p[1]);
+	assert_true(p[0] > 50 && p[0] < 300);
+	assert_true(p[1] > 5000 && p[1] < 20000);
+	rt_hist_free(h);
+	rt_model_release(&m);
+	run_set_release(&rs);
+}
+
+static void test_far_from_margin(void **state)
+{
+	far_from_margin(true);
+	far_from_margin(false);
+	(void)state;
+}
+
 static void test_calibration(void **state)
 {
 	struct run_set rs;
@@ -518,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_executor),
 		cmocka_unit_test(test_no_peeking),
 		cmocka_unit_test(test_quantity_extrapolates),
+		cmocka_unit_test(test_far_from_margin),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_store_roundtrip),
 	};

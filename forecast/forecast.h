@@ -467,7 +467,8 @@ void rt_sort_runs(struct job_run *runs, size_t n);
 /*
  * For runs sorted by rt_sort_runs(): X[i * RTF_N...] gets run i's
  * features from the runs that ended strictly before its submit time; h
- * ends up holding every usable run that has an end.
+ * ends up holding every usable run that has an end.  A run without an end
+ * ends at its start plus its runtime, else at its submit plus it.
  */
 void rt_replay(const struct job_run *runs, size_t n, struct rt_hist *h,
 	       float *X);

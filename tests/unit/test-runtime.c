@@ -351,6 +351,45 @@ static void test_no_peeking(void **state)
 	(void)state;
 }
 
+/*
+ * Minimal histories (submit and runtime_s only) feed the per-user
+ * history: a run without an end ends at start + runtime, else at
+ * submit + runtime.
+ */
+static void test_no_end(void **state)
+{
+	struct run_set rs;
+	struct rt_hist *h = rt_hist_new();
+	float X[3 * RTF_N];
+
+	run_set_init(&rs);
+	add_run(&rs, "a", "ann", 0, 100);
+	add_run(&rs, "b", "ann", 200, 30);
+	add_run(&rs, "c", "ann", 250, 10);
+	rs.runs[0].start = rs.runs[0].end = GS_TIME_NONE; /* ends at 100 */
+	rs.runs[1].start = 215;                           /* ends at 245 */
+	rs.runs[1].end = GS_TIME_NONE;
+	rt_replay(rs.runs, rs.n, h, X);
+	assert_true(fabsf(X[1 * RTF_N + RTF_U_LAST] - logf(100)) < 1e-5f);
+	assert_true(fabsf(X[2 * RTF_N + RTF_U_LAST] - logf(30)) < 1e-5f);
+	rt_hist_free(h);
+	/* b started at 225 ends at 255: c (submitted at 250) sees a only */
+	rs.runs[1].start = 225;
+	h = rt_hist_new();
+	rt_replay(rs.runs, rs.n, h, X);
+	assert_true(fabsf(X[2 * RTF_N + RTF_U_LAST] - logf(100)) < 1e-5f);
+	rt_hist_free(h);
+	/* as for a job to come (rt_predictor_load): all three are history */
+	rs.runs[2].end = GS_TIME_NONE;
+	h = rt_hist_new();
+	rt_replay(rs.runs, rs.n, h, NULL);
+	rt_features(h, &rs.runs[0], X);
+	assert_true(fabsf(X[RTF_U_MEAN] - logf(30000) / 3) < 1e-5f);
+	rt_hist_free(h);
+	run_set_release(&rs);
+	(void)state;
+}
+
 /* Deterministic noise in [-1, 1). */
 static double noise(uint64_t *s)
 {
@@ -571,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_slurm_duration),
 		cmocka_unit_test(test_executor),
 		cmocka_unit_test(test_no_peeking),
+		cmocka_unit_test(test_no_end),
 		cmocka_unit_test(test_quantity_extrapolates),
 		cmocka_unit_test(test_far_from_margin),
 		cmocka_unit_test(test_calibration),

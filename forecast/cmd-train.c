@@ -18,7 +18,9 @@ static const struct cmd_opt train_opts[] = {
 		       "with the median absolute percentage error (mdape) "
 		       "of greenslot, the requested time, the mean of the "
 		       "user's last two runs and a random forest, and the "
-		       "P90 coverage"},
+		       "P90 coverage of the completed runs (p90_coverage) "
+		       "and of all runs (p90_coverage_all_runs: a failed "
+		       "or cancelled run above the P90 is a miss)"},
 	{"-q, --quiet", "print only errors"},
 	{NULL, NULL},
 };
@@ -32,7 +34,8 @@ const struct cmd_doc cmd_train_doc = {
 	"transaction per file) and trains the runtime model on all stored "
 	"runs: XGBoost trees on log(runtime / quantity), fitted on the "
 	"first 80% by submit time, the P80..P99 calibrated on the residuals "
-	"of the last 20% (split conformal).  The model and its held-out "
+	"of the last 20% (split conformal; a failed or cancelled run counts "
+	"with its runtime so far, a lower bound).  The model and its held-out "
 	"metrics replace the stored ones; the metrics are printed as JSON.  "
 	"Completed runs, runs of unknown status and timeouts (at their "
 	"limit) are learned from; "

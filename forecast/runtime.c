@@ -17,7 +17,8 @@
  * limit they were killed at: a lower bound of what the job wanted, but
  * exactly how long such a job holds its slot, which is what a plan needs.
  * Failed, cancelled, out-of-memory and node-failure runs stopped for
- * reasons unrelated to the work and are neither trained on nor counted.
+ * reasons unrelated to the work and are neither trained on nor counted
+ * in the history; only the calibration (runtime-model.c) counts them.
  */
 #include "forecast/forecast.h"
 

@@ -6,6 +6,7 @@
  */
 #include "forecast/forecast.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -550,6 +551,45 @@ static void test_calibration(void **state)
 	(void)state;
 }
 
+/*
+ * Censored runs count in the P90's calibration and in the coverage of all
+ * runs: one run in 10 is cancelled after 10^6 s, far beyond any P90 (a
+ * definite miss), so the P90 must cover about 90% of all runs (81% if
+ * calibrated on completed runs alone) and so nearly all completed ones.
+ */
+static void test_censored_coverage(void **state)
+{
+	struct run_set rs;
+	struct strbuf out;
+	struct errmsg err;
+	json_t *o;
+	double all, done;
+
+	synthetic(&rs, 3000, 0.8, 5);
+	for (size_t i = 7; i < rs.n; i += 10) {
+		free(rs.runs[i].status);
+		rs.runs[i].status = xstrdup("cancelled");
+		rs.runs[i].runtime_s = 1e6;
+	}
+	strbuf_init(&out);
+	assert_int_equal(rt_evaluate(rs.runs, rs.n, &out, &err), 0);
+	o = json_loads(out.buf, 0, NULL);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o,
+							    "test_censored")),
+			 60);
+	all = json_number_value(json_object_get(o, "p90_coverage_all_runs"));
+	done = json_number_value(json_object_get(o, "p90_coverage"));
+	print_message("# P90 covers %.3f of all runs, %.3f of completed\n",
+		      all, done);
+	assert_true(all >= 0.85 && all <= 0.95);
+	assert_true(done > 0.97);
+	json_decref(o);
+	strbuf_release(&out);
+	run_set_release(&rs);
+	(void)state;
+}
+
 /* Runs and the model survive the store: upserted, read back, reloaded. */
 static void test_store_roundtrip(void **state)
 {
@@ -614,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_quantity_extrapolates),
 		cmocka_unit_test(test_far_from_margin),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_censored_coverage),
 		cmocka_unit_test(test_store_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);

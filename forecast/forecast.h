@@ -534,6 +534,9 @@ struct rt_predictor {
 /* 0 loaded, 1 no trained model in the store, -1 error. */
 int rt_predictor_load(struct rt_predictor *p, struct store *st,
 		      struct errmsg *err);
+/* Only the stored runs' statistics (learned power), no model: 0 or -1. */
+int rt_predictor_load_runs(struct rt_predictor *p, struct store *st,
+			   struct errmsg *err);
 void rt_predictor_release(struct rt_predictor *p);
 /*
  * A job spec's profile as a run to predict: unit, quantity, resources
@@ -551,6 +554,35 @@ void rt_job_as_run(const struct catalog *cat, const struct job *job,
 int rt_predict_rows(const struct rt_model *m, const float *X,
 		    const double *qty, size_t n, double q, double *p50,
 		    double *pq, struct errmsg *err);
+/* A job's profile predicted at a site. */
+struct rt_job_pred {
+	size_t job, profile, site;
+	bool allowed;     /* the job may run at the site */
+	double p50, pq;   /* runtime at that site, s */
+	double learned_w; /* mean power of the stored runs of the same user
+			     and executable that report energy; NAN: none */
+};
+/*
+ * The one prediction of job specs that predict and solve share: each
+ * profile of each job of js (only those without a duration when
+ * `missing`) at each site of cat, from the site's own statistics when
+ * stored runs ran there, else the site-free prediction divided by the
+ * site's speed.  *out (free() it) gets *n rows in job, profile, site
+ * order.  Fails when q is not calibrated.
+ */
+int rt_predict_jobs(const struct rt_predictor *p, const struct catalog *cat,
+		    const struct jobset *js, double q, bool missing,
+		    struct rt_job_pred **out, size_t *n, struct errmsg *err);
+/* The learned power of a job's profile (see rt_job_pred), NAN: none. */
+double rt_job_learned_w(const struct rt_predictor *p,
+			const struct catalog *cat, const struct job *job,
+			size_t profile);
+/*
+ * A job's profile's power at a site, in W: its power_w, else the learned
+ * power (NAN: none), else its resources times the site's power_w.
+ */
+double rt_job_power(const struct catalog *cat, const struct job *job,
+		    size_t profile, size_t site, double learned_w);
 
 extern const struct cmd_doc cmd_train_doc, cmd_predict_doc;
 int cmd_train(int argc, char **argv, struct cmd_ctx *ctx);

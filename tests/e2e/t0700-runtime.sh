@@ -44,6 +44,17 @@ test_expect_success 'training again upserts runs and replaces the model' '
 	test "$(sqlite3 greenslot.db "SELECT count(*) FROM model")" = 1
 '
 
+test_expect_success 'train without HISTORY retrains on the stored runs' '
+	expect_code 0 $GS train -q &&
+	test_grep "\"n_train\":" out &&
+	test "$(sqlite3 greenslot.db "SELECT count(*) FROM job_run")" = 1203 &&
+	test "$(sqlite3 greenslot.db "SELECT count(*) FROM model")" = 1 &&
+	expect_code 2 $GS train --evaluate &&
+	test_cmp - err <<-EOF
+	greenslot: --evaluate needs a HISTORY file
+	EOF
+'
+
 test_expect_success 'predict --runs: one row per run, in submit order' '
 	expect_code 0 $GS predict --runs $SWF &&
 	head -n 1 out >head &&

@@ -310,11 +310,9 @@ static void test_executor(void **state)
 		"success\n"
 		"j1, 1000, 4, 30, 120.5, 1767225600, 1767225720, true \n",
 		&rs);
-	assert_int_equal(rs.n, 1);
-	assert_string_equal(rs.runs[0].id, "j1");
-	assert_true(rs.runs[0].quantity == 1000);
-	assert_true(rs.runs[0].runtime_s == 120.5);
-	assert_string_equal(rs.runs[0].status, "completed");
+	assert_true(rs.n == 1 && !strcmp(rs.runs[0].id, "j1") &&
+		    rs.runs[0].quantity == 1000 && rs.runs[0].runtime_s == 120.5 &&
+		    !strcmp(rs.runs[0].status, "completed"));
 	run_set_release(&rs);
 	read_fails("m.csv",
 		   "job_id, n, p, queue_wait_s, duration_s, start_time, "

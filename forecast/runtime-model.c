@@ -4,10 +4,11 @@
  *
  * The boosted model fits a nearly-L1 loss in log space (pseudo-Huber with
  * a small slope), so f(x) estimates about the median of log(runtime per
- * unit) and exp(f(x)) the median runtime: the P50.  Other quantiles add the empirical quantile of
- * residuals y - f(x) on runs the fit never saw (the last 20% by submit
- * time): the ceil((n + 1) q)-th smallest, the split-conformal rule that
- * covers a fraction q of new runs as long as they resemble those.
+ * unit) and exp(f(x)) the median runtime: the P50.  Other quantiles add
+ * the empirical quantile of residuals y - f(x) on runs the fit never saw
+ * (the last 20% by submit time): the ceil((n + 1) q)-th smallest, the
+ * split-conformal rule that covers a fraction q of new runs as long as
+ * they resemble those.
  */
 #include "forecast/internal.h"
 
@@ -35,7 +36,10 @@ struct xgb_param {
  * The gradients are ours (huber_grads()), not XGBoost's
  * reg:pseudohubererror: its Newton step uses the loss's true curvature,
  * (1 + (r/slope)^2)^-1.5, which vanishes far from the margin, so rows
- * far from their starting guess could never be corrected.
+ * far from their starting guess could never be corrected.  In our units a
+ * row at the margin weighs 1 and one r away slope/|r|: min_child_weight 1
+ * lets a leaf hold one close row or a few far ones (3 left far rows
+ * half-corrected; 36.7% MdAPE on KTH SP2 against 37.7%).
  */
 static const struct xgb_param boosted_params[] = {
 	{"objective", "reg:squarederror"},

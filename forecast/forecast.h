@@ -530,6 +530,7 @@ int rt_model_load(struct store *st, struct rt_model *m, struct errmsg *err);
 struct rt_predictor {
 	struct rt_model model;
 	struct rt_hist *hist;
+	size_t nruns; /* stored runs replayed into hist */
 };
 /* 0 loaded, 1 no trained model in the store, -1 error. */
 int rt_predictor_load(struct rt_predictor *p, struct store *st,

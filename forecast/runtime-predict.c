@@ -21,6 +21,7 @@ int rt_predictor_load_runs(struct rt_predictor *p, struct store *st,
 	rs.alloc = rs.n;
 	p->hist = rt_hist_new();
 	rt_replay(rs.runs, rs.n, p->hist, NULL);
+	p->nruns = rs.n;
 	run_set_release(&rs);
 	return 0;
 }

@@ -446,8 +446,9 @@ static int predict_duration(void *vctx, const struct job *job,
 	for (; i < pc->nrows && pc->rows[i].job == j &&
 	       pc->rows[i].profile == profile; i++, got++) {
 		double speed = pc->cat->sites[pc->rows[i].site].speed;
-		duration_s[pc->rows[i].site] = (int64_t)ceil(
-			pc->rows[i].pq * (speed > 0 ? speed : 1) - 1e-6);
+		double d = ceil(pc->rows[i].pq * (speed > 0 ? speed : 1) - 1e-6);
+		if (d >= 0 && d < 1e15) /* else unknown there */
+			duration_s[pc->rows[i].site] = (int64_t)d;
 	}
 	return got > 0;
 }
@@ -462,6 +463,9 @@ static double predict_power(void *vctx, const struct job *job,
 			    size_t profile)
 {
 	struct predict_ctx *pc = vctx;
+
+	if (!pc->p.nruns) /* the usual store, which never trained */
+		return (double)NAN;
 	return rt_job_learned_w(&pc->p, pc->cat, job, profile);
 }
 

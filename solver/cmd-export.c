@@ -41,8 +41,16 @@ const struct cmd_doc cmd_export_doc = {
 	"annotations greenslot.io/planned-start and -end and the site as "
 	"label greenslot.io/site, names made DNS-1123 labels "
 	"(greenslot-ID, with a hash of the id when it had to change); "
-	"json, {\"jobs\": [{id, site, start, end, runtime_s, command}]}; "
-	"csv, the same columns.  Every command is passed as one "
+	"json, {\"jobs\": [{id, site, start, end, runtime_s, segments, "
+	"command}]}; csv, the same columns (segments as START/END "
+	"intervals separated by spaces).  runtime_s is the plan's: the time "
+	"the job runs, its parts' sum for an interruptible job.  Only run "
+	"and json/csv keep the parts of a job planned in several: slurm, "
+	"at, systemd and kubernetes cannot pause a job, so it runs its "
+	"parts back to back from the first part's start (--time is the "
+	"runtime); such a job gets a comment listing its parts (kubernetes: "
+	"annotation greenslot.io/planned-parts) and a warning on stderr.  "
+	"Every command is passed as one "
 	"single-quoted shell word, never through an unquoted shell.  "
 	"sbatch and at read times as wall-clock time in the zone they run "
 	"in: the times are written in --tz (or $TZ, or this host's zone) "
@@ -121,10 +129,19 @@ static void apply_tz(struct export_opts *o)
 	tzset();
 }
 
+static void print_warning(void *ud, const char *line)
+{
+	(void)ud;
+	warning("%s", line);
+}
+
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct export_args a = {{EXPORT_JSON, NULL, 0, "busybox:stable", NULL,
-				 NULL}, false, "-", NULL};
+	struct export_args a = {
+		.o = {.format = EXPORT_JSON, .image = "busybox:stable",
+		      .warn = print_warning},
+		.out = "-",
+	};
 	struct plan p;
 	struct strbuf out;
 	struct errmsg err;

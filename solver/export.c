@@ -146,11 +146,74 @@ static const struct site *find_site(const struct export_opts *o,
 	return s < 0 ? NULL : &o->cat->sites[s];
 }
 
+/* s on one line: a newline would end a comment and start a command. */
+static void add_oneline(struct strbuf *out, const char *s)
+{
+	for (; s && *s; s++)
+		strbuf_addch(out, *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+/*
+ * The time the job runs: the plan's runtime_s (the sum of its parts),
+ * not end - start, which spans the gaps of an interruptible job.  A plan
+ * without one (0) counts its segments.
+ */
+static int64_t job_runtime_s(const struct plan_job *j)
+{
+	int64_t sum = 0;
+
+	if (j->runtime_s > 0)
+		return (int64_t)llround(j->runtime_s);
+	for (size_t i = 0; i < j->nsegments; i++)
+		sum += j->segments[i].end - j->segments[i].start;
+	return j->nsegments ? sum : j->end - j->start;
+}
+
+/* "START/END START/END": the parts of a job, as RFC 3339 intervals. */
+static void parts_text(const struct plan_job *j, struct strbuf *out)
+{
+	char a[GS_TIME_BUFSZ], b[GS_TIME_BUFSZ];
+
+	for (size_t i = 0; i < j->nsegments; i++)
+		strbuf_addf(out, "%s%s/%s", i ? " " : "",
+			    time_format(j->segments[i].start, a),
+			    time_format(j->segments[i].end, b));
+}
+
+/*
+ * slurm, at, systemd and Kubernetes cannot pause a job at a planned
+ * time: a job planned in parts starts at its first part's start and runs
+ * them back to back.  Said in a comment above its line and on stderr.
+ */
+static void split_note(const struct plan_job *j, const struct export_opts *o,
+		       struct strbuf *out)
+{
+	struct strbuf msg;
+
+	if (j->nsegments < 2)
+		return;
+	strbuf_init(&msg);
+	strbuf_addf(&msg, "job '%s' is planned in %zu parts (", j->id,
+		    j->nsegments);
+	parts_text(j, &msg);
+	strbuf_addf(&msg, "); %s cannot pause it: it runs its parts back to "
+		    "back from the first part's start (%lld s)",
+		    format_names[o->format], (long long)job_runtime_s(j));
+	if (o->format != EXPORT_KUBERNETES) {
+		strbuf_addstr(out, "# ");
+		add_oneline(out, msg.buf);
+		strbuf_addch(out, '\n');
+	}
+	if (o->warn)
+		o->warn(o->ud, msg.buf);
+	strbuf_release(&msg);
+}
+
 static void slurm_line(const struct plan_job *j, const struct export_opts *o,
 		       struct strbuf *out)
 {
 	const struct site *s = find_site(o, j->site);
-	int64_t minutes = (j->end - j->start + 59) / 60;
+	int64_t minutes = (job_runtime_s(j) + 59) / 60;
 
 	tz_prefix(o, out);
 	strbuf_addstr(out, "sbatch --job-name=");
@@ -287,6 +350,15 @@ static void k8s_job(const struct plan_job *j, const struct export_opts *o,
 	strbuf_addf(out, "\n    greenslot.io/planned-start: \"%s\"\n"
 		    "    greenslot.io/planned-end: \"%s\"\n",
 		    time_format(j->start, start), time_format(j->end, end));
+	if (j->nsegments > 1) {
+		struct strbuf parts;
+
+		strbuf_init(&parts);
+		parts_text(j, &parts);
+		strbuf_addf(out, "    greenslot.io/planned-parts: \"%s\"\n",
+			    parts.buf);
+		strbuf_release(&parts);
+	}
 	strbuf_addstr(out, "spec:\n  suspend: true\n  backoffLimit: 0\n"
 		      "  template:\n    metadata:\n      labels:\n"
 		      "        greenslot.io/site: ");
@@ -307,11 +379,17 @@ static void k8s_job(const struct plan_job *j, const struct export_opts *o,
 static json_t *job_json(const struct plan_job *j)
 {
 	char start[GS_TIME_BUFSZ], end[GS_TIME_BUFSZ];
+	json_t *parts = json_array();
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "id", j->id,
+	for (size_t i = 0; i < j->nsegments; i++)
+		json_array_append_new(parts, json_pack("{s:s, s:s}", "start",
+			time_format(j->segments[i].start, start), "end",
+			time_format(j->segments[i].end, end)));
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "id", j->id,
 			 "site", j->site, "start", time_format(j->start, start),
 			 "end", time_format(j->end, end), "runtime_s",
-			 (json_int_t)(j->end - j->start), "command",
+			 (json_int_t)job_runtime_s(j), "segments", parts,
+			 "command",
 			 j->command ? json_string(j->command) : json_null());
 }
 
@@ -338,8 +416,10 @@ static void csv_line(const struct plan_job *j, struct strbuf *out)
 	strbuf_addch(out, ',');
 	csv_field(out, j->site);
 	strbuf_addf(out, ",%s,%s,%lld,", time_format(j->start, start),
-		    time_format(j->end, end), (long long)(j->end - j->start));
+		    time_format(j->end, end), (long long)job_runtime_s(j));
 	csv_field(out, j->command ? j->command : "");
+	strbuf_addch(out, ',');
+	parts_text(j, out);
 	strbuf_addstr(out, "\r\n");
 }
 
@@ -376,13 +456,6 @@ int export_check_commands(const struct plan *p, const char *site,
 	return 0;
 }
 
-/* s on one line: a newline would end a comment and start a command. */
-static void add_oneline(struct strbuf *out, const char *s)
-{
-	for (; s && *s; s++)
-		strbuf_addch(out, *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
 /* Unplaced jobs as comments, so that a reader of the script sees them. */
 static void unplaced_comments(const struct plan *p, struct strbuf *out)
 {
@@ -406,7 +479,8 @@ static void export_lines(const struct plan *p, const struct export_opts *o,
 			      "its greenslot.io/planned-start, in the "
 			      "cluster of its greenslot.io/site.\n");
 	} else if (o->format == EXPORT_CSV) {
-		strbuf_addstr(out, "id,site,start,end,runtime_s,command\r\n");
+		strbuf_addstr(out, "id,site,start,end,runtime_s,command,"
+			      "segments\r\n");
 	} else {
 		strbuf_addstr(out, "#!/bin/sh\n");
 		header(p, format_names[o->format], p->njobs, out);
@@ -418,6 +492,8 @@ static void export_lines(const struct plan *p, const struct export_opts *o,
 		unplaced_comments(p, out);
 	for (size_t i = 0; i < p->njobs; i++) {
 		const struct plan_job *j = &p->jobs[idx[i]];
+		if (o->format != EXPORT_CSV)
+			split_note(j, o, out);
 		switch (o->format) {
 		case EXPORT_SLURM: slurm_line(j, o, out); break;
 		case EXPORT_AT: at_line(j, o, out); break;

@@ -593,6 +593,9 @@ struct export_opts {
 	const char *image;          /* kubernetes: container image */
 	const char *namespace_;     /* kubernetes: NULL for none */
 	const struct catalog *cat;  /* slurm cluster/partition; may be NULL */
+	/* each warning (a job in parts these tools run in one), one line */
+	void (*warn)(void *ud, const char *line);
+	void *ud;
 };
 
 /* "slurm" etc. into *out; -1 for an unknown name. */

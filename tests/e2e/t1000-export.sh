@@ -189,6 +189,88 @@ test_expect_success 'json and csv carry every field and the command exact' '
 	EOF
 '
 
+# An interruptible job in three parts of 3 h over 30 h, and a whole one.
+test_expect_success 'a plan with a job in parts' '
+	python3 - <<-\EOF
+	import json
+	def seg(s, e):
+	    return {"start": s, "end": e}
+	parts = [seg("2026-11-25T18:00:00Z", "2026-11-25T21:00:00Z"),
+	         seg("2026-11-26T06:00:00Z", "2026-11-26T09:00:00Z"),
+	         seg("2026-11-26T21:00:00Z", "2026-11-27T00:00:00Z")]
+	def job(i, segs, runtime, cmd):
+	    return {"id": i, "site": "tx", "start": segs[0]["start"],
+	            "end": segs[-1]["end"], "segments": segs,
+	            "runtime_s": runtime, "energy_kwh": 0, "emissions_kg": 0,
+	            "cost": 0, "command": cmd}
+	plan = {"plan": {"policy": "milp", "objective": "carbon",
+	                 "status": "optimal", "slot": "PT30M",
+	                 "start": "2026-11-25T18:00:00Z",
+	                 "end": "2026-11-27T18:00:00Z", "oracle": False,
+	                 "objective_value": 0, "bound": 0, "gap": 0,
+	                 "solve_seconds": 0},
+	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+	                   "baseline_emissions_kg": 0},
+	        "jobs": [job("split", parts, 32400, "train --resume"),
+	                 job("whole", [seg("2026-11-25T19:00:00Z",
+	                                   "2026-11-25T20:00:00Z")], 3600,
+	                     "make whole")],
+	        "unplaced": []}
+	json.dump(plan, open("split.json", "w"))
+	EOF
+'
+
+test_expect_success 'json and csv: runtime_s is the plan'"'"'s, the parts listed' '
+	expect_code 0 $GS export --format json -o split-export.json split.json &&
+	test ! -s err &&
+	expect_code 0 $GS export --format csv -o split-export.csv split.json &&
+	python3 - <<-\EOF
+	import csv, json
+	j = {x["id"]: x for x in json.load(open("split-export.json"))["jobs"]}
+	assert j["split"]["runtime_s"] == 32400, j["split"]
+	assert j["whole"]["runtime_s"] == 3600, j["whole"]
+	assert [s["start"] for s in j["split"]["segments"]] == [
+	    "2026-11-25T18:00:00Z", "2026-11-26T06:00:00Z",
+	    "2026-11-26T21:00:00Z"], j["split"]
+	assert j["split"]["end"] == "2026-11-27T00:00:00Z"
+	rows = {r["id"]: r for r in csv.DictReader(open("split-export.csv", newline=""))}
+	assert rows["split"]["runtime_s"] == "32400", rows
+	assert rows["split"]["segments"] == ("2026-11-25T18:00:00Z/2026-11-25T21:00:00Z "
+	    "2026-11-26T06:00:00Z/2026-11-26T09:00:00Z "
+	    "2026-11-26T21:00:00Z/2026-11-27T00:00:00Z"), rows
+	assert rows["whole"]["segments"] == "2026-11-25T19:00:00Z/2026-11-25T20:00:00Z"
+	EOF
+'
+
+test_expect_success 'slurm: a job in parts gets --time of its runtime, a comment and a warning' '
+	expect_code 0 $GS export --format slurm --tz UTC -o split.sh split.json &&
+	sh -n split.sh &&
+	test_grep "sbatch --job-name='"'"'split'"'"' --begin=2026-11-25T18:00:00 --deadline=2026-11-27T00:00:00 --time=540 " split.sh &&
+	test_grep "^# job .split. is planned in 3 parts \(2026-11-25T18:00:00Z/2026-11-25T21:00:00Z 2026-11-26T06:00:00Z/2026-11-26T09:00:00Z 2026-11-26T21:00:00Z/2026-11-27T00:00:00Z\); slurm cannot pause it: it runs its parts back to back from the first part.s start \(32400 s\)$" split.sh &&
+	test $(grep -c "^# job" split.sh) -eq 1 &&
+	test_grep "^greenslot: warning: job .split. is planned in 3 parts .*slurm cannot pause it" err &&
+	test $(wc -l <err) -eq 1
+'
+
+test_expect_success 'at, systemd, kubernetes: the parts as a comment (annotation) and a warning' '
+	for f in at systemd; do
+		expect_code 0 $GS export --format $f -o split-$f.sh split.json &&
+		test_grep "^# job .split. is planned in 3 parts .*; $f cannot pause it" split-$f.sh &&
+		test_grep "^greenslot: warning: job .split. .*$f cannot pause it" err || return 1
+	done &&
+	expect_code 0 $GS export --format kubernetes -o split.yaml split.json &&
+	test_grep "^greenslot: warning: job .split. .*kubernetes cannot pause it" err &&
+	python3 - <<-\EOF
+	import yaml
+	docs = {d["metadata"]["annotations"]["greenslot.io/job-id"]: d
+	        for d in yaml.safe_load_all(open("split.yaml")) if d}
+	a = docs["split"]["metadata"]["annotations"]
+	assert a["greenslot.io/planned-parts"].split(" ")[1] == \
+	    "2026-11-26T06:00:00Z/2026-11-26T09:00:00Z", a
+	assert "greenslot.io/planned-parts" not in docs["whole"]["metadata"]["annotations"]
+	EOF
+'
+
 test_expect_success 'a job without a command fails the scheduler formats (exit 2), not json' '
 	sed "s/\"command\": \"make etl\"/\"command\": null/" hostile.json >nocmd.json &&
 	expect_code 2 $GS export --format at nocmd.json &&

@@ -328,7 +328,8 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
  * Runs of `greenslot run` in job_run: claimed (status 'started', one
  * transaction, INSERT OR IGNORE so that *claimed is false when the run
  * was already there) before the job starts, then finished with end,
- * status, exit_status (-1: none) and energy_kwh (NAN: unknown).  Status
+ * status, exit_status (-1: none), energy_kwh (NAN: unknown) and
+ * runtime_s (NAN: end - start; less when the job was paused).  Status
  * is NULL from store_run_status() when there is no such run.
  */
 struct store_run {
@@ -336,6 +337,7 @@ struct store_run {
 	gs_time planned, start, end;
 	int exit_status;
 	double energy_kwh;
+	double runtime_s;
 };
 int store_run_claim(struct store *st, const struct store_run *r,
 		    bool *claimed, struct errmsg *err);

@@ -27,6 +27,28 @@ print(json.dumps({"plan": {"policy": "fifo", "objective": "carbon",
     "cost": 0, "baseline_emissions_kg": 0}, "jobs": jobs, "unplaced": []}))'
 }
 
+# split.json of one job "ID PARTS COMMAND" (line on stdin), PARTS its
+# segments as offsets in seconds from now: "1-3,6-8"; now goes to ./t0.
+make_split_plan() {
+	python3 -c '
+import json, sys, time
+now = int(time.time()) + 1
+open("t0", "w").write("%d\n" % now)
+def t(s):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s))
+i, parts, cmd = sys.stdin.readline().rstrip("\n").split(" ", 2)
+segs = [[now + int(x) for x in p.split("-")] for p in parts.split(",")]
+job = {"id": i, "site": "here", "start": t(segs[0][0]), "end": t(segs[-1][1]),
+       "segments": [{"start": t(a), "end": t(b)} for a, b in segs],
+       "runtime_s": sum(b - a for a, b in segs), "energy_kwh": 0,
+       "emissions_kg": 0, "cost": 0, "command": cmd}
+print(json.dumps({"plan": {"policy": "milp", "objective": "carbon",
+    "status": "feasible", "slot": "PT1S", "start": t(now), "end": t(now + 60),
+    "oracle": False, "objective_value": 0, "bound": 0, "gap": 0,
+    "solve_seconds": 0}, "totals": {"energy_kwh": 0, "emissions_kg": 0,
+    "cost": 0, "baseline_emissions_kg": 0}, "jobs": [job], "unplaced": []}))'
+}
+
 # waits (at most 30 s) until file $1 has $2 lines
 wait_lines() {
 	i=0
@@ -108,6 +130,50 @@ test_expect_success 'SIGTERM: no new job starts, the running one finishes and is
 	test_grep "^terminated: starting no more jobs; waiting for 1 running" term.err &&
 	sqlite3 greenslot.db "SELECT count(*) FROM job_run WHERE id LIKE '"'"'t-2@%'"'"'" >got &&
 	echo 0 >expect && test_cmp expect got
+'
+
+# A job planned in two parts of 2 s with 3 s between them, which ticks
+# every 0.25 s for 4 s of work: no tick may fall in the gap.
+TICK='i=0; while [ $i -lt 16 ]; do date +%s.%N >>ticks; sleep 0.25; i=$((i+1)); done'
+test_expect_success 'a job in parts is paused (SIGSTOP) between them and resumed (SIGCONT)' '
+	echo "split-1 1-3,6-8 $TICK" | make_split_plan >split.json &&
+	expect_code 0 $GS run split.json &&
+	t0=$(cat t0) &&
+	test_grep "^split-1: part 1 of 2 ended: paused until [0-9T:-]+Z$" err &&
+	test_grep "^split-1: resumed for part 2 of 2$" err &&
+	test_grep "^split-1: completed, exit status 0, [3-6] s$" err &&
+	awk -v t0=$t0 "
+		\$1 >= t0 + 0.9 && \$1 < t0 + 3.3 { a++ }
+		\$1 >= t0 + 3.3 && \$1 < t0 + 5.9 { print \"tick in the gap: \" \$1 - t0; bad = 1 }
+		\$1 >= t0 + 5.9 { b++ }
+		\$1 < t0 + 0.9 { print \"tick before the start: \" \$1 - t0; bad = 1 }
+		END { if (a < 4 || b < 4) { print \"ticks in parts: \" a \", \" b; bad = 1 }; exit bad }" ticks &&
+	test $(wc -l <ticks) -eq 16 &&
+	sqlite3 greenslot.db "SELECT status, runtime_s BETWEEN 3 AND 6, end - start >= 6 FROM job_run WHERE id LIKE '"'"'split-1@%'"'"'" >got &&
+	echo "completed|1|1" >expect && test_cmp expect got
+'
+
+test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
+	rm -f ticks &&
+	echo "split-2 1-2,5-7 echo \$\$ >split2.pid; $TICK" | make_split_plan >split2.json &&
+	$GS run split2.json 2>split2.err &
+	pid=$! &&
+	i=0 && while ! grep -q "paused until" split2.err; do
+		[ $i -lt 100 ] || { cat split2.err; exit 1; }
+		sleep 0.1; i=$((i + 1))
+	done &&
+	kill -9 $pid && { wait $pid; true; } &&
+	i=0 && while kill -0 $(cat split2.pid) 2>/dev/null; do
+		[ $i -lt 50 ] || { echo "the stopped job outlived its runner"; exit 1; }
+		sleep 0.1; i=$((i + 1))
+	done &&
+	n=$(wc -l <ticks) &&
+	expect_code 0 $GS run split2.json &&
+	test_grep "^split-2: started by an earlier run that was stopped; marked interrupted, not run again$" err &&
+	sleep $(($(cat t0) + 6 - $(date +%s))) &&
+	test $(wc -l <ticks) -eq $n &&
+	sqlite3 greenslot.db "SELECT status FROM job_run WHERE id LIKE '"'"'split-2@%'"'"'" >got &&
+	echo interrupted >expect && test_cmp expect got
 '
 
 test_expect_success 'a job without a command is invalid input (exit 2)' '

@@ -55,7 +55,10 @@ const struct cmd_doc cmd_export_doc = {
 	"sbatch and at read times as wall-clock time in the zone they run "
 	"in: the times are written in --tz (or $TZ, or this host's zone) "
 	"and, when that zone is named, each line sets TZ=ZONE for the tool "
-	"so that it reads them exactly.  A job without a command is an "
+	"so that it reads them exactly; a zone this host does not know is "
+	"an error (exit 2).  A time the zone repeats when its clocks go "
+	"back (an ambiguous wall-clock time) is written in UTC, with "
+	"TZ=UTC on that line, and a warning.  A job without a command is an "
 	"error (exit 2) except for json and csv.",
 	export_opts,
 };
@@ -117,16 +120,22 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 /*
  * The zone the times are written in: --tz is made the process's zone
  * (as if run with TZ=ZONE), else $TZ names it, else it stays unnamed.
+ * A zone this host does not know is refused: glibc would read it as UTC.
  */
-static void apply_tz(struct export_opts *o)
+static int apply_tz(struct export_opts *o)
 {
 	const char *env = getenv("TZ");
+	bool given = o->tz != NULL;
+	struct errmsg err;
 
-	if (o->tz)
-		setenv("TZ", o->tz, 1);
-	else if (env && *env)
+	if (!o->tz && env && *env)
 		o->tz = env;
+	if (o->tz && export_tz_check(o->tz, &err) < 0)
+		return error("%s: %s", given ? "--tz" : "$TZ", err.msg);
+	if (given)
+		setenv("TZ", o->tz, 1);
 	tzset();
+	return 0;
 }
 
 static void print_warning(void *ud, const char *line)
@@ -150,7 +159,8 @@ int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	if (parse_args(argc, argv, &a) < 0)
 		return EXIT_USAGE;
 	a.o.cat = ctx->catalog;
-	apply_tz(&a.o);
+	if (apply_tz(&a.o) < 0)
+		return EXIT_USAGE;
 	if (plan_read(&p, a.plan, &err) < 0) {
 		error("%s", err.msg);
 		return EXIT_USAGE;

@@ -75,14 +75,15 @@ enum stamp_form {
 	STAMP_ZONE, /* the UTC offset: +0100 */
 };
 
-/* t as wall-clock time in the process's local zone (TZ). */
-static void local_stamp(gs_time t, enum stamp_form form, struct strbuf *out)
+/* t as wall-clock time in the process's local zone (TZ), or in UTC. */
+static void local_stamp(gs_time t, enum stamp_form form, bool utc,
+			struct strbuf *out)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	long off;
 
-	if (!localtime_r(&tt, &tm))
+	if (!(utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)))
 		memset(&tm, 0, sizeof(tm));
 	off = tm.tm_gmtoff / 60;
 	if (form == STAMP_ISO)
@@ -98,13 +99,126 @@ static void local_stamp(gs_time t, enum stamp_form form, struct strbuf *out)
 			    labs(off) / 60, labs(off) % 60);
 }
 
-static void tz_prefix(const struct export_opts *o, struct strbuf *out)
+/* A tz database file: a regular file beginning with "TZif". */
+static bool tzif_file(const char *path)
 {
-	if (!o->tz)
+	FILE *f = fopen(path, "rb");
+	char magic[4];
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	fclose(f);
+	return ok;
+}
+
+/* A POSIX TZ string: a name (3+ letters, or <...>) and then an offset. */
+static bool posix_tz(const char *tz)
+{
+	const char *p = tz;
+
+	if (*p == '<') {
+		p = strchr(p, '>');
+		if (!p || p - tz < 4)
+			return false;
+		p++;
+	} else {
+		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+			p++;
+		if (p - tz < 3)
+			return false;
+	}
+	if (*p == '+' || *p == '-')
+		p++;
+	return *p >= '0' && *p <= '9';
+}
+
+int export_tz_check(const char *tz, struct errmsg *err)
+{
+	const char *dir = getenv("TZDIR");
+	const char *name = *tz == ':' ? tz + 1 : tz;
+	struct strbuf path;
+	bool ok;
+
+	if (posix_tz(tz))
+		return 0;
+	strbuf_init(&path);
+	if (*name == '/')
+		strbuf_addstr(&path, name);
+	else if (*name && !strstr(name, ".."))
+		strbuf_addf(&path, "%s/%s", dir && *dir ? dir
+					    : "/usr/share/zoneinfo", name);
+	ok = path.len && tzif_file(path.buf);
+	strbuf_release(&path);
+	if (ok)
+		return 0;
+	return err_set(err, "unknown time zone '%s' (want a zone of the tz "
+		       "database such as Europe/Paris, or a POSIX TZ string "
+		       "such as EST5EDT)", tz);
+}
+
+static void tz_prefix(const struct export_opts *o, bool utc,
+		      struct strbuf *out)
+{
+	if (!o->tz && !utc)
 		return;
 	strbuf_addstr(out, "TZ=");
-	shell_quote(out, o->tz);
+	shell_quote(out, utc ? "UTC" : o->tz);
 	strbuf_addch(out, ' ');
+}
+
+static long gmtoff_at(gs_time t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	return localtime_r(&tt, &tm) ? tm.tm_gmtoff : 0;
+}
+
+/*
+ * Whether t's wall-clock time in the local zone is also another instant's
+ * (the hour repeated when the clocks go back), so that a tool reading it
+ * could take either.  Every instant has a wall-clock time, so the other
+ * trouble, a time the clocks skip, never comes out of this.
+ */
+static bool wall_ambiguous(gs_time t)
+{
+	long off = gmtoff_at(t);
+
+	for (int d = -1; d <= 1; d += 2) {
+		long o = gmtoff_at(t + d * 86400);
+		gs_time other = t + off - o;
+
+		if (o != off && gmtoff_at(other) == o)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether a line's times must be written in UTC (with TZ=UTC) because
+ * one of them is ambiguous in the zone; says so through o->warn.
+ */
+static bool need_utc(const struct plan_job *j, const struct export_opts *o,
+		     gs_time a, gs_time b)
+{
+	char buf[GS_TIME_BUFSZ];
+	struct strbuf msg;
+	gs_time bad = wall_ambiguous(a) ? a : b;
+
+	if (!wall_ambiguous(bad))
+		return false;
+	strbuf_init(&msg);
+	local_stamp(bad, STAMP_ISO, false, &msg);
+	strbuf_addf(&msg, " in %s%s (for job '%s', %s) is ambiguous: the "
+		    "clocks go back and repeat it; its line is written in UTC "
+		    "with TZ=UTC", o->tz ? "TZ=" : "this host's local zone",
+		    o->tz ? o->tz : "", j->id, time_format(bad, buf));
+	if (o->warn)
+		o->warn(o->ud, msg.buf);
+	strbuf_release(&msg);
+	return true;
 }
 
 static void zone_comment(const struct plan *p, const struct export_opts *o,
@@ -122,7 +236,7 @@ static void zone_comment(const struct plan *p, const struct export_opts *o,
 			      "TZ was set), ");
 	}
 	strbuf_addstr(out, "UTC");
-	local_stamp(t == GS_TIME_NONE ? 0 : t, STAMP_ZONE, out);
+	local_stamp(t == GS_TIME_NONE ? 0 : t, STAMP_ZONE, false, out);
 	strbuf_addstr(out, " at the first job.\n");
 }
 
@@ -214,14 +328,15 @@ static void slurm_line(const struct plan_job *j, const struct export_opts *o,
 {
 	const struct site *s = find_site(o, j->site);
 	int64_t minutes = (job_runtime_s(j) + 59) / 60;
+	bool utc = need_utc(j, o, j->start, j->end + o->slack_s);
 
-	tz_prefix(o, out);
+	tz_prefix(o, utc, out);
 	strbuf_addstr(out, "sbatch --job-name=");
 	shell_quote(out, j->id);
 	strbuf_addstr(out, " --begin=");
-	local_stamp(j->start, STAMP_ISO, out);
+	local_stamp(j->start, STAMP_ISO, utc, out);
 	strbuf_addstr(out, " --deadline=");
-	local_stamp(j->end + o->slack_s, STAMP_ISO, out);
+	local_stamp(j->end + o->slack_s, STAMP_ISO, utc, out);
 	strbuf_addf(out, " --time=%lld", (long long)(minutes > 0 ? minutes
 								  : 1));
 	if (s && s->slurm_cluster) {
@@ -240,12 +355,14 @@ static void slurm_line(const struct plan_job *j, const struct export_opts *o,
 static void at_line(const struct plan_job *j, const struct export_opts *o,
 		    struct strbuf *out)
 {
+	bool utc = need_utc(j, o, j->start, j->start);
+
 	strbuf_addstr(out, "printf '%s\\n' ");
 	shell_quote(out, j->command);
 	strbuf_addstr(out, " | ");
-	tz_prefix(o, out);
+	tz_prefix(o, utc, out);
 	strbuf_addstr(out, "at -t ");
-	local_stamp(j->start, STAMP_AT, out);
+	local_stamp(j->start, STAMP_AT, utc, out);
 	strbuf_addch(out, '\n');
 }
 

@@ -598,6 +598,12 @@ struct export_opts {
 	void *ud;
 };
 
+/*
+ * 0 when tz names a zone this host knows (a tz database file, after an
+ * optional ':', under $TZDIR or /usr/share/zoneinfo, or a POSIX TZ string
+ * such as EST5EDT), else -1: glibc would silently read it as UTC.
+ */
+int export_tz_check(const char *tz, struct errmsg *err);
 /* "slurm" etc. into *out; -1 for an unknown name. */
 int export_format_parse(const char *name, enum export_format *out);
 /*

@@ -271,6 +271,93 @@ test_expect_success 'at, systemd, kubernetes: the parts as a comment (annotation
 	EOF
 '
 
+# Jobs around Europe/Paris's clock changes: 2026-10-25 01:00Z the clocks
+# go back from 03:00 to 02:00 (02:30 comes twice: 00:30Z and 01:30Z);
+# 2026-03-29 01:00Z they go forward from 02:00 to 03:00.
+test_expect_success 'a plan across the clock changes of Europe/Paris' '
+	python3 - <<-\EOF
+	import json
+	def job(i, s, e):
+	    return {"id": i, "site": "tx", "start": s, "end": e,
+	            "segments": [{"start": s, "end": e}], "runtime_s": 0,
+	            "energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+	            "command": "echo " + i}
+	plan = {"plan": {"policy": "milp", "objective": "carbon",
+	                 "status": "optimal", "slot": "PT30M",
+	                 "start": "2026-03-29T00:00:00Z",
+	                 "end": "2026-10-26T00:00:00Z", "oracle": False,
+	                 "objective_value": 0, "bound": 0, "gap": 0,
+	                 "solve_seconds": 0},
+	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+	                   "baseline_emissions_kg": 0},
+	        "jobs": [job("spring", "2026-03-29T01:00:00Z", "2026-03-29T01:30:00Z"),
+	                 job("before", "2026-10-24T23:30:00Z", "2026-10-25T00:40:00Z"),
+	                 job("first-0230", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z"),
+	                 job("second-0230", "2026-10-25T01:30:00Z", "2026-10-25T02:00:00Z"),
+	                 job("after", "2026-10-25T03:00:00Z", "2026-10-25T03:30:00Z")],
+	        "unplaced": []}
+	json.dump(plan, open("dst.json", "w"))
+	EOF
+'
+
+# the instant a fake tool's TZ and wall-clock time ($2 VALUE) stand for
+instants() {
+	awk -v k="$2" '/^TZ=/ { tz = substr($0, 4) } index($0, k) == 1 { print tz, substr($0, length(k) + 1) }' "$1" |
+	while read -r tz t; do
+		t=$(echo "$t" | sed -E "s/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})\.([0-9]{2})\$/\1-\2-\3T\4:\5:\6/") &&
+		s=$(TZ=$tz date -d "$(echo "$t" | tr T " ")" +%s) &&
+		date -u -d "@$s" +%Y-%m-%dT%H:%M:%SZ || return 1
+	done
+}
+
+test_expect_success 'at across clock changes: a repeated wall-clock time is written in UTC, every time exact' '
+	rm -f at.log &&
+	expect_code 0 $GS export --format at --tz Europe/Paris -o dst-at.sh dst.json &&
+	test_grep "^printf .* TZ='"'"'UTC'"'"' at -t 202610250030.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'UTC'"'"' at -t 202610250130.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'Europe/Paris'"'"' at -t 202610250400.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'Europe/Paris'"'"' at -t 202603290300.00$" dst-at.sh &&
+	test $(grep -c "TZ='"'"'UTC'"'"'" dst-at.sh) -eq 2 &&
+	test_grep "^greenslot: warning: 2026-10-25T02:30:00 in TZ=Europe/Paris \(for job .first-0230., 2026-10-25T00:30:00Z\) is ambiguous" err &&
+	test_grep "^greenslot: warning: .*job .second-0230." err &&
+	test $(wc -l <err) -eq 2 &&
+	PATH=$TEST_DIR/bin:$PATH sh dst-at.sh &&
+	awk "/^-t\$/ { getline; print \"-t\" \$0; next } { print }" at.log >at-flat.log &&
+	instants at-flat.log -t >got &&
+	printf "%s\n" 2026-03-29T01:00:00Z 2026-10-24T23:30:00Z 2026-10-25T00:30:00Z \
+		2026-10-25T01:30:00Z 2026-10-25T03:00:00Z >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'slurm across clock changes: --begin and --deadline exact, never out of order' '
+	rm -f sbatch.log &&
+	expect_code 0 $GS export --format slurm --tz Europe/Paris -o dst-slurm.sh dst.json &&
+	test_grep "^TZ='"'"'UTC'"'"' sbatch --job-name='"'"'before'"'"' --begin=2026-10-24T23:30:00 --deadline=2026-10-25T00:40:00 " dst-slurm.sh &&
+	test_grep "^TZ='"'"'UTC'"'"' sbatch --job-name='"'"'second-0230'"'"' --begin=2026-10-25T01:30:00 --deadline=2026-10-25T02:00:00 " dst-slurm.sh &&
+	test $(grep -c "^TZ='"'"'UTC'"'"'" dst-slurm.sh) -eq 3 &&
+	test $(wc -l <err) -eq 3 &&
+	PATH=$TEST_DIR/bin:$PATH sh dst-slurm.sh &&
+	instants sbatch.log --begin= >begin.got &&
+	instants sbatch.log --deadline= >deadline.got &&
+	printf "%s\n" 2026-03-29T01:00:00Z 2026-10-24T23:30:00Z 2026-10-25T00:30:00Z \
+		2026-10-25T01:30:00Z 2026-10-25T03:00:00Z >expect &&
+	test_cmp expect begin.got &&
+	printf "%s\n" 2026-03-29T01:30:00Z 2026-10-25T00:40:00Z 2026-10-25T01:00:00Z \
+		2026-10-25T02:00:00Z 2026-10-25T03:30:00Z >expect &&
+	test_cmp expect deadline.got
+'
+
+test_expect_success 'an unknown --tz (or $TZ) is refused (exit 2), not read as UTC' '
+	expect_code 2 $GS export --format at --tz Mars/Olympus -o mars.sh dst.json &&
+	test_grep "^greenslot: --tz: unknown time zone .Mars/Olympus." err &&
+	test ! -e mars.sh && test ! -s out &&
+	expect_code 2 env TZ=Mars/Olympus $GS export --format slurm dst.json &&
+	test_grep "^greenslot: \\\$TZ: unknown time zone .Mars/Olympus." err &&
+	expect_code 2 $GS export --format at --tz Europe dst.json &&
+	expect_code 0 $GS export --format at --tz EST5EDT dst.json &&
+	expect_code 0 $GS export --format at --tz "<+03>-3" dst.json
+'
+
 test_expect_success 'a job without a command fails the scheduler formats (exit 2), not json' '
 	sed "s/\"command\": \"make etl\"/\"command\": null/" hostile.json >nocmd.json &&
 	expect_code 2 $GS export --format at nocmd.json &&

@@ -89,6 +89,12 @@ void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) GS_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	GS_PRINTF(2, 0);
+/*
+ * Length of the well-formed UTF-8 sequence at s (1-4), or 0 when it is
+ * ill-formed: overlong forms, surrogates and code points above U+10FFFF
+ * are refused, as RFC 3629 asks.
+ */
+size_t utf8_seq_len(const unsigned char *s);
 /* Reads a whole file (at most max_bytes) into sb; 0 or -1 with errno set. */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max_bytes);
 

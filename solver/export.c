@@ -433,15 +433,50 @@ void export_k8s_name(const char *id, struct strbuf *out)
 	strbuf_addf(out, "-%08x", h);
 }
 
-/* A YAML double-quoted scalar: JSON's string escapes are YAML's too. */
+/* The code point of the well-formed n-byte UTF-8 sequence at p. */
+static uint32_t utf8_decode(const unsigned char *p, size_t n)
+{
+	static const unsigned char lead_bits[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	uint32_t cp = p[0] & lead_bits[n];
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * A YAML double-quoted scalar in plain ASCII: printable ASCII as is, the
+ * rest escaped (\n, \t, \xNN for other controls and DEL, \uXXXX and
+ * \UXXXXXXXX beyond ASCII), so that no character YAML forbids or reads
+ * as a line break (C1 controls, U+0085, U+2028) reaches the parser raw.
+ * Bytes that are not UTF-8 (only from the command line) become U+FFFD.
+ */
 static void yaml_str(struct strbuf *out, const char *s)
 {
-	json_t *v = json_string(s);
-	char *text = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+	const unsigned char *p = (const unsigned char *)s;
 
-	strbuf_addstr(out, text ? text : "\"\"");
-	free(text);
-	json_decref(v);
+	strbuf_addch(out, '"');
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		uint32_t cp = n ? utf8_decode(p, n) : 0xfffd;
+
+		p += n ? n : 1;
+		if (cp == '"' || cp == '\\')
+			strbuf_addf(out, "\\%c", (char)cp);
+		else if (cp >= 0x20 && cp < 0x7f)
+			strbuf_addch(out, (char)cp);
+		else if (cp == '\n')
+			strbuf_addstr(out, "\\n");
+		else if (cp == '\t')
+			strbuf_addstr(out, "\\t");
+		else if (cp < 0x80)
+			strbuf_addf(out, "\\x%02x", (unsigned)cp);
+		else if (cp <= 0xffff)
+			strbuf_addf(out, "\\u%04x", (unsigned)cp);
+		else
+			strbuf_addf(out, "\\U%08x", (unsigned)cp);
+	}
+	strbuf_addch(out, '"');
 }
 
 static void k8s_job(const struct plan_job *j, const struct export_opts *o,

@@ -73,9 +73,12 @@ cat >bin/systemd-run <<\EOF
 EOF
 chmod +x bin/sbatch bin/at bin/systemd-run
 
-# The hostile plan: quotes, $(), backticks, backslashes, a newline.
+# The hostile plan: quotes, $(), backticks, backslashes, a newline...
 HOSTILE='echo '"'"'it'"'"'"s" $(touch pwned1) `touch pwned2` \\ $HOME; rm -f nothing
 second line'"'"''
+# and characters YAML forbids or reads as line breaks: DEL, U+0085 (NEL,
+# a C1 control), U+2028; and one beyond the BMP
+HOSTILE="$HOSTILE$(printf ' del:\177 nel:\302\205 c1:\302\233 ls:\342\200\250 \360\237\214\261')"
 test_expect_success 'a plan with hostile commands' '
 	python3 - "$HOSTILE" <<-\EOF
 	import json, sys

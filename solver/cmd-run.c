@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <unistd.h>
 
 static const struct cmd_opt run_opts[] = {
 	{"--db PATH", "store to record the runs in (job_run)"},
@@ -44,7 +45,9 @@ const struct cmd_doc cmd_run_doc = {
 	"next part's start; --now runs it in one piece.  SIGINT or "
 	"SIGTERM: start no more jobs and wait for the "
 	"running ones (the others stay pending for the next run); a second "
-	"signal sends them SIGTERM.  Prints one line per event on stderr.  "
+	"signal sends them SIGTERM.  One runner per store: a second one "
+	"started while the first runs exits 1 at once (the lock is "
+	"DB.run.lock beside the store).  Prints one line per event on stderr.  "
 	"Exit 0 when every job started has exited 0, 1 when one failed or "
 	"a signal stopped the runner.",
 	run_opts,
@@ -145,7 +148,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	struct runner_stats stats;
 	struct errmsg err;
 	struct plan p;
-	int ret;
+	int ret, lock;
 
 	a.o.ud = &a;
 	if (parse_args(argc, argv, &a) < 0)
@@ -160,11 +163,18 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		plan_release(&p);
 		return EXIT_USAGE;
 	}
+	if (runner_lock(ctx->db_path, &lock, &err) < 0) {
+		error("%s", err.msg);
+		plan_release(&p);
+		return EXIT_RUNTIME;
+	}
 	if (!cmd_store(ctx)) {
+		close(lock);
 		plan_release(&p);
 		return EXIT_RUNTIME;
 	}
 	ret = runner_run(ctx->store, &p, &a.o, &stats, &err);
+	close(lock);
 	if (ret < 0)
 		error("%s", err.msg);
 	ret = ret < 0 ? EXIT_RUNTIME

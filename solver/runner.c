@@ -28,10 +28,13 @@
 #include "solver/solver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -64,6 +67,46 @@ struct runner {
 	double rapl_j;        /* the counters at the last poll */
 	struct strbuf line;
 };
+
+/*
+ * One runner per store: a second one would find the first one's live
+ * runs 'started' and take them for the leftovers of a killed runner.
+ * The lock is flock() on a file beside the store, released by the kernel
+ * however the runner ends; close-on-exec, so that a job that outlives a
+ * killed runner does not keep holding it.
+ */
+int runner_lock(const char *db_path, int *fd, struct errmsg *err)
+{
+	struct strbuf path;
+	int saved;
+
+	strbuf_init(&path);
+	strbuf_addf(&path, "%s.run.lock", db_path);
+	*fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd < 0) {
+		saved = errno;
+		err_set(err, "cannot open the runner lock '%s': %s", path.buf,
+			strerror(saved));
+		strbuf_release(&path);
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		saved = errno;
+		if (saved == EWOULDBLOCK)
+			err_set(err, "another 'greenslot run' is running on "
+				"store '%s' (it holds '%s'); one runner per "
+				"store", db_path, path.buf);
+		else
+			err_set(err, "cannot lock '%s': %s", path.buf,
+				strerror(saved));
+		close(*fd);
+		*fd = -1;
+		strbuf_release(&path);
+		return -1;
+	}
+	strbuf_release(&path);
+	return 0;
+}
 
 void runner_run_id(const struct plan_job *j, struct strbuf *out)
 {

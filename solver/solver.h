@@ -669,6 +669,12 @@ struct runner_stats {
 	bool stopped;               /* a signal stopped it */
 };
 
+/*
+ * Takes the runner lock of the store at db_path (flock on
+ * DB_PATH.run.lock, close-on-exec) into *fd, or fails saying that
+ * another runner holds it: one runner per store.  close(*fd) releases it.
+ */
+int runner_lock(const char *db_path, int *fd, struct errmsg *err);
 /* The store key of a job's run: source RUNNER_SOURCE, id "JOB@START". */
 #define RUNNER_SOURCE "greenslot-run"
 void runner_run_id(const struct plan_job *j, struct strbuf *out);

@@ -132,6 +132,25 @@ test_expect_success 'SIGTERM: no new job starts, the running one finishes and is
 	echo 0 >expect && test_cmp expect got
 '
 
+test_expect_success 'a second runner on the same store exits 1 and leaves the first one'"'"'s job alone' '
+	make_plan >lock.json <<-\EOF &&
+	l-1 -1 echo l-1 >>lock.ran; sleep 3; echo done >>lock.ran
+	EOF
+	$GS run lock.json 2>lock.err &
+	pid=$! &&
+	wait_lines lock.ran 1 &&
+	expect_code 1 $GS run lock.json &&
+	test_grep "^greenslot: another .greenslot run. is running on store .greenslot.db. \(it holds .greenslot.db.run.lock.\); one runner per store$" err &&
+	test $(wc -l <err) -eq 1 &&
+	expect_code 1 $GS run --now plan.json &&
+	wait $pid &&
+	printf "l-1\ndone\n" >expect && test_cmp expect lock.ran &&
+	sqlite3 greenslot.db "SELECT status FROM job_run WHERE id LIKE '"'"'l-1@%'"'"'" >got &&
+	echo completed >expect && test_cmp expect got &&
+	expect_code 0 $GS run lock.json &&
+	test_grep "^l-1: already ran \(completed\); skipped$" err
+'
+
 # A job planned in two parts of 2 s with 3 s between them, which ticks
 # every 0.25 s for 4 s of work: no tick may fall in the gap.
 TICK='i=0; while [ $i -lt 16 ]; do date +%s.%N >>ticks; sleep 0.25; i=$((i+1)); done'

@@ -650,8 +650,9 @@ uint64_t rapl_diff(uint64_t then, uint64_t now, uint64_t range);
  * claimed run without an end found at start-up (the runner was killed)
  * is marked 'interrupted' and not run again; finished ones are skipped.
  * Runs end 'completed' (exit 0) or 'failed', with exit_status, start,
- * end and the host's RAPL energy over the run (all jobs running at the
- * time share it).  SIGINT/SIGTERM stop starting jobs and wait for the
+ * end and a share of the host's RAPL energy (each poll interval's split
+ * equally among the jobs running in it).  Jobs planned in parts are
+ * paused (SIGSTOP) between them.  SIGINT/SIGTERM stop starting jobs and wait for the
  * running ones; a second signal forwards SIGTERM to them.  Each event is
  * handed to note() as one line.
  */

@@ -151,6 +151,34 @@ test_expect_success 'a second runner on the same store exits 1 and leaves the fi
 	test_grep "^l-1: already ran \(completed\); skipped$" err
 '
 
+# A fake powercap tree whose package counter the jobs themselves advance:
+# a and b overlap and a adds 10 J while both run, c alone adds 6 J.
+test_expect_success 'run --powercap: the host energy of each interval is split among the jobs running in it' '
+	mkdir -p pc/intel-rapl:0 pc/intel-rapl:0:0 &&
+	echo 0 >pc/intel-rapl:0/energy_uj &&
+	echo 262143328850 >pc/intel-rapl:0/max_energy_range_uj &&
+	echo 999999999 >pc/intel-rapl:0:0/energy_uj &&
+	make_plan >energy.json <<-\EOF &&
+	en-a -2 sleep 1; echo 10000000 >pc/intel-rapl:0/energy_uj; sleep 1
+	en-b -1 sleep 3
+	en-c 5 echo 16000000 >pc/intel-rapl:0/energy_uj; sleep 0.5
+	EOF
+	expect_code 0 $GS run --powercap pc --metrics energy.prom energy.json &&
+	sqlite3 greenslot.db "SELECT substr(id, 1, 4), round(energy_kwh * 3.6e6, 3) FROM job_run WHERE id LIKE '"'"'en-%'"'"' ORDER BY id" >got &&
+	printf "%s\n" "en-a|5.0" "en-b|5.0" "en-c|6.0" >expect &&
+	test_cmp expect got &&
+	test_grep "^greenslot_run_energy_kwh 4\.4444[0-9]*e-06$" energy.prom
+'
+
+test_expect_success 'without counters the energy is unknown (NULL)' '
+	make_plan >noenergy.json <<-\EOF &&
+	ne-a -1 true
+	EOF
+	expect_code 0 $GS run --powercap nowhere noenergy.json &&
+	sqlite3 greenslot.db "SELECT energy_kwh IS NULL FROM job_run WHERE id LIKE '"'"'ne-a@%'"'"'" >got &&
+	echo 1 >expect && test_cmp expect got
+'
+
 # A job planned in two parts of 2 s with 3 s between them, which ticks
 # every 0.25 s for 4 s of work: no tick may fall in the gap.
 TICK='i=0; while [ $i -lt 16 ]; do date +%s.%N >>ticks; sleep 0.25; i=$((i+1)); done'

@@ -57,6 +57,28 @@ test_expect_success 'a failed ingest keeps the last success time in the metrics'
 	test_grep "^greenslot_ingest_feed_success\{feed=\"erco\"\} 1$" ingest.prom
 '
 
+# Plans for export: jobs (id, site, parts as (start, end), command,
+# runtime_s), the plan around them the same each time.
+cat >planlib.py <<\EOF
+import json
+def job(i, site, parts, cmd, runtime=0):
+    return {"id": i, "site": site, "start": parts[0][0], "end": parts[-1][1],
+            "segments": [{"start": s, "end": e} for s, e in parts],
+            "runtime_s": runtime, "energy_kwh": 0, "emissions_kg": 0,
+            "cost": 0, "command": cmd}
+def write_plan(path, jobs, unplaced=()):
+    plan = {"plan": {"policy": "milp", "objective": "carbon",
+                     "status": "optimal", "slot": "PT30M",
+                     "start": min(j["start"] for j in jobs),
+                     "end": max(j["end"] for j in jobs), "oracle": False,
+                     "objective_value": 0, "bound": 0, "gap": 0,
+                     "solve_seconds": 0},
+            "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+                       "baseline_emissions_kg": 0},
+            "jobs": jobs, "unplaced": list(unplaced)}
+    json.dump(plan, open(path, "w"))
+EOF
+
 # Fake tools: each records its arguments, one per line, then a separator.
 mkdir -p bin
 cat >bin/sbatch <<\EOF
@@ -81,26 +103,14 @@ second line'"'"''
 HOSTILE="$HOSTILE$(printf ' del:\177 nel:\302\205 c1:\302\233 ls:\342\200\250 \360\237\214\261')"
 test_expect_success 'a plan with hostile commands' '
 	python3 - "$HOSTILE" <<-\EOF
-	import json, sys
-	def job(i, site, start, end, cmd):
-	    return {"id": i, "site": site, "start": start, "end": end,
-	            "segments": [{"start": start, "end": end}],
-	            "runtime_s": 0, "energy_kwh": 0, "emissions_kg": 0,
-	            "cost": 0, "command": cmd}
-	plan = {"plan": {"policy": "milp", "objective": "carbon",
-	                 "status": "optimal", "slot": "PT30M",
-	                 "start": "2026-11-25T18:00:00Z",
-	                 "end": "2026-11-27T18:00:00Z", "oracle": False,
-	                 "objective_value": 0, "bound": 0, "gap": 0,
-	                 "solve_seconds": 0},
-	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
-	                   "baseline_emissions_kg": 0},
-	        "jobs": [job("Evil Job", "tx", "2026-11-25T20:30:00Z",
-	                     "2026-11-25T22:00:00Z", sys.argv[1]),
-	                 job("etl-1", "ca", "2026-11-25T18:00:00Z",
-	                     "2026-11-25T18:30:00Z", "make etl")],
-	        "unplaced": [{"id": "late", "reason": "no slot\ntouch pwned3"}]}
-	json.dump(plan, open("hostile.json", "w"))
+	import sys
+	from planlib import job, write_plan
+	write_plan("hostile.json",
+	           [job("Evil Job", "tx", [("2026-11-25T20:30:00Z", "2026-11-25T22:00:00Z")],
+	                sys.argv[1]),
+	            job("etl-1", "ca", [("2026-11-25T18:00:00Z", "2026-11-25T18:30:00Z")],
+	                "make etl")],
+	           [{"id": "late", "reason": "no slot\ntouch pwned3"}])
 	EOF
 	printf "%s\n" "$HOSTILE" >hostile.expect
 '
@@ -195,31 +205,14 @@ test_expect_success 'json and csv carry every field and the command exact' '
 # An interruptible job in three parts of 3 h over 30 h, and a whole one.
 test_expect_success 'a plan with a job in parts' '
 	python3 - <<-\EOF
-	import json
-	def seg(s, e):
-	    return {"start": s, "end": e}
-	parts = [seg("2026-11-25T18:00:00Z", "2026-11-25T21:00:00Z"),
-	         seg("2026-11-26T06:00:00Z", "2026-11-26T09:00:00Z"),
-	         seg("2026-11-26T21:00:00Z", "2026-11-27T00:00:00Z")]
-	def job(i, segs, runtime, cmd):
-	    return {"id": i, "site": "tx", "start": segs[0]["start"],
-	            "end": segs[-1]["end"], "segments": segs,
-	            "runtime_s": runtime, "energy_kwh": 0, "emissions_kg": 0,
-	            "cost": 0, "command": cmd}
-	plan = {"plan": {"policy": "milp", "objective": "carbon",
-	                 "status": "optimal", "slot": "PT30M",
-	                 "start": "2026-11-25T18:00:00Z",
-	                 "end": "2026-11-27T18:00:00Z", "oracle": False,
-	                 "objective_value": 0, "bound": 0, "gap": 0,
-	                 "solve_seconds": 0},
-	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
-	                   "baseline_emissions_kg": 0},
-	        "jobs": [job("split", parts, 32400, "train --resume"),
-	                 job("whole", [seg("2026-11-25T19:00:00Z",
-	                                   "2026-11-25T20:00:00Z")], 3600,
-	                     "make whole")],
-	        "unplaced": []}
-	json.dump(plan, open("split.json", "w"))
+	from planlib import job, write_plan
+	parts = [("2026-11-25T18:00:00Z", "2026-11-25T21:00:00Z"),
+	         ("2026-11-26T06:00:00Z", "2026-11-26T09:00:00Z"),
+	         ("2026-11-26T21:00:00Z", "2026-11-27T00:00:00Z")]
+	write_plan("split.json",
+	           [job("split", "tx", parts, "train --resume", 32400),
+	            job("whole", "tx", [("2026-11-25T19:00:00Z", "2026-11-25T20:00:00Z")],
+	                "make whole", 3600)])
 	EOF
 '
 
@@ -279,27 +272,15 @@ test_expect_success 'at, systemd, kubernetes: the parts as a comment (annotation
 # 2026-03-29 01:00Z they go forward from 02:00 to 03:00.
 test_expect_success 'a plan across the clock changes of Europe/Paris' '
 	python3 - <<-\EOF
-	import json
-	def job(i, s, e):
-	    return {"id": i, "site": "tx", "start": s, "end": e,
-	            "segments": [{"start": s, "end": e}], "runtime_s": 0,
-	            "energy_kwh": 0, "emissions_kg": 0, "cost": 0,
-	            "command": "echo " + i}
-	plan = {"plan": {"policy": "milp", "objective": "carbon",
-	                 "status": "optimal", "slot": "PT30M",
-	                 "start": "2026-03-29T00:00:00Z",
-	                 "end": "2026-10-26T00:00:00Z", "oracle": False,
-	                 "objective_value": 0, "bound": 0, "gap": 0,
-	                 "solve_seconds": 0},
-	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
-	                   "baseline_emissions_kg": 0},
-	        "jobs": [job("spring", "2026-03-29T01:00:00Z", "2026-03-29T01:30:00Z"),
-	                 job("before", "2026-10-24T23:30:00Z", "2026-10-25T00:40:00Z"),
-	                 job("first-0230", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z"),
-	                 job("second-0230", "2026-10-25T01:30:00Z", "2026-10-25T02:00:00Z"),
-	                 job("after", "2026-10-25T03:00:00Z", "2026-10-25T03:30:00Z")],
-	        "unplaced": []}
-	json.dump(plan, open("dst.json", "w"))
+	from planlib import job, write_plan
+	def j(i, s, e):
+	    return job(i, "tx", [(s, e)], "echo " + i)
+	write_plan("dst.json",
+	           [j("spring", "2026-03-29T01:00:00Z", "2026-03-29T01:30:00Z"),
+	            j("before", "2026-10-24T23:30:00Z", "2026-10-25T00:40:00Z"),
+	            j("first-0230", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z"),
+	            j("second-0230", "2026-10-25T01:30:00Z", "2026-10-25T02:00:00Z"),
+	            j("after", "2026-10-25T03:00:00Z", "2026-10-25T03:30:00Z")])
 	EOF
 '
 

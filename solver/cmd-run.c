@@ -155,7 +155,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (parse_args(argc, argv, &a) < 0)
 		return EXIT_USAGE;
 	if (plan_read(&p, a.plan, &err) < 0 ||
-	    export_check_commands(&p, a.o.site, &err) < 0) {
+	    runner_check_plan(&p, a.o.site, &err) < 0) {
 		error("%s", err.msg);
 		plan_release(&p);
 		return EXIT_USAGE;

@@ -166,6 +166,18 @@ static int check_parts(const struct plan_job *j, struct errmsg *err)
 	return 0;
 }
 
+int runner_check_plan(const struct plan *p, const char *site,
+		      struct errmsg *err)
+{
+	if (export_check_commands(p, site, err) < 0)
+		return -1;
+	for (size_t i = 0; i < p->njobs; i++)
+		if ((!site || !strcmp(site, p->jobs[i].site)) &&
+		    check_parts(&p->jobs[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 /* What the store says of each selected run: pending, or skip and why. */
 static int triage(struct runner *r, struct run *u, struct errmsg *err)
 {
@@ -207,16 +219,6 @@ static int select_runs(struct runner *r, const struct plan *p,
 
 		if (r->o->site && strcmp(j->site, r->o->site))
 			continue;
-		if (!j->command) {
-			ret = err_set(err, "job '%s' has no command (give it "
-				      "a \"command\" in its JOBS.json and "
-				      "solve again)", j->id);
-			break;
-		}
-		if (check_parts(j, err) < 0) {
-			ret = -1;
-			break;
-		}
 		strbuf_init(&id);
 		runner_run_id(j, &id);
 		u->job = j;
@@ -570,7 +572,9 @@ int runner_run(struct store *st, const struct plan *p,
 	sigprocmask(SIG_BLOCK, &set, &old);
 	rapl_open(&r.rapl, o->powercap);
 	r.rapl_j = r.rapl.n ? rapl_poll(&r.rapl) : 0;
-	ret = select_runs(&r, p, err);
+	ret = runner_check_plan(p, o->site, err);
+	if (!ret)
+		ret = select_runs(&r, p, err);
 	if (!ret)
 		ret = loop(&r, &set, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);

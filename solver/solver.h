@@ -676,6 +676,12 @@ struct runner_stats {
  * another runner holds it: one runner per store.  close(*fd) releases it.
  */
 int runner_lock(const char *db_path, int *fd, struct errmsg *err);
+/*
+ * Fails on the first job (of `site`, or any) the runner cannot run: no
+ * command, or segments that overlap or run backwards.
+ */
+int runner_check_plan(const struct plan *p, const char *site,
+		      struct errmsg *err);
 /* The store key of a job's run: source RUNNER_SOURCE, id "JOB@START". */
 #define RUNNER_SOURCE "greenslot-run"
 void runner_run_id(const struct plan_job *j, struct strbuf *out);

@@ -28,7 +28,7 @@ print(json.dumps({"plan": {"policy": "fifo", "objective": "carbon",
 }
 
 # split.json of one job "ID PARTS COMMAND" (line on stdin), PARTS its
-# segments as offsets in seconds from now: "1-3,6-8"; now goes to ./t0.
+# segments as offsets in seconds from now: "1:3,6:8"; now goes to ./t0.
 make_split_plan() {
 	python3 -c '
 import json, sys, time
@@ -37,7 +37,7 @@ open("t0", "w").write("%d\n" % now)
 def t(s):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s))
 i, parts, cmd = sys.stdin.readline().rstrip("\n").split(" ", 2)
-segs = [[now + int(x) for x in p.split("-")] for p in parts.split(",")]
+segs = [[now + int(x) for x in p.split(":")] for p in parts.split(",")]
 job = {"id": i, "site": "here", "start": t(segs[0][0]), "end": t(segs[-1][1]),
        "segments": [{"start": t(a), "end": t(b)} for a, b in segs],
        "runtime_s": sum(b - a for a, b in segs), "energy_kwh": 0,
@@ -183,7 +183,7 @@ test_expect_success 'without counters the energy is unknown (NULL)' '
 # every 0.25 s for 4 s of work: no tick may fall in the gap.
 TICK='i=0; while [ $i -lt 16 ]; do date +%s.%N >>ticks; sleep 0.25; i=$((i+1)); done'
 test_expect_success 'a job in parts is paused (SIGSTOP) between them and resumed (SIGCONT)' '
-	echo "split-1 1-3,6-8 $TICK" | make_split_plan >split.json &&
+	echo "split-1 1:3,6:8 $TICK" | make_split_plan >split.json &&
 	expect_code 0 $GS run split.json &&
 	t0=$(cat t0) &&
 	test_grep "^split-1: part 1 of 2 ended: paused until [0-9T:-]+Z$" err &&
@@ -202,7 +202,7 @@ test_expect_success 'a job in parts is paused (SIGSTOP) between them and resumed
 
 test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
 	rm -f ticks &&
-	echo "split-2 1-2,5-7 echo \$\$ >split2.pid; $TICK" | make_split_plan >split2.json &&
+	echo "split-2 1:2,5:7 echo \$\$ >split2.pid; $TICK" | make_split_plan >split2.json &&
 	$GS run split2.json 2>split2.err &
 	pid=$! &&
 	i=0 && while ! grep -q "paused until" split2.err; do
@@ -223,10 +223,24 @@ test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
 	echo interrupted >expect && test_cmp expect got
 '
 
-test_expect_success 'a job without a command is invalid input (exit 2)' '
+test_expect_success 'a runner started in a job'"'"'s gap waits for its next part; --now runs it whole' '
+	echo "gap-1 -4:-2,2:3 date +%s >gap.start" | make_split_plan >gap.json &&
+	expect_code 0 $GS run gap.json &&
+	test $(cat gap.start) -ge $(($(cat t0) + 2)) &&
+	test_grep "^gap-1: completed, exit status 0, [0-9]+ s$" err &&
+	! grep -q paused err &&
+	echo "now-1 -1:1,30:31 sleep 2; echo done >now.done" | make_split_plan >now.json &&
+	expect_code 0 $GS run --now now.json &&
+	test -e now.done && ! grep -q paused err
+'
+
+test_expect_success 'a job without a command, or with parts out of order, is invalid input (exit 2)' '
 	sed "s/\"command\": \"exit 7\"/\"command\": null/" later.json >nocmd.json &&
 	expect_code 2 $GS run nocmd.json &&
-	test_grep "job '"'"'bad-1'"'"' has no command" err
+	test_grep "job '"'"'bad-1'"'"' has no command" err &&
+	echo "back-1 5:6,1:2 true" | make_split_plan >back.json &&
+	expect_code 2 $GS run back.json &&
+	test_grep "^greenslot: job .back-1.: segment 2 starts before the one before it ends, or ends before it starts$" err
 '
 
 test_done

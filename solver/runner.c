@@ -63,6 +63,7 @@ struct runner {
 	size_t n, next;       /* runs in start order; next pending */
 	size_t running;
 	bool stopping;
+	bool terminating;     /* a second signal: running jobs were sent SIGTERM */
 	struct rapl rapl;
 	double rapl_j;        /* the counters at the last poll */
 	struct strbuf line;
@@ -465,13 +466,19 @@ static void pause_run(struct runner *r, struct run *u, double now)
 	     time_format(part_start(u->job, u->part + 1), when));
 }
 
-static void resume_run(struct runner *r, struct run *u, double now)
+/* Ends a pause: SIGCONT, and the pause counted out of the runtime. */
+static void wake(struct runner *r, struct run *u, double now)
 {
 	account(r);
 	u->paused = false;
 	u->paused_s += now - u->paused_at;
-	u->part++;
 	kill(-u->pid, SIGCONT);
+}
+
+static void resume_run(struct runner *r, struct run *u, double now)
+{
+	wake(r, u, now);
+	u->part++;
 	note(r, "%s: resumed for part %zu of %zu", u->job->id, u->part + 1,
 	     nparts(u->job));
 }
@@ -482,7 +489,7 @@ static void resume_run(struct runner *r, struct run *u, double now)
  */
 static void step_parts(struct runner *r, double *wait)
 {
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->n && !r->terminating; i++) {
 		struct run *u = &r->runs[i];
 		double now = now_real();
 
@@ -515,12 +522,13 @@ static void on_signal(struct runner *r, int sig)
 		     sig == SIGINT ? "interrupt" : "terminated", r->running);
 		return;
 	}
+	r->terminating = true; /* and no more pauses */
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->runs[i].state != RUN_RUNNING)
 			continue;
 		kill(-r->runs[i].pid, SIGTERM);
 		if (r->runs[i].paused) /* a stopped job must wake to die */
-			kill(-r->runs[i].pid, SIGCONT);
+			wake(r, &r->runs[i], now_real());
 	}
 	note(r, "sent SIGTERM to %zu running jobs", r->running);
 }

@@ -223,6 +223,22 @@ test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
 	echo interrupted >expect && test_cmp expect got
 '
 
+test_expect_success 'a second SIGTERM wakes a paused job to end it' '
+	echo "term-p 1:2,40:41 $TICK" | make_split_plan >termp.json &&
+	$GS run termp.json 2>termp.err &
+	pid=$! &&
+	i=0 && while ! grep -q "paused until" termp.err; do
+		[ $i -lt 100 ] || { cat termp.err; exit 1; }
+		sleep 0.1; i=$((i + 1))
+	done &&
+	kill -TERM $pid && sleep 0.3 && kill -TERM $pid &&
+	{ wait $pid && rc=0 || rc=$?; } && test $rc -eq 1 &&
+	test $(date +%s) -lt $(($(cat t0) + 20)) &&
+	test_grep "^term-p: failed, exit status 143, [0-9]+ s$" termp.err &&
+	sqlite3 greenslot.db "SELECT status, exit_status FROM job_run WHERE id LIKE '"'"'term-p@%'"'"'" >got &&
+	echo "failed|143" >expect && test_cmp expect got
+'
+
 test_expect_success 'a runner started in a job'"'"'s gap waits for its next part; --now runs it whole' '
 	echo "gap-1 -4:-2,2:3 date +%s >gap.start" | make_split_plan >gap.json &&
 	expect_code 0 $GS run gap.json &&

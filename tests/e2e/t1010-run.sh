@@ -49,6 +49,15 @@ print(json.dumps({"plan": {"policy": "milp", "objective": "carbon",
     "cost": 0, "baseline_emissions_kg": 0}, "jobs": [job], "unplaced": []}))'
 }
 
+# waits (at most 10 s) until file $2 has a line matching $1
+wait_grep() {
+	i=0
+	while ! grep -q "$1" "$2"; do
+		[ $i -lt 100 ] || { echo "timed out waiting for '$1' in $2"; cat "$2"; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
 # waits (at most 30 s) until file $1 has $2 lines
 wait_lines() {
 	i=0
@@ -205,10 +214,7 @@ test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
 	echo "split-2 1:2,5:7 echo \$\$ >split2.pid; $TICK" | make_split_plan >split2.json &&
 	$GS run split2.json 2>split2.err &
 	pid=$! &&
-	i=0 && while ! grep -q "paused until" split2.err; do
-		[ $i -lt 100 ] || { cat split2.err; exit 1; }
-		sleep 0.1; i=$((i + 1))
-	done &&
+	wait_grep "paused until" split2.err &&
 	kill -9 $pid && { wait $pid; true; } &&
 	i=0 && while kill -0 $(cat split2.pid) 2>/dev/null; do
 		[ $i -lt 50 ] || { echo "the stopped job outlived its runner"; exit 1; }
@@ -227,10 +233,7 @@ test_expect_success 'a second SIGTERM wakes a paused job to end it' '
 	echo "term-p 1:2,40:41 $TICK" | make_split_plan >termp.json &&
 	$GS run termp.json 2>termp.err &
 	pid=$! &&
-	i=0 && while ! grep -q "paused until" termp.err; do
-		[ $i -lt 100 ] || { cat termp.err; exit 1; }
-		sleep 0.1; i=$((i + 1))
-	done &&
+	wait_grep "paused until" termp.err &&
 	kill -TERM $pid && sleep 0.3 && kill -TERM $pid &&
 	{ wait $pid && rc=0 || rc=$?; } && test $rc -eq 1 &&
 	test $(date +%s) -lt $(($(cat t0) + 20)) &&

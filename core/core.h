@@ -89,6 +89,12 @@ void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) GS_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	GS_PRINTF(2, 0);
+/*
+ * Length of the well-formed UTF-8 sequence at s (1-4), or 0 when it is
+ * ill-formed: overlong forms, surrogates and code points above U+10FFFF
+ * are refused, as RFC 3629 asks.
+ */
+size_t utf8_seq_len(const unsigned char *s);
 /* Reads a whole file (at most max_bytes) into sb; 0 or -1 with errno set. */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max_bytes);
 
@@ -351,7 +357,8 @@ int store_put_http_cache(struct store *st, const char *feed, const char *key,
  * Runs of `greenslot run` in job_run: claimed (status 'started', one
  * transaction, INSERT OR IGNORE so that *claimed is false when the run
  * was already there) before the job starts, then finished with end,
- * status, exit_status (-1: none) and energy_kwh (NAN: unknown).  Status
+ * status, exit_status (-1: none), energy_kwh (NAN: unknown) and
+ * runtime_s (NAN: end - start; less when the job was paused).  Status
  * is NULL from store_run_status() when there is no such run.
  */
 struct store_run {
@@ -359,6 +366,7 @@ struct store_run {
 	gs_time planned, start, end;
 	int exit_status;
 	double energy_kwh;
+	double runtime_s;
 };
 int store_run_claim(struct store *st, const struct store_run *r,
 		    bool *claimed, struct errmsg *err);

@@ -1269,7 +1269,9 @@ int store_run_finish(struct store *st, const struct store_run *r,
 		return -1;
 	if (r->end != GS_TIME_NONE) {
 		sqlite3_bind_int64(stmt, 1, r->end);
-		sqlite3_bind_double(stmt, 2, (double)(r->end - r->start));
+		sqlite3_bind_double(stmt, 2, isnan(r->runtime_s)
+				    ? (double)(r->end - r->start)
+				    : r->runtime_s);
 	}
 	sqlite3_bind_text(stmt, 3, r->status, -1, SQLITE_STATIC);
 	if (r->exit_status >= 0)

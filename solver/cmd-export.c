@@ -41,13 +41,24 @@ const struct cmd_doc cmd_export_doc = {
 	"annotations greenslot.io/planned-start and -end and the site as "
 	"label greenslot.io/site, names made DNS-1123 labels "
 	"(greenslot-ID, with a hash of the id when it had to change); "
-	"json, {\"jobs\": [{id, site, start, end, runtime_s, command}]}; "
-	"csv, the same columns.  Every command is passed as one "
+	"json, {\"jobs\": [{id, site, start, end, runtime_s, segments, "
+	"command}]}; csv, the same columns (segments as START/END "
+	"intervals separated by spaces).  runtime_s is the plan's: the time "
+	"the job runs, its parts' sum for an interruptible job.  Only run "
+	"and json/csv keep the parts of a job planned in several: slurm, "
+	"at, systemd and kubernetes cannot pause a job, so it runs its "
+	"parts back to back from the first part's start (--time is the "
+	"runtime); such a job gets a comment listing its parts (kubernetes: "
+	"annotation greenslot.io/planned-parts) and a warning on stderr.  "
+	"Every command is passed as one "
 	"single-quoted shell word, never through an unquoted shell.  "
 	"sbatch and at read times as wall-clock time in the zone they run "
 	"in: the times are written in --tz (or $TZ, or this host's zone) "
 	"and, when that zone is named, each line sets TZ=ZONE for the tool "
-	"so that it reads them exactly.  A job without a command is an "
+	"so that it reads them exactly; a zone this host does not know is "
+	"an error (exit 2).  A time the zone repeats when its clocks go "
+	"back (an ambiguous wall-clock time) is written in UTC, with "
+	"TZ=UTC on that line, and a warning.  A job without a command is an "
 	"error (exit 2) except for json and csv.",
 	export_opts,
 };
@@ -109,22 +120,37 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 /*
  * The zone the times are written in: --tz is made the process's zone
  * (as if run with TZ=ZONE), else $TZ names it, else it stays unnamed.
+ * A zone this host does not know is refused: glibc would read it as UTC.
  */
-static void apply_tz(struct export_opts *o)
+static int apply_tz(struct export_opts *o)
 {
 	const char *env = getenv("TZ");
+	bool given = o->tz != NULL;
+	struct errmsg err;
 
-	if (o->tz)
-		setenv("TZ", o->tz, 1);
-	else if (env && *env)
+	if (!o->tz && env && *env)
 		o->tz = env;
+	if (o->tz && export_tz_check(o->tz, &err) < 0)
+		return error("%s: %s", given ? "--tz" : "$TZ", err.msg);
+	if (given)
+		setenv("TZ", o->tz, 1);
 	tzset();
+	return 0;
+}
+
+static void print_warning(void *ud, const char *line)
+{
+	(void)ud;
+	warning("%s", line);
 }
 
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct export_args a = {{EXPORT_JSON, NULL, 0, "busybox:stable", NULL,
-				 NULL}, false, "-", NULL};
+	struct export_args a = {
+		.o = {.format = EXPORT_JSON, .image = "busybox:stable",
+		      .warn = print_warning},
+		.out = "-",
+	};
 	struct plan p;
 	struct strbuf out;
 	struct errmsg err;
@@ -133,7 +159,8 @@ int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	if (parse_args(argc, argv, &a) < 0)
 		return EXIT_USAGE;
 	a.o.cat = ctx->catalog;
-	apply_tz(&a.o);
+	if (apply_tz(&a.o) < 0)
+		return EXIT_USAGE;
 	if (plan_read(&p, a.plan, &err) < 0) {
 		error("%s", err.msg);
 		return EXIT_USAGE;

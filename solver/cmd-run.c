@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <unistd.h>
 
 static const struct cmd_opt run_opts[] = {
 	{"--db PATH", "store to record the runs in (job_run)"},
@@ -31,15 +32,23 @@ const struct cmd_doc cmd_run_doc = {
 	"greenslot-run and id JOB@PLANNED_START: a 'started' row is "
 	"committed before the job starts, and its end, exit_status (128 + "
 	"N for signal N), status (completed or failed) and the host's "
-	"energy over the run from the RAPL powercap counters (shared by "
-	"the jobs running at the time; none without counters) when it "
-	"ends.  So the runner can be stopped and started again: finished "
+	"energy from the RAPL powercap counters (each interval between two "
+	"polls split equally among the jobs running in it, so that "
+	"overlapping jobs do not count it twice; host energy, idle power "
+	"included; none without counters) when it ends.  So the runner can be stopped and started again: finished "
 	"runs are skipped, and a run that was started but never seen to "
 	"end (the runner was killed) is marked interrupted and not run "
 	"again, so no job runs twice.  A job whose start has passed starts "
-	"at once.  SIGINT or SIGTERM: start no more jobs and wait for the "
+	"at once.  A job planned in several parts (segments) is paused "
+	"between them: SIGSTOP to its process group when a part ends, "
+	"SIGCONT when the next begins (its runtime_s leaves the pauses "
+	"out); started late, it starts at once inside a part, else at the "
+	"next part's start; --now runs it in one piece.  SIGINT or "
+	"SIGTERM: start no more jobs and wait for the "
 	"running ones (the others stay pending for the next run); a second "
-	"signal sends them SIGTERM.  Prints one line per event on stderr.  "
+	"signal sends them SIGTERM.  One runner per store: a second one "
+	"started while the first runs exits 1 at once (the lock is "
+	"DB.run.lock beside the store).  Prints one line per event on stderr.  "
 	"Exit 0 when every job started has exited 0, 1 when one failed or "
 	"a signal stopped the runner.",
 	run_opts,
@@ -140,13 +149,13 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	struct runner_stats stats;
 	struct errmsg err;
 	struct plan p;
-	int ret;
+	int ret, lock;
 
 	a.o.ud = &a;
 	if (parse_args(argc, argv, &a) < 0)
 		return EXIT_USAGE;
 	if (plan_read(&p, a.plan, &err) < 0 ||
-	    export_check_commands(&p, a.o.site, &err) < 0) {
+	    runner_check_plan(&p, a.o.site, &err) < 0) {
 		error("%s", err.msg);
 		plan_release(&p);
 		return EXIT_USAGE;
@@ -155,11 +164,18 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		plan_release(&p);
 		return EXIT_USAGE;
 	}
+	if (runner_lock(ctx->db_path, &lock, &err) < 0) {
+		error("%s", err.msg);
+		plan_release(&p);
+		return EXIT_RUNTIME;
+	}
 	if (!cmd_store(ctx)) {
+		close(lock);
 		plan_release(&p);
 		return EXIT_RUNTIME;
 	}
 	ret = runner_run(ctx->store, &p, &a.o, &stats, &err);
+	close(lock);
 	if (ret < 0)
 		error("%s", err.msg);
 	ret = ret < 0 ? EXIT_RUNTIME

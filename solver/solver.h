@@ -611,8 +611,17 @@ struct export_opts {
 	const char *image;          /* kubernetes: container image */
 	const char *namespace_;     /* kubernetes: NULL for none */
 	const struct catalog *cat;  /* slurm cluster/partition; may be NULL */
+	/* each warning (a job in parts these tools run in one), one line */
+	void (*warn)(void *ud, const char *line);
+	void *ud;
 };
 
+/*
+ * 0 when tz names a zone this host knows (a tz database file, after an
+ * optional ':', under $TZDIR or /usr/share/zoneinfo, or a POSIX TZ string
+ * such as EST5EDT), else -1: glibc would silently read it as UTC.
+ */
+int export_tz_check(const char *tz, struct errmsg *err);
 /* "slurm" etc. into *out; -1 for an unknown name. */
 int export_format_parse(const char *name, enum export_format *out);
 /*
@@ -659,8 +668,9 @@ uint64_t rapl_diff(uint64_t then, uint64_t now, uint64_t range);
  * claimed run without an end found at start-up (the runner was killed)
  * is marked 'interrupted' and not run again; finished ones are skipped.
  * Runs end 'completed' (exit 0) or 'failed', with exit_status, start,
- * end and the host's RAPL energy over the run (all jobs running at the
- * time share it).  SIGINT/SIGTERM stop starting jobs and wait for the
+ * end and a share of the host's RAPL energy (each poll interval's split
+ * equally among the jobs running in it).  Jobs planned in parts are
+ * paused (SIGSTOP) between them.  SIGINT/SIGTERM stop starting jobs and wait for the
  * running ones; a second signal forwards SIGTERM to them.  Each event is
  * handed to note() as one line.
  */
@@ -678,6 +688,18 @@ struct runner_stats {
 	bool stopped;               /* a signal stopped it */
 };
 
+/*
+ * Takes the runner lock of the store at db_path (flock on
+ * DB_PATH.run.lock, close-on-exec) into *fd, or fails saying that
+ * another runner holds it: one runner per store.  close(*fd) releases it.
+ */
+int runner_lock(const char *db_path, int *fd, struct errmsg *err);
+/*
+ * Fails on the first job (of `site`, or any) the runner cannot run: no
+ * command, or segments that overlap or run backwards.
+ */
+int runner_check_plan(const struct plan *p, const char *site,
+		      struct errmsg *err);
 /* The store key of a job's run: source RUNNER_SOURCE, id "JOB@START". */
 #define RUNNER_SOURCE "greenslot-run"
 void runner_run_id(const struct plan_job *j, struct strbuf *out);

@@ -57,6 +57,28 @@ test_expect_success 'a failed ingest keeps the last success time in the metrics'
 	test_grep "^greenslot_ingest_feed_success\{feed=\"erco\"\} 1$" ingest.prom
 '
 
+# Plans for export: jobs (id, site, parts as (start, end), command,
+# runtime_s), the plan around them the same each time.
+cat >planlib.py <<\EOF
+import json
+def job(i, site, parts, cmd, runtime=0):
+    return {"id": i, "site": site, "start": parts[0][0], "end": parts[-1][1],
+            "segments": [{"start": s, "end": e} for s, e in parts],
+            "runtime_s": runtime, "energy_kwh": 0, "emissions_kg": 0,
+            "cost": 0, "command": cmd}
+def write_plan(path, jobs, unplaced=()):
+    plan = {"plan": {"policy": "milp", "objective": "carbon",
+                     "status": "optimal", "slot": "PT30M",
+                     "start": min(j["start"] for j in jobs),
+                     "end": max(j["end"] for j in jobs), "oracle": False,
+                     "objective_value": 0, "bound": 0, "gap": 0,
+                     "solve_seconds": 0},
+            "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
+                       "baseline_emissions_kg": 0},
+            "jobs": jobs, "unplaced": list(unplaced)}
+    json.dump(plan, open(path, "w"))
+EOF
+
 # Fake tools: each records its arguments, one per line, then a separator.
 mkdir -p bin
 cat >bin/sbatch <<\EOF
@@ -73,31 +95,22 @@ cat >bin/systemd-run <<\EOF
 EOF
 chmod +x bin/sbatch bin/at bin/systemd-run
 
-# The hostile plan: quotes, $(), backticks, backslashes, a newline.
+# The hostile plan: quotes, $(), backticks, backslashes, a newline...
 HOSTILE='echo '"'"'it'"'"'"s" $(touch pwned1) `touch pwned2` \\ $HOME; rm -f nothing
 second line'"'"''
+# and characters YAML forbids or reads as line breaks: DEL, U+0085 (NEL,
+# a C1 control), U+2028; and one beyond the BMP
+HOSTILE="$HOSTILE$(printf ' del:\177 nel:\302\205 c1:\302\233 ls:\342\200\250 \360\237\214\261')"
 test_expect_success 'a plan with hostile commands' '
 	python3 - "$HOSTILE" <<-\EOF
-	import json, sys
-	def job(i, site, start, end, cmd):
-	    return {"id": i, "site": site, "start": start, "end": end,
-	            "segments": [{"start": start, "end": end}],
-	            "runtime_s": 0, "energy_kwh": 0, "emissions_kg": 0,
-	            "cost": 0, "command": cmd}
-	plan = {"plan": {"policy": "milp", "objective": "carbon",
-	                 "status": "optimal", "slot": "PT30M",
-	                 "start": "2026-11-25T18:00:00Z",
-	                 "end": "2026-11-27T18:00:00Z", "oracle": False,
-	                 "objective_value": 0, "bound": 0, "gap": 0,
-	                 "solve_seconds": 0},
-	        "totals": {"energy_kwh": 0, "emissions_kg": 0, "cost": 0,
-	                   "baseline_emissions_kg": 0},
-	        "jobs": [job("Evil Job", "tx", "2026-11-25T20:30:00Z",
-	                     "2026-11-25T22:00:00Z", sys.argv[1]),
-	                 job("etl-1", "ca", "2026-11-25T18:00:00Z",
-	                     "2026-11-25T18:30:00Z", "make etl")],
-	        "unplaced": [{"id": "late", "reason": "no slot\ntouch pwned3"}]}
-	json.dump(plan, open("hostile.json", "w"))
+	import sys
+	from planlib import job, write_plan
+	write_plan("hostile.json",
+	           [job("Evil Job", "tx", [("2026-11-25T20:30:00Z", "2026-11-25T22:00:00Z")],
+	                sys.argv[1]),
+	            job("etl-1", "ca", [("2026-11-25T18:00:00Z", "2026-11-25T18:30:00Z")],
+	                "make etl")],
+	           [{"id": "late", "reason": "no slot\ntouch pwned3"}])
 	EOF
 	printf "%s\n" "$HOSTILE" >hostile.expect
 '
@@ -187,6 +200,146 @@ test_expect_success 'json and csv carry every field and the command exact' '
 	assert rows[1]["command"] == sys.argv[1] and rows[1]["id"] == "Evil Job"
 	assert rows[0]["end"] == "2026-11-25T18:30:00Z"
 	EOF
+'
+
+# An interruptible job in three parts of 3 h over 30 h, and a whole one.
+test_expect_success 'a plan with a job in parts' '
+	python3 - <<-\EOF
+	from planlib import job, write_plan
+	parts = [("2026-11-25T18:00:00Z", "2026-11-25T21:00:00Z"),
+	         ("2026-11-26T06:00:00Z", "2026-11-26T09:00:00Z"),
+	         ("2026-11-26T21:00:00Z", "2026-11-27T00:00:00Z")]
+	write_plan("split.json",
+	           [job("split", "tx", parts, "train --resume", 32400),
+	            job("whole", "tx", [("2026-11-25T19:00:00Z", "2026-11-25T20:00:00Z")],
+	                "make whole", 3600)])
+	EOF
+'
+
+test_expect_success 'json and csv: runtime_s is the plan'"'"'s, the parts listed' '
+	expect_code 0 $GS export --format json -o split-export.json split.json &&
+	test ! -s err &&
+	expect_code 0 $GS export --format csv -o split-export.csv split.json &&
+	python3 - <<-\EOF
+	import csv, json
+	j = {x["id"]: x for x in json.load(open("split-export.json"))["jobs"]}
+	assert j["split"]["runtime_s"] == 32400, j["split"]
+	assert j["whole"]["runtime_s"] == 3600, j["whole"]
+	assert [s["start"] for s in j["split"]["segments"]] == [
+	    "2026-11-25T18:00:00Z", "2026-11-26T06:00:00Z",
+	    "2026-11-26T21:00:00Z"], j["split"]
+	assert j["split"]["end"] == "2026-11-27T00:00:00Z"
+	rows = {r["id"]: r for r in csv.DictReader(open("split-export.csv", newline=""))}
+	assert rows["split"]["runtime_s"] == "32400", rows
+	assert rows["split"]["segments"] == ("2026-11-25T18:00:00Z/2026-11-25T21:00:00Z "
+	    "2026-11-26T06:00:00Z/2026-11-26T09:00:00Z "
+	    "2026-11-26T21:00:00Z/2026-11-27T00:00:00Z"), rows
+	assert rows["whole"]["segments"] == "2026-11-25T19:00:00Z/2026-11-25T20:00:00Z"
+	EOF
+'
+
+test_expect_success 'slurm: a job in parts gets --time of its runtime, a comment and a warning' '
+	expect_code 0 $GS export --format slurm --tz UTC -o split.sh split.json &&
+	sh -n split.sh &&
+	test_grep "sbatch --job-name='"'"'split'"'"' --begin=2026-11-25T18:00:00 --deadline=2026-11-27T00:00:00 --time=540 " split.sh &&
+	test_grep "^# job .split. is planned in 3 parts \(2026-11-25T18:00:00Z/2026-11-25T21:00:00Z 2026-11-26T06:00:00Z/2026-11-26T09:00:00Z 2026-11-26T21:00:00Z/2026-11-27T00:00:00Z\); slurm cannot pause it: it runs its parts back to back from the first part.s start \(32400 s\)$" split.sh &&
+	test $(grep -c "^# job" split.sh) -eq 1 &&
+	test_grep "^greenslot: warning: job .split. is planned in 3 parts .*slurm cannot pause it" err &&
+	test $(wc -l <err) -eq 1
+'
+
+test_expect_success 'at, systemd, kubernetes: the parts as a comment (annotation) and a warning' '
+	for f in at systemd; do
+		expect_code 0 $GS export --format $f -o split-$f.sh split.json &&
+		test_grep "^# job .split. is planned in 3 parts .*; $f cannot pause it" split-$f.sh &&
+		test_grep "^greenslot: warning: job .split. .*$f cannot pause it" err || return 1
+	done &&
+	expect_code 0 $GS export --format kubernetes -o split.yaml split.json &&
+	test_grep "^greenslot: warning: job .split. .*kubernetes cannot pause it" err &&
+	python3 - <<-\EOF
+	import yaml
+	docs = {d["metadata"]["annotations"]["greenslot.io/job-id"]: d
+	        for d in yaml.safe_load_all(open("split.yaml")) if d}
+	a = docs["split"]["metadata"]["annotations"]
+	assert a["greenslot.io/planned-parts"].split(" ")[1] == \
+	    "2026-11-26T06:00:00Z/2026-11-26T09:00:00Z", a
+	assert "greenslot.io/planned-parts" not in docs["whole"]["metadata"]["annotations"]
+	EOF
+'
+
+# Jobs around Europe/Paris's clock changes: 2026-10-25 01:00Z the clocks
+# go back from 03:00 to 02:00 (02:30 comes twice: 00:30Z and 01:30Z);
+# 2026-03-29 01:00Z they go forward from 02:00 to 03:00.
+test_expect_success 'a plan across the clock changes of Europe/Paris' '
+	python3 - <<-\EOF
+	from planlib import job, write_plan
+	def j(i, s, e):
+	    return job(i, "tx", [(s, e)], "echo " + i)
+	write_plan("dst.json",
+	           [j("spring", "2026-03-29T01:00:00Z", "2026-03-29T01:30:00Z"),
+	            j("before", "2026-10-24T23:30:00Z", "2026-10-25T00:40:00Z"),
+	            j("first-0230", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z"),
+	            j("second-0230", "2026-10-25T01:30:00Z", "2026-10-25T02:00:00Z"),
+	            j("after", "2026-10-25T03:00:00Z", "2026-10-25T03:30:00Z")])
+	EOF
+'
+
+# the instant a fake tool's TZ and wall-clock time ($2 VALUE) stand for
+instants() {
+	awk -v k="$2" '/^TZ=/ { tz = substr($0, 4) } index($0, k) == 1 { print tz, substr($0, length(k) + 1) }' "$1" |
+	while read -r tz t; do
+		t=$(echo "$t" | sed -E "s/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})\.([0-9]{2})\$/\1-\2-\3T\4:\5:\6/") &&
+		s=$(TZ=$tz date -d "$(echo "$t" | tr T " ")" +%s) &&
+		date -u -d "@$s" +%Y-%m-%dT%H:%M:%SZ || return 1
+	done
+}
+
+test_expect_success 'at across clock changes: a repeated wall-clock time is written in UTC, every time exact' '
+	rm -f at.log &&
+	expect_code 0 $GS export --format at --tz Europe/Paris -o dst-at.sh dst.json &&
+	test_grep "^printf .* TZ='"'"'UTC'"'"' at -t 202610250030.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'UTC'"'"' at -t 202610250130.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'Europe/Paris'"'"' at -t 202610250400.00$" dst-at.sh &&
+	test_grep "^printf .* TZ='"'"'Europe/Paris'"'"' at -t 202603290300.00$" dst-at.sh &&
+	test $(grep -c "TZ='"'"'UTC'"'"'" dst-at.sh) -eq 2 &&
+	test_grep "^greenslot: warning: 2026-10-25T02:30:00 in TZ=Europe/Paris \(for job .first-0230., 2026-10-25T00:30:00Z\) is ambiguous" err &&
+	test_grep "^greenslot: warning: .*job .second-0230." err &&
+	test $(wc -l <err) -eq 2 &&
+	PATH=$TEST_DIR/bin:$PATH sh dst-at.sh &&
+	awk "/^-t\$/ { getline; print \"-t\" \$0; next } { print }" at.log >at-flat.log &&
+	instants at-flat.log -t >got &&
+	printf "%s\n" 2026-03-29T01:00:00Z 2026-10-24T23:30:00Z 2026-10-25T00:30:00Z \
+		2026-10-25T01:30:00Z 2026-10-25T03:00:00Z >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'slurm across clock changes: --begin and --deadline exact, never out of order' '
+	rm -f sbatch.log &&
+	expect_code 0 $GS export --format slurm --tz Europe/Paris -o dst-slurm.sh dst.json &&
+	test_grep "^TZ='"'"'UTC'"'"' sbatch --job-name='"'"'before'"'"' --begin=2026-10-24T23:30:00 --deadline=2026-10-25T00:40:00 " dst-slurm.sh &&
+	test_grep "^TZ='"'"'UTC'"'"' sbatch --job-name='"'"'second-0230'"'"' --begin=2026-10-25T01:30:00 --deadline=2026-10-25T02:00:00 " dst-slurm.sh &&
+	test $(grep -c "^TZ='"'"'UTC'"'"'" dst-slurm.sh) -eq 3 &&
+	test $(wc -l <err) -eq 3 &&
+	PATH=$TEST_DIR/bin:$PATH sh dst-slurm.sh &&
+	instants sbatch.log --begin= >begin.got &&
+	instants sbatch.log --deadline= >deadline.got &&
+	printf "%s\n" 2026-03-29T01:00:00Z 2026-10-24T23:30:00Z 2026-10-25T00:30:00Z \
+		2026-10-25T01:30:00Z 2026-10-25T03:00:00Z >expect &&
+	test_cmp expect begin.got &&
+	printf "%s\n" 2026-03-29T01:30:00Z 2026-10-25T00:40:00Z 2026-10-25T01:00:00Z \
+		2026-10-25T02:00:00Z 2026-10-25T03:30:00Z >expect &&
+	test_cmp expect deadline.got
+'
+
+test_expect_success 'an unknown --tz (or $TZ) is refused (exit 2), not read as UTC' '
+	expect_code 2 $GS export --format at --tz Mars/Olympus -o mars.sh dst.json &&
+	test_grep "^greenslot: --tz: unknown time zone .Mars/Olympus." err &&
+	test ! -e mars.sh && test ! -s out &&
+	expect_code 2 env TZ=Mars/Olympus $GS export --format slurm dst.json &&
+	test_grep "^greenslot: \\\$TZ: unknown time zone .Mars/Olympus." err &&
+	expect_code 2 $GS export --format at --tz Europe dst.json &&
+	expect_code 0 $GS export --format at --tz EST5EDT dst.json &&
+	expect_code 0 $GS export --format at --tz "<+03>-3" dst.json
 '
 
 test_expect_success 'a job without a command fails the scheduler formats (exit 2), not json' '

@@ -27,6 +27,37 @@ print(json.dumps({"plan": {"policy": "fifo", "objective": "carbon",
     "cost": 0, "baseline_emissions_kg": 0}, "jobs": jobs, "unplaced": []}))'
 }
 
+# split.json of one job "ID PARTS COMMAND" (line on stdin), PARTS its
+# segments as offsets in seconds from now: "1:3,6:8"; now goes to ./t0.
+make_split_plan() {
+	python3 -c '
+import json, sys, time
+now = int(time.time()) + 1
+open("t0", "w").write("%d\n" % now)
+def t(s):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s))
+i, parts, cmd = sys.stdin.readline().rstrip("\n").split(" ", 2)
+segs = [[now + int(x) for x in p.split(":")] for p in parts.split(",")]
+job = {"id": i, "site": "here", "start": t(segs[0][0]), "end": t(segs[-1][1]),
+       "segments": [{"start": t(a), "end": t(b)} for a, b in segs],
+       "runtime_s": sum(b - a for a, b in segs), "energy_kwh": 0,
+       "emissions_kg": 0, "cost": 0, "command": cmd}
+print(json.dumps({"plan": {"policy": "milp", "objective": "carbon",
+    "status": "feasible", "slot": "PT1S", "start": t(now), "end": t(now + 60),
+    "oracle": False, "objective_value": 0, "bound": 0, "gap": 0,
+    "solve_seconds": 0}, "totals": {"energy_kwh": 0, "emissions_kg": 0,
+    "cost": 0, "baseline_emissions_kg": 0}, "jobs": [job], "unplaced": []}))'
+}
+
+# waits (at most 10 s) until file $2 has a line matching $1
+wait_grep() {
+	i=0
+	while ! grep -q "$1" "$2"; do
+		[ $i -lt 100 ] || { echo "timed out waiting for '$1' in $2"; cat "$2"; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
 # waits (at most 30 s) until file $1 has $2 lines
 wait_lines() {
 	i=0
@@ -110,10 +141,125 @@ test_expect_success 'SIGTERM: no new job starts, the running one finishes and is
 	echo 0 >expect && test_cmp expect got
 '
 
-test_expect_success 'a job without a command is invalid input (exit 2)' '
+test_expect_success 'a second runner on the same store exits 1 and leaves the first one'"'"'s job alone' '
+	make_plan >lock.json <<-\EOF &&
+	l-1 -1 echo l-1 >>lock.ran; sleep 3; echo done >>lock.ran
+	EOF
+	$GS run lock.json 2>lock.err &
+	pid=$! &&
+	wait_lines lock.ran 1 &&
+	expect_code 1 $GS run lock.json &&
+	test_grep "^greenslot: another .greenslot run. is running on store .greenslot.db. \(it holds .greenslot.db.run.lock.\); one runner per store$" err &&
+	test $(wc -l <err) -eq 1 &&
+	expect_code 1 $GS run --now plan.json &&
+	wait $pid &&
+	printf "l-1\ndone\n" >expect && test_cmp expect lock.ran &&
+	sqlite3 greenslot.db "SELECT status FROM job_run WHERE id LIKE '"'"'l-1@%'"'"'" >got &&
+	echo completed >expect && test_cmp expect got &&
+	expect_code 0 $GS run lock.json &&
+	test_grep "^l-1: already ran \(completed\); skipped$" err
+'
+
+# A fake powercap tree whose package counter the jobs themselves advance:
+# a and b overlap and a adds 10 J while both run, c alone adds 6 J.
+test_expect_success 'run --powercap: the host energy of each interval is split among the jobs running in it' '
+	mkdir -p pc/intel-rapl:0 pc/intel-rapl:0:0 &&
+	echo 0 >pc/intel-rapl:0/energy_uj &&
+	echo 262143328850 >pc/intel-rapl:0/max_energy_range_uj &&
+	echo 999999999 >pc/intel-rapl:0:0/energy_uj &&
+	make_plan >energy.json <<-\EOF &&
+	en-a -2 sleep 1; echo 10000000 >pc/intel-rapl:0/energy_uj; sleep 1
+	en-b -1 sleep 3
+	en-c 5 echo 16000000 >pc/intel-rapl:0/energy_uj; sleep 0.5
+	EOF
+	expect_code 0 $GS run --powercap pc --metrics energy.prom energy.json &&
+	sqlite3 greenslot.db "SELECT substr(id, 1, 4), round(energy_kwh * 3.6e6, 3) FROM job_run WHERE id LIKE '"'"'en-%'"'"' ORDER BY id" >got &&
+	printf "%s\n" "en-a|5.0" "en-b|5.0" "en-c|6.0" >expect &&
+	test_cmp expect got &&
+	test_grep "^greenslot_run_energy_kwh 4\.4444[0-9]*e-06$" energy.prom
+'
+
+test_expect_success 'without counters the energy is unknown (NULL)' '
+	make_plan >noenergy.json <<-\EOF &&
+	ne-a -1 true
+	EOF
+	expect_code 0 $GS run --powercap nowhere noenergy.json &&
+	sqlite3 greenslot.db "SELECT energy_kwh IS NULL FROM job_run WHERE id LIKE '"'"'ne-a@%'"'"'" >got &&
+	echo 1 >expect && test_cmp expect got
+'
+
+# A job planned in two parts of 2 s with 3 s between them, which ticks
+# every 0.25 s for 4 s of work: no tick may fall in the gap.
+TICK='i=0; while [ $i -lt 16 ]; do date +%s.%N >>ticks; sleep 0.25; i=$((i+1)); done'
+test_expect_success 'a job in parts is paused (SIGSTOP) between them and resumed (SIGCONT)' '
+	echo "split-1 1:3,6:8 $TICK" | make_split_plan >split.json &&
+	expect_code 0 $GS run split.json &&
+	t0=$(cat t0) &&
+	test_grep "^split-1: part 1 of 2 ended: paused until [0-9T:-]+Z$" err &&
+	test_grep "^split-1: resumed for part 2 of 2$" err &&
+	test_grep "^split-1: completed, exit status 0, [3-6] s$" err &&
+	awk -v t0=$t0 "
+		\$1 >= t0 + 0.9 && \$1 < t0 + 3.3 { a++ }
+		\$1 >= t0 + 3.3 && \$1 < t0 + 5.9 { print \"tick in the gap: \" \$1 - t0; bad = 1 }
+		\$1 >= t0 + 5.9 { b++ }
+		\$1 < t0 + 0.9 { print \"tick before the start: \" \$1 - t0; bad = 1 }
+		END { if (a < 4 || b < 4) { print \"ticks in parts: \" a \", \" b; bad = 1 }; exit bad }" ticks &&
+	test $(wc -l <ticks) -eq 16 &&
+	sqlite3 greenslot.db "SELECT status, runtime_s BETWEEN 3 AND 6, end - start >= 6 FROM job_run WHERE id LIKE '"'"'split-1@%'"'"'" >got &&
+	echo "completed|1|1" >expect && test_cmp expect got
+'
+
+test_expect_success 'a runner killed in a job'"'"'s pause never runs it again' '
+	rm -f ticks &&
+	echo "split-2 1:2,5:7 echo \$\$ >split2.pid; $TICK" | make_split_plan >split2.json &&
+	$GS run split2.json 2>split2.err &
+	pid=$! &&
+	wait_grep "paused until" split2.err &&
+	kill -9 $pid && { wait $pid; true; } &&
+	i=0 && while kill -0 $(cat split2.pid) 2>/dev/null; do
+		[ $i -lt 50 ] || { echo "the stopped job outlived its runner"; exit 1; }
+		sleep 0.1; i=$((i + 1))
+	done &&
+	n=$(wc -l <ticks) &&
+	expect_code 0 $GS run split2.json &&
+	test_grep "^split-2: started by an earlier run that was stopped; marked interrupted, not run again$" err &&
+	sleep $(($(cat t0) + 6 - $(date +%s))) &&
+	test $(wc -l <ticks) -eq $n &&
+	sqlite3 greenslot.db "SELECT status FROM job_run WHERE id LIKE '"'"'split-2@%'"'"'" >got &&
+	echo interrupted >expect && test_cmp expect got
+'
+
+test_expect_success 'a second SIGTERM wakes a paused job to end it' '
+	echo "term-p 1:2,40:41 $TICK" | make_split_plan >termp.json &&
+	$GS run termp.json 2>termp.err &
+	pid=$! &&
+	wait_grep "paused until" termp.err &&
+	kill -TERM $pid && sleep 0.3 && kill -TERM $pid &&
+	{ wait $pid && rc=0 || rc=$?; } && test $rc -eq 1 &&
+	test $(date +%s) -lt $(($(cat t0) + 20)) &&
+	test_grep "^term-p: failed, exit status 143, [0-9]+ s$" termp.err &&
+	sqlite3 greenslot.db "SELECT status, exit_status FROM job_run WHERE id LIKE '"'"'term-p@%'"'"'" >got &&
+	echo "failed|143" >expect && test_cmp expect got
+'
+
+test_expect_success 'a runner started in a job'"'"'s gap waits for its next part; --now runs it whole' '
+	echo "gap-1 -4:-2,2:3 date +%s >gap.start" | make_split_plan >gap.json &&
+	expect_code 0 $GS run gap.json &&
+	test $(cat gap.start) -ge $(($(cat t0) + 2)) &&
+	test_grep "^gap-1: completed, exit status 0, [0-9]+ s$" err &&
+	! grep -q paused err &&
+	echo "now-1 -1:1,30:31 sleep 2; echo done >now.done" | make_split_plan >now.json &&
+	expect_code 0 $GS run --now now.json &&
+	test -e now.done && ! grep -q paused err
+'
+
+test_expect_success 'a job without a command, or with parts out of order, is invalid input (exit 2)' '
 	sed "s/\"command\": \"exit 7\"/\"command\": null/" later.json >nocmd.json &&
 	expect_code 2 $GS run nocmd.json &&
-	test_grep "job '"'"'bad-1'"'"' has no command" err
+	test_grep "job '"'"'bad-1'"'"' has no command" err &&
+	echo "back-1 5:6,1:2 true" | make_split_plan >back.json &&
+	expect_code 2 $GS run back.json &&
+	test_grep "^greenslot: job .back-1.: segment 2 starts before the one before it ends, or ends before it starts$" err
 '
 
 test_done

@@ -15,6 +15,20 @@ test_expect_success 'the crontab line is five time fields and a command that par
 	test "$(cut -d" " -f1-5 lines)" = "7 * * * *"
 '
 
+# cron runs commands with PATH=/usr/bin:/bin unless the crontab sets it.
+test_expect_success 'the crontab finds greenslot where make install puts it; its lock is not in /tmp' '
+	prefix=$(sed -n "s/^PREFIX ?= //p" $TOP/Makefile) &&
+	test -n "$prefix" &&
+	path=$(sed -n "s/^PATH=//p" $C/crontab) &&
+	case ":$path:" in *":$prefix/bin:"*) ;; *) echo "PATH=$path lacks $prefix/bin"; exit 1 ;; esac &&
+	mkdir -p inst/bin && ln -s $GS inst/bin/greenslot &&
+	env -i PATH="$(echo "$path" | sed "s|$prefix/bin|$TEST_DIR/inst/bin|")" \
+		sh -c "command -v greenslot" >found &&
+	test "$(cat found)" = "$TEST_DIR/inst/bin/greenslot" &&
+	test_grep "^7 \* \* \* \* flock -n /var/lib/greenslot/ingest.lock greenslot " $C/crontab &&
+	! grep -q "/tmp" lines
+'
+
 test_expect_success 'the systemd units verify (where systemd-analyze is)' '
 	sed "s|/usr/local/bin/greenslot|$GS|" $C/greenslot-ingest.service >greenslot-ingest.service &&
 	cp $C/greenslot-ingest.timer . &&

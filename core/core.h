@@ -604,6 +604,8 @@ struct plan {
 	double objective_value, bound, gap, solve_seconds;
 	double energy_kwh, emissions_kg, cost, baseline_emissions_kg;
 	char *signal_source;   /* what the plan assumed, e.g. "forecast:snaive@T" */
+	double runtime_quantile; /* predicted runtimes planned on it; NAN:
+				  * none predicted, or not recorded */
 	struct plan_job *jobs;
 	size_t njobs, alloc_jobs;
 	struct plan_unplaced *unplaced;

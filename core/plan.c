@@ -3,7 +3,7 @@
  * reads back.
  *
  * The layout is the contract's "Output: a plan" plus a few extensions
- * (plan.signal_source; per job profile, runtime_predicted,
+ * (plan.signal_source and runtime_quantile; per job profile, runtime_predicted,
  * baseline_emissions_kg, saving_kg and command).  plan_read() is as strict as the
  * other inputs (unknown keys are errors, with positions) but accepts
  * everything plan_write() writes: numbers that are not finite are written
@@ -17,6 +17,7 @@
 void plan_init(struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->runtime_quantile = (double)NAN;
 }
 
 void plan_release(struct plan *p)
@@ -37,7 +38,7 @@ void plan_release(struct plan *p)
 		free(p->unplaced[i].reason);
 	}
 	free(p->unplaced);
-	memset(p, 0, sizeof(*p));
+	plan_init(p);
 }
 
 static bool valid_status(const char *s)
@@ -98,6 +99,8 @@ static json_t *plan_header(const struct plan *p)
 	set(o, "solve_seconds", jnum(p->solve_seconds));
 	if (p->signal_source)
 		set(o, "signal_source", json_string(p->signal_source));
+	if (isfinite(p->runtime_quantile))
+		set(o, "runtime_quantile", jnum(p->runtime_quantile));
 	return o;
 }
 
@@ -228,12 +231,28 @@ static int read_status(struct json_doc *d, json_t *o, struct plan *p)
 			     p->status);
 }
 
+/* A quantile, when given, lies strictly between 0 and 1. */
+static int read_quantile(struct json_doc *d, json_t *o, struct plan *p)
+{
+	double q;
+
+	if (read_num(d, o, "runtime_quantile", 0, &p->runtime_quantile) < 0)
+		return -1;
+	q = p->runtime_quantile;
+	if (isnan(q) || (q > 0 && q < 1))
+		return 0;
+	json_doc_push_key(d, "runtime_quantile");
+	return json_doc_fail(d, 0, "want a quantile above 0 and below 1, "
+			     "e.g. 0.9", "'%s': invalid quantile %g",
+			     json_doc_field(d), q);
+}
+
 static int read_header(struct json_doc *d, struct plan *p)
 {
 	static const char *const keys[] = {
 		"policy", "objective", "status", "slot", "start", "end",
 		"oracle", "objective_value", "bound", "gap", "solve_seconds",
-		"signal_source", NULL,
+		"signal_source", "runtime_quantile", NULL,
 	};
 	json_t *o;
 	int r;
@@ -267,6 +286,8 @@ static int read_header(struct json_doc *d, struct plan *p)
 			     &p->solve_seconds);
 	if (!r)
 		r = read_str(d, o, "signal_source", 0, &p->signal_source);
+	if (!r)
+		r = read_quantile(d, o, p);
 	json_doc_pop(d);
 	return r;
 }

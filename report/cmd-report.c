@@ -38,7 +38,7 @@ const struct cmd_doc cmd_report_doc = {
 	"CO2eq, energy in kWh, cost) and saving against the baseline and "
 	"against every other plan given for the same jobs; the solver's "
 	"status and gap; what it assumed (forecast vintage, predicted "
-	"runtimes); a timeline per site of the zone's carbon intensity "
+	"runtimes and the quantile they were planned on); a timeline per site of the zone's carbon intensity "
 	"(recorded, and the forecast assumed with its 80% band) with the "
 	"jobs placed there (counted rather than drawn past 24 lanes) and, "
 	"with --jobs, the capacity in use per slot; a heatmap of carbon "

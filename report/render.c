@@ -246,6 +246,23 @@ static size_t predicted_runtimes(const struct plan *p)
 	return n;
 }
 
+/* "7 of 20 predicted from past runs, planned on P90; ..." */
+static void runtimes_info(struct strbuf *sb, const struct plan *p)
+{
+	size_t n = predicted_runtimes(p);
+	double q = p->runtime_quantile;
+
+	info_row(sb, "runtimes");
+	strbuf_addf(sb, "%zu of %zu predicted from past runs", n, p->njobs);
+	if (n && q > 0 && q < 1)
+		strbuf_addf(sb, ", planned on P%g",
+			    round(1000 * q) / 10);
+	else if (n)
+		strbuf_addstr(sb, " (the quantile planned on is not recorded "
+				  "in the plan)");
+	strbuf_addstr(sb, "; the rest given in the job specs</dd>\n");
+}
+
 static void score_info(struct strbuf *sb, const struct page *pg)
 {
 	const struct report_score *sc = &pg->scores[0];
@@ -305,10 +322,7 @@ static void plan_info(struct strbuf *sb, const struct page *pg)
 		strbuf_addstr(sb, p->oracle ? "recorded values (oracle)" :
 					      "not recorded in the plan");
 	strbuf_addstr(sb, "</dd>\n");
-	info_row(sb, "runtimes");
-	strbuf_addf(sb, "%zu of %zu predicted from past runs, the rest "
-			"given in the job specs</dd>\n",
-		    predicted_runtimes(p), p->njobs);
+	runtimes_info(sb, p);
 	if (scored(pg, 0))
 		score_info(sb, pg);
 	strbuf_addstr(sb, "</dl>\n");

@@ -476,6 +476,15 @@ static int load_predictor(struct cmd_ctx *ctx, const struct jobset *js,
 	return EXIT_OK;
 }
 
+/* The quantile the plan's predicted runtimes were taken at, if any was. */
+static double planned_quantile(const struct instance *in, double q)
+{
+	for (size_t j = 0; j < in->js->njobs; j++)
+		if (in->jobs[j].predicted)
+			return q;
+	return (double)NAN;
+}
+
 /* Signals, instance, policy, plan; returns an exit code. */
 static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 		     const struct jobset *js, const struct solver_grid *g)
@@ -516,6 +525,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	print_msgs(&a.notes);
 	solver_fill_plan(&in, &sa->so, &a, &plan);
 	plan.oracle = sa->oracle;
+	plan.runtime_quantile = planned_quantile(&in, sa->runtime_q);
 	if (plan_write(&plan, sa->out, &err) < 0) {
 		error("%s", err.msg);
 		goto out;

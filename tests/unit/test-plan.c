@@ -196,6 +196,7 @@ static void test_round_trip(void **state)
 	j->baseline_emissions_kg = 2.75;
 	j->profile = 2;
 	j->runtime_predicted = true;
+	p.runtime_quantile = 0.95;
 
 	if (plan_write(&p, "plan.json", &err) < 0)
 		fail_msg("%s", err.msg);
@@ -216,6 +217,7 @@ static void test_round_trip(void **state)
 	assert_true(q.energy_kwh == 33.6 && q.emissions_kg == 4.2 &&
 		    q.cost == 0 && q.baseline_emissions_kg == 6.5);
 	assert_string_equal(q.signal_source, p.signal_source);
+	assert_true(q.runtime_quantile == 0.95);
 	assert_int_equal(q.njobs, 2);
 	assert_same_job(&q.jobs[0], &p.jobs[0]);
 	assert_same_job(&q.jobs[1], &p.jobs[1]);
@@ -232,6 +234,7 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(first, "\"energy_kwh\": 0.000123456789,"));
 	assert_non_null(strstr(first, "\"emissions_kg\": 0,"));
 	assert_non_null(strstr(first, "\"cost\": 123456789.5,"));
+	assert_non_null(strstr(first, "\"runtime_quantile\": 0.95\n"));
 	free(first);
 	free(second);
 	plan_release(&p);
@@ -243,6 +246,7 @@ static void test_round_trip_empty(void **state)
 {
 	struct plan p, q;
 	struct errmsg err;
+	char *text;
 	(void)state;
 
 	plan_init(&p);
@@ -259,6 +263,10 @@ static void test_round_trip_empty(void **state)
 	assert_int_equal(q.njobs, 0);
 	assert_int_equal(q.nunplaced, 0);
 	assert_null(q.signal_source);
+	assert_true(isnan(q.runtime_quantile)); /* none predicted: left out */
+	text = read_text("plan.json");
+	assert_null(strstr(text, "runtime_quantile"));
+	free(text);
 	assert_int_equal(q.end, GS_TIME_NONE);
 	assert_int_equal(q.slot_s, 3600);
 	plan_release(&p);
@@ -329,6 +337,12 @@ static const struct bad_plan bad_plans[] = {
 	 "          \"end\": \"2026-11-26T14:00:00Z\"\n        }\n      ]",
 	 "{}", "{}", 1,
 	 "'segments' must be an array in job 'train-7'"},
+	{"\"oracle\": false,", "\"oracle\": false, \"runtime_quantile\": 90,",
+	 "90,", 1,
+	 "'plan.runtime_quantile': invalid quantile 90 (want a quantile "
+	 "above 0 and below 1, e.g. 0.9)"},
+	{"\"oracle\": false,", "\"oracle\": false, \"runtime_quantile\": \"P90\",",
+	 "\"P90\"", 1, "'plan.runtime_quantile' must be a number"},
 	{"\"saving_kg\": 2.3", "\"saving_kg\": true", "true", 1,
 	 "'saving_kg' must be a number in job 'train-7'"},
 };

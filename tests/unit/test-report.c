@@ -184,7 +184,7 @@ static void fixture_init(struct fixture *f)
 		.slot_s = 1800, .start = T0, .end = T0 + 48 * 3600,
 		.signal_source = "forecast:snaive@2021-06-28T00:00:00Z",
 		.energy_kwh = 30, .emissions_kg = 7.5, .cost = 12,
-		.baseline_emissions_kg = 9,
+		.baseline_emissions_kg = 9, .runtime_quantile = 0.9,
 		.jobs = f->jobs, .njobs = 3,
 		.unplaced = f->unplaced, .nunplaced = 1,
 	};
@@ -273,6 +273,8 @@ static void test_render_one_plan(void **state)
 	assert_non_null(strstr(html, "16.7&#8239;%")); /* 1.5 of 9 kg */
 	assert_non_null(strstr(html, "in 2 parts"));
 	assert_non_null(strstr(html, "runtime predicted"));
+	assert_non_null(strstr(html, "<dd>1 of 3 predicted from past runs, "
+				     "planned on P90; the rest given"));
 	assert_null(strstr(html, "Plans compared"));
 	assert_no_external_refs(html);
 	free(html);

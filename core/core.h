@@ -594,6 +594,18 @@ struct plan_unplaced {
 	char *reason;
 };
 
+/*
+ * Another policy solved by the same `solve` on the same instance
+ * (plan.policies): its totals, so that one plan carries its comparison.
+ */
+struct plan_policy {
+	char *policy;
+	bool oracle;           /* planned on the recorded values */
+	char *status;
+	double emissions_kg, energy_kwh, cost, baseline_emissions_kg;
+	size_t placed, unplaced;
+};
+
 struct plan {
 	char *policy;
 	char *objective;
@@ -606,6 +618,8 @@ struct plan {
 	char *signal_source;   /* what the plan assumed, e.g. "forecast:snaive@T" */
 	double runtime_quantile; /* predicted runtimes planned on it; NAN:
 				  * none predicted, or not recorded */
+	struct plan_policy *policies;
+	size_t npolicies, alloc_policies;
 	struct plan_job *jobs;
 	size_t njobs, alloc_jobs;
 	struct plan_unplaced *unplaced;

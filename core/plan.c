@@ -3,7 +3,7 @@
  * reads back.
  *
  * The layout is the contract's "Output: a plan" plus a few extensions
- * (plan.signal_source and runtime_quantile; per job profile, runtime_predicted,
+ * (plan.signal_source, runtime_quantile and policies; per job profile, runtime_predicted,
  * baseline_emissions_kg, saving_kg and command).  plan_read() is as strict as the
  * other inputs (unknown keys are errors, with positions) but accepts
  * everything plan_write() writes: numbers that are not finite are written
@@ -26,6 +26,11 @@ void plan_release(struct plan *p)
 	free(p->objective);
 	free(p->status);
 	free(p->signal_source);
+	for (size_t i = 0; i < p->npolicies; i++) {
+		free(p->policies[i].policy);
+		free(p->policies[i].status);
+	}
+	free(p->policies);
 	for (size_t i = 0; i < p->njobs; i++) {
 		free(p->jobs[i].id);
 		free(p->jobs[i].site);
@@ -80,6 +85,29 @@ static void set(json_t *o, const char *key, json_t *v)
 	json_object_set_new(o, key, v ? v : json_null());
 }
 
+static json_t *policies_json(const struct plan *p)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < p->npolicies; i++) {
+		const struct plan_policy *e = &p->policies[i];
+		json_t *o = json_object();
+
+		set(o, "policy", jstr(e->policy));
+		set(o, "oracle", json_boolean(e->oracle));
+		set(o, "status", jstr(e->status));
+		set(o, "emissions_kg", jnum(e->emissions_kg));
+		set(o, "energy_kwh", jnum(e->energy_kwh));
+		set(o, "cost", jnum(e->cost));
+		set(o, "baseline_emissions_kg",
+		    jnum(e->baseline_emissions_kg));
+		set(o, "placed", json_integer((json_int_t)e->placed));
+		set(o, "unplaced", json_integer((json_int_t)e->unplaced));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 static json_t *plan_header(const struct plan *p)
 {
 	json_t *o = json_object();
@@ -101,6 +129,8 @@ static json_t *plan_header(const struct plan *p)
 		set(o, "signal_source", json_string(p->signal_source));
 	if (isfinite(p->runtime_quantile))
 		set(o, "runtime_quantile", jnum(p->runtime_quantile));
+	if (p->npolicies)
+		set(o, "policies", policies_json(p));
 	return o;
 }
 
@@ -247,12 +277,79 @@ static int read_quantile(struct json_doc *d, json_t *o, struct plan *p)
 			     json_doc_field(d), q);
 }
 
+/* A count of jobs: a whole number from 0 to a billion. */
+static int read_count(struct json_doc *d, json_t *o, const char *key,
+		      size_t *out)
+{
+	double x;
+
+	if (json_doc_number(d, o, key, JD_REQUIRED | JD_NONNEG, &x) < 0)
+		return -1;
+	if (x == floor(x) && x <= 1e9) {
+		*out = (size_t)x;
+		return 0;
+	}
+	json_doc_push_key(d, key);
+	return json_doc_fail(d, 0, NULL, "'%s' must be a whole number of jobs",
+			     json_doc_field(d));
+}
+
+static int read_policy(struct json_doc *d, json_t *o, struct plan_policy *e)
+{
+	static const char *const keys[] = {
+		"policy", "oracle", "status", "emissions_kg", "energy_kwh",
+		"cost", "baseline_emissions_kg", "placed", "unplaced", NULL,
+	};
+
+	if (!json_is_object(o))
+		return json_doc_fail(d, 0, NULL, "'%s' must be an object",
+				     json_doc_field(d));
+	if (json_doc_check_keys(d, o, keys) < 0 ||
+	    read_str(d, o, "policy", JD_REQUIRED | JD_NONEMPTY,
+		     &e->policy) < 0 ||
+	    json_doc_bool(d, o, "oracle", JD_REQUIRED, &e->oracle) < 0 ||
+	    read_str(d, o, "status", JD_REQUIRED, &e->status) < 0 ||
+	    read_num(d, o, "emissions_kg", JD_REQUIRED, &e->emissions_kg) < 0 ||
+	    read_num(d, o, "energy_kwh", JD_REQUIRED, &e->energy_kwh) < 0 ||
+	    read_num(d, o, "cost", JD_REQUIRED, &e->cost) < 0 ||
+	    read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
+		     &e->baseline_emissions_kg) < 0 ||
+	    read_count(d, o, "placed", &e->placed) < 0 ||
+	    read_count(d, o, "unplaced", &e->unplaced) < 0)
+		return -1;
+	return 0;
+}
+
+/* plan.policies: the other policies solved with this plan (optional). */
+static int read_policies(struct json_doc *d, json_t *hdr, struct plan *p)
+{
+	json_t *list, *o;
+	size_t i;
+	int r = json_doc_array(d, hdr, "policies", JD_NULL, &list);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	ALLOC_GROW(p->policies, json_array_size(list), p->alloc_policies);
+	json_array_foreach(list, i, o) {
+		struct plan_policy *e = &p->policies[i];
+
+		json_doc_push_index(d, i);
+		memset(e, 0, sizeof(*e));
+		p->npolicies++;
+		if (read_policy(d, o, e) < 0)
+			return -1;
+		json_doc_pop(d);
+	}
+	json_doc_pop(d);
+	return 0;
+}
+
 static int read_header(struct json_doc *d, struct plan *p)
 {
 	static const char *const keys[] = {
 		"policy", "objective", "status", "slot", "start", "end",
 		"oracle", "objective_value", "bound", "gap", "solve_seconds",
-		"signal_source", "runtime_quantile", NULL,
+		"signal_source", "runtime_quantile", "policies", NULL,
 	};
 	json_t *o;
 	int r;
@@ -288,6 +385,8 @@ static int read_header(struct json_doc *d, struct plan *p)
 		r = read_str(d, o, "signal_source", 0, &p->signal_source);
 	if (!r)
 		r = read_quantile(d, o, p);
+	if (!r)
+		r = read_policies(d, o, p);
 	json_doc_pop(d);
 	return r;
 }

@@ -37,6 +37,8 @@ int page_load(struct page *pg, const struct report_input *in,
 	      struct errmsg *err);
 int page_load_scores(struct page *pg, struct errmsg *err);
 void page_release(struct page *pg);
+/* Whether plans[k] was scored on recorded values. */
+bool page_scored(const struct page *pg, size_t k);
 /* Capacity use and the id index, when the input has job specs. */
 void page_load_jobs(struct page *pg);
 /* Jobs of p that end after their latest_finish; -1 without job specs. */
@@ -63,7 +65,9 @@ void add_time(struct strbuf *sb, gs_time t);
 void num_cell(struct strbuf *sb, double v);
 void text_cell(struct strbuf *sb, const char *s);
 
-/* Sections (sections.c, tables.c). */
+/* Sections (compare.c, sections.c, tables.c). */
+/* The plans compared, when there are several or plans[0] carries others. */
+void section_comparison(struct strbuf *sb, const struct page *pg);
 int section_timelines(struct strbuf *sb, const struct page *pg,
 		      struct errmsg *err);
 int section_heatmap(struct strbuf *sb, const struct page *pg,

@@ -313,6 +313,57 @@ static void test_render_comparison(void **state)
 	free(html);
 }
 
+/*
+ * One plan that carries its policies compares with them; a plan given
+ * for the same policy takes its row; without an oracle a note says why.
+ */
+static void test_render_policies(void **state)
+{
+	struct plan_policy pol[3] = {
+		{"fifo", false, "feasible", 9.5, 31, 13, 9, 3, 1},
+		{"greedy", false, "feasible", 8, 30, 12, 9, 3, 1},
+		{"search", true, "feasible", 6, 29, 11, 9, 3, 1},
+	};
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.plan.policies = pol;
+	f.plan.npolicies = 2;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "Plans compared"));
+	assert_non_null(strstr(html, "<tr><td><small>solved with the first "
+				     "plan</small></td><td>fifo</td><td>carbon"
+				     "</td><td>feasible</td><td class=\"num\">"
+				     "9.50</td><td class=\"num\">n/a</td>"));
+	assert_non_null(strstr(html, "<td>greedy</td>"));
+	/* 9.5 against 7.5 kg: 2 kg, 21 % less */
+	assert_non_null(strstr(html, "<li><b>fifo</b> <small>(solved with the "
+				     "first plan)</small>: 9.50&nbsp;kg CO2eq; "
+				     "this plan emits 2.00&nbsp;kg (21.1&#8239;%) "
+				     "less</li>"));
+	assert_non_null(strstr(html, "No oracle: planning with perfect "
+				     "foresight needs the carbon intensity "
+				     "recorded"));
+	free(html);
+
+	/* the fifo plan given takes the fifo row; the oracle is there */
+	f.plan.npolicies = 3;
+	f.in.nplans = 2;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "<td title=\"plan-fifo.json\">"
+				     "plan-fifo.json</td><td>fifo"));
+	assert_null(strstr(html, "plan</small></td><td>fifo</td>"));
+	assert_non_null(strstr(html, "plan</small></td><td>greedy</td>"));
+	assert_non_null(strstr(html, "plan</small></td><td>search (oracle)"
+				     "</td><td>carbon</td><td>feasible</td><td "
+				     "class=\"num\">6.00</td><td class=\"num\">"
+				     "6.00</td>"));
+	assert_null(strstr(html, "No oracle"));
+	assert_no_external_refs(html);
+	free(html);
+}
+
 static void test_render_oracle_asks_no_forecast(void **state)
 {
 	struct fixture f;
@@ -861,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_render_one_plan),
 		cmocka_unit_test(test_render_jobs_sorted),
 		cmocka_unit_test(test_render_comparison),
+		cmocka_unit_test(test_render_policies),
 		cmocka_unit_test(test_render_oracle_asks_no_forecast),
 		cmocka_unit_test(test_render_errors),
 		cmocka_unit_test(test_render_without_series),

@@ -122,32 +122,48 @@ static size_t zone_index(struct page *pg, const char *zone, size_t *alloc)
 		if (!strcmp(pg->zones[i].zone, zone))
 			return i;
 	ALLOC_GROW(pg->zones, pg->nzones + 1, *alloc);
+	memset(&pg->zones[pg->nzones], 0, sizeof(pg->zones[0]));
 	pg->zones[pg->nzones].zone = zone;
 	report_ci_init(&pg->zones[pg->nzones].ci);
+	report_ci_init(&pg->zones[pg->nzones].fq_ci);
 	return pg->nzones++;
+}
+
+/* A plan's horizon [*from, *to): its grid, cut at its end. */
+static bool plan_span(const struct plan *p, gs_time *from, gs_time *to)
+{
+	struct solver_grid g;
+
+	*from = *to = GS_TIME_NONE;
+	if (!report_plan_grid(p, &g))
+		return false;
+	*from = g.start;
+	*to = g.start + (gs_time)g.nslots * g.slot_s;
+	if (p->end != GS_TIME_NONE && p->end > *from && p->end < *to)
+		*to = p->end;
+	return true;
+}
+
+/* The forecast a plan assumed: the last one issued by its start. */
+static gs_time plan_issued_by(const struct plan *p, gs_time from)
+{
+	if (!plan_used_forecast(p))
+		return GS_TIME_NONE;
+	return p->start != GS_TIME_NONE ? p->start : from;
 }
 
 int page_load(struct page *pg, const struct report_input *in,
 	      struct errmsg *err)
 {
 	const struct catalog *cat = in->catalog;
-	struct solver_grid g;
 	size_t alloc = 0;
 
 	memset(pg, 0, sizeof(*pg));
 	pg->in = in;
 	pg->plan = in->plans[0].plan;
-	pg->has_horizon = report_plan_grid(pg->plan, &g);
-	pg->from = pg->has_horizon ? g.start : GS_TIME_NONE;
-	pg->to = pg->has_horizon ? g.start + (gs_time)g.nslots * g.slot_s :
-				   GS_TIME_NONE;
-	if (pg->has_horizon && pg->plan->end != GS_TIME_NONE &&
-	    pg->plan->end > pg->from && pg->plan->end < pg->to)
-		pg->to = pg->plan->end;
-	pg->issued_by = GS_TIME_NONE;
-	if (plan_used_forecast(pg->plan))
-		pg->issued_by = pg->plan->start != GS_TIME_NONE ?
-					pg->plan->start : pg->from;
+	pg->has_horizon = plan_span(pg->plan, &pg->from, &pg->to);
+	pg->issued_by = plan_issued_by(pg->plan, pg->from);
+	pg->fq_plan = -1;
 	pg->site_zone = xcalloc(cat && cat->nsites ? cat->nsites : 1,
 				sizeof(*pg->site_zone));
 	page_load_jobs(pg);
@@ -161,6 +177,64 @@ int page_load(struct page *pg, const struct report_input *in,
 			       err) < 0)
 			return -1;
 	return 0;
+}
+
+/*
+ * Forecast quality: the first plan made on a forecast, its forecast over
+ * its horizon per zone (plans[0]'s is loaded already).
+ */
+static int load_fq(struct page *pg, struct errmsg *err)
+{
+	const struct report_input *in = pg->in;
+	gs_time by = GS_TIME_NONE;
+	size_t k = 0;
+
+	for (; k < in->nplans; k++)
+		if (plan_span(in->plans[k].plan, &pg->fq_from, &pg->fq_to) &&
+		    plan_used_forecast(in->plans[k].plan))
+			break;
+	if (k == in->nplans)
+		return 0;
+	pg->fq_plan = (long)k;
+	by = plan_issued_by(in->plans[k].plan, pg->fq_from);
+	for (size_t i = 0; i < pg->nzones; i++) {
+		struct zone_data *z = &pg->zones[i];
+		z->fq = k ? &z->fq_ci : &z->ci;
+		if (k && in->get_ci(in->get_ci_ctx, z->zone, pg->fq_from,
+				    pg->fq_to, by, &z->fq_ci, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Backtests of each zone before the first plan, PAGE_BT_ZONES at most. */
+static int load_backtests(struct page *pg, struct errmsg *err)
+{
+	const struct report_input *in = pg->in;
+	size_t run = 0;
+
+	for (size_t i = 0; i < pg->nzones; i++) {
+		struct report_backtest *bt = &pg->zones[i].bt;
+		if (run == PAGE_BT_ZONES) {
+			pg->bt_skipped++;
+			continue;
+		}
+		if (in->get_backtest(in->get_backtest_ctx, pg->zones[i].zone,
+				     pg->from, pg->to - pg->from, bt,
+				     err) < 0)
+			return -1;
+		run += bt->nmodels > 0;
+	}
+	return 0;
+}
+
+int page_load_quality(struct page *pg, struct errmsg *err)
+{
+	if (!pg->has_horizon)
+		return 0;
+	if (pg->in->get_ci && load_fq(pg, err) < 0)
+		return -1;
+	return pg->in->get_backtest ? load_backtests(pg, err) : 0;
 }
 
 /* Scores every plan on the recorded values of its own slot grid. */
@@ -193,8 +267,11 @@ int page_load_scores(struct page *pg, struct errmsg *err)
 
 void page_release(struct page *pg)
 {
-	for (size_t i = 0; i < pg->nzones; i++)
+	for (size_t i = 0; i < pg->nzones; i++) {
 		report_ci_release(&pg->zones[i].ci);
+		report_ci_release(&pg->zones[i].fq_ci);
+		report_backtest_release(&pg->zones[i].bt);
+	}
 	free(pg->zones);
 	free(pg->site_zone);
 	for (size_t k = 0; pg->scores && k < pg->in->nplans; k++)
@@ -425,6 +502,8 @@ int report_render(const struct report_input *in, struct strbuf *html,
 	ret = page_load(&pg, in, err);
 	if (!ret)
 		ret = page_load_scores(&pg, err);
+	if (!ret)
+		ret = page_load_quality(&pg, err);
 	if (!ret) {
 		head(&sb, in);
 		header(&sb, &pg);

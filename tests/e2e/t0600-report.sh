@@ -157,6 +157,15 @@ test_expect_success 'a plan made on a forecast is scored against it' '
 	test_grep "</time></td><td class=\"num\">[1-9][0-9]*</td><td class=\"num\">[0-9.]+</td>" fq
 '
 
+test_expect_success 'forecast quality: from the first plan made on a forecast; no backtest without history' '
+	expect_code 0 $GS report --sites sites.json -o fq.html plan.json plan-gb.json &&
+	test_grep "The first plan was made on recorded values; this is the forecast <code>plan-gb.json</code> assumed" fq.html &&
+	test_grep "<tr><td>GB</td><td><time datetime=\"2023-03-16T12:01:00Z\">" fq.html &&
+	test_grep "<h3>Backtest over the 14 days before the plan</h3>" r.html &&
+	test_grep "Not backtested: CISO, too little recorded before the plan \(greenslot&#39;s model needs 14 days before each issue\)" r.html &&
+	! grep -q "<table class=\"bt\">" r.html
+'
+
 test_expect_success 'every chart alone, as SVG, PNG or PDF' '
 	expect_code 0 $GS report --sites sites.json --chart list plan.json &&
 	printf "heatmap\ntimeline:ca-north\ntimeline:tx-dallas\ntimeline:gb-london\n" >expect &&

@@ -103,6 +103,11 @@ test_expect_success 'one plan carries the comparison: the yardsticks and the ora
 	test_grep "<li><b>fifo</b> <small>\(solved with the first plan\)</small>: [0-9.]+&nbsp;kg CO2eq; this plan emits [0-9.]+&nbsp;kg \([0-9.]+&#8239;%\) less</li>" one.html &&
 	test_grep "<li><b>search \(oracle\)</b> <small>\(solved with the first plan\)</small>: on recorded values" one.html &&
 	! grep -q "No oracle" one.html &&
+	for z in CISO ERCO PJM; do
+		test_grep "<tr class=\"zone\"><td>$z</td><td>greenslot</td><td class=\"num\">12</td><td class=\"num\">576</td>" one.html &&
+		test_grep "<tr><td>$z</td><td>seasonal_naive</td><td class=\"num\">12</td><td class=\"num\">576</td>" one.html || return 1
+	done &&
+	test_grep "re-issued daily at 00:00 UTC from <time datetime=\"2021-06-15T00:00:00Z\">" one.html &&
 	! grep -q "solved with the first plan</small></td><td>fifo" $R
 '
 

@@ -205,6 +205,13 @@ if command -v chromium >/dev/null 2>&1; then
 		grep -F -q "<td>&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; '"'"'q'"'"' é</td>" shot.dom &&
 		! grep -q "<script" shot.dom
 	'
+	test_expect_success 'the render check counts the pixels: a blank page fails it' '
+		test_grep "^png-ink: 1200 x 2000, [0-9.]+% ink, [0-9]+ colours$" shot.ink &&
+		awk "{ sub(\"%\", \"\", \$5); exit !(\$5 >= 2 && \$7 >= 8) }" shot.ink &&
+		printf "<!DOCTYPE html><html><body><p>.</p></body></html>" >blank.html &&
+		! $CHECK_RENDER blank.html blank 2>blank.err &&
+		test_grep "render-check: the screenshot blank.png looks blank: png-ink: 1200 x 2000, 0.0[0-9]% ink" blank.err
+	'
 	test_expect_success 'the render check sees a request when a page makes one' '
 		echo "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\"></body></html>" >fetch.html &&
 		! $CHECK_RENDER fetch.html fetch 2>check.err &&
@@ -214,6 +221,7 @@ if command -v chromium >/dev/null 2>&1; then
 else
 	for t in 'chromium renders the report without a request' \
 		'the hostile job id is text in the browser too' \
+		'the render check counts the pixels: a blank page fails it' \
 		'the render check sees a request when a page makes one'; do
 		test_count=$((test_count + 1))
 		echo "ok $test_count # skip $t (chromium not installed)"

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_COLOURS 4096
 #define SLOTS 8192 /* open addressing, at most half full */
@@ -89,10 +90,11 @@ int main(int argc, char **argv)
 	stride = cairo_image_surface_get_stride(s);
 	data = cairo_image_surface_get_data(s);
 	for (int y = 0; data && y < h; y++) {
-		const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
+		const unsigned char *row = data + (size_t)y * stride;
 		for (int x = 0; x < w; x++) {
-			uint32_t rgb = on_white(opaque ? row[x] | 0xff000000u
-							: row[x]);
+			uint32_t px, rgb;
+			memcpy(&px, row + 4 * (size_t)x, sizeof(px));
+			rgb = on_white(opaque ? px | 0xff000000u : px);
 			ink += is_ink(rgb);
 			colour_add(&seen, rgb);
 		}

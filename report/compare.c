@@ -105,14 +105,21 @@ static struct cmp_row policy_row(const struct page *pg,
 	};
 }
 
-/* Whether a plan given for the same jobs already stands for entry e. */
-static bool given(const struct cmp_row *rows, size_t n,
-		  const struct plan_policy *e)
+/*
+ * Whether a plan given for the same jobs already stands for entry e: one
+ * of its policy, or any oracle plan for the oracle of a plan made on a
+ * forecast (an oracle plan's entries are its yardsticks, on the same
+ * recorded values).
+ */
+static bool given(const struct page *pg, const struct cmp_row *rows,
+		  size_t n, const struct plan_policy *e)
 {
+	bool the_oracle = e->oracle && !pg->plan->oracle;
+
 	for (size_t i = 0; i < n; i++) {
 		if (!rows[i].comparable || rows[i].oracle != e->oracle)
 			continue;
-		if (e->oracle || !strcmp(rows[i].policy, e->policy))
+		if (the_oracle || !strcmp(rows[i].policy, e->policy))
 			return true;
 	}
 	return false;
@@ -131,7 +138,7 @@ static struct cmp_row *cmp_rows(const struct page *pg, size_t *n)
 	for (size_t k = 0; k < nplans; k++)
 		rows[(*n)++] = plan_row(pg, k);
 	for (size_t i = 0; i < p->npolicies; i++)
-		if (!given(rows, nplans, &p->policies[i]))
+		if (!given(pg, rows, nplans, &p->policies[i]))
 			rows[(*n)++] = policy_row(pg, &p->policies[i]);
 	return rows;
 }

@@ -362,6 +362,16 @@ static void test_render_policies(void **state)
 	assert_null(strstr(html, "No oracle"));
 	assert_no_external_refs(html);
 	free(html);
+
+	/* an oracle plan's entries are its yardsticks on recorded values */
+	f.plan.oracle = true;
+	f.in.nplans = 1;
+	pol[0].oracle = true;
+	f.plan.npolicies = 1;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "plan</small></td><td>fifo (oracle)</td>"));
+	assert_null(strstr(html, "No oracle"));
+	free(html);
 }
 
 /* A fake report_backtest_fn: "EMPTY" lacks history, others have two. */

@@ -21,7 +21,7 @@ DEBIAN_PKGS := make gcc pkg-config libc6-dev \
 	libsqlite3-dev libcurl4-openssl-dev libcairo2-dev libxml2-dev \
 	libjansson-dev libglpk-dev libgsl-dev libxgboost-dev zlib1g-dev \
 	python3 ca-certificates
-DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml \
+DEBIAN_TEST_PKGS := libcmocka-dev sqlite3 chromium stress-ng python3-yaml openssl \
 	glpk-utils time valgrind clang libclang-rt-14-dev
 
 PREFIX ?= /usr/local
@@ -182,7 +182,7 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR)/greenslot
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-clang $(BUILD) $(BUILD)-san
 
 -include $(wildcard $(OUT)/*.d $(OUT)/*/*.d $(OUT)/tests/*.d)
 

@@ -302,6 +302,17 @@ int store_each_point(struct store *st, const struct store_query *q,
 /* Distinct zones that have recorded points of `signal`. Caller frees. */
 int store_zones_with(struct store *st, const char *signal, char ***zones,
 		     size_t *n, struct errmsg *err);
+/* Distinct signals of zone whose names start with prefix. Caller frees. */
+int store_signals_with_prefix(struct store *st, const char *zone,
+			      const char *prefix, char ***signals, size_t *n,
+			      struct errmsg *err);
+/* Every stored forecast point of zone/signal, of every source, by issue
+ * time, then time; fn returning non-zero stops and is returned. */
+typedef int (*store_forecast_row_fn)(gs_time issued, gs_time t, double v,
+				     void *ctx);
+int store_each_forecast_point(struct store *st, const char *zone,
+			      const char *signal, store_forecast_row_fn fn,
+			      void *ctx, struct errmsg *err);
 /* Distinct forecast sources stored for zone/signal. Caller frees. */
 int store_forecast_sources(struct store *st, const char *zone,
 			   const char *signal, char ***sources, size_t *n,
@@ -309,6 +320,18 @@ int store_forecast_sources(struct store *st, const char *zone,
 void strv_free(char **v, size_t n);
 
 /* Ingest bookkeeping: one row per feed per run. */
+struct store_ingest_run {
+	const char *feed;
+	gs_time finished;
+	bool ok;
+	size_t points;
+	const char *message; /* NULL when none */
+};
+typedef int (*store_ingest_run_fn)(const struct store_ingest_run *r,
+				   void *ctx);
+/* Every logged run, by feed, then in the order they finished. */
+int store_each_ingest_run(struct store *st, store_ingest_run_fn fn, void *ctx,
+			  struct errmsg *err);
 int store_log_ingest(struct store *st, const char *feed, gs_time started,
 		     gs_time finished, bool ok, size_t points,
 		     const char *message, struct errmsg *err);

@@ -11,7 +11,6 @@
 #include "core/core.h"
 
 #include <math.h>
-#include <sqlite3.h>
 
 struct metric_sample {
 	char *name, *help, *labels;
@@ -187,41 +186,60 @@ int metrics_solve(const struct plan *p, const char *path, bool ok,
 	return r;
 }
 
+/* One feed's samples, gathered over its runs in the ingest log. */
+struct feed_state {
+	struct metrics *m;
+	char *feed;      /* NULL before the first run */
+	bool last_ok;
+	size_t last_points;
+	gs_time last_success; /* GS_TIME_NONE: never */
+};
+
+static void feed_emit(struct feed_state *f)
+{
+	if (!f->feed)
+		return;
+	metrics_add(f->m, "greenslot_ingest_feed_success", "1 if the feed's "
+		    "last ingest succeeded", "feed", f->feed, f->last_ok);
+	metrics_add(f->m, "greenslot_ingest_points", "points the feed's last "
+		    "ingest read", "feed", f->feed, (double)f->last_points);
+	if (f->last_success != GS_TIME_NONE)
+		metrics_add(f->m, "greenslot_ingest_feed_last_success_"
+			    "timestamp_seconds", "when the feed was last "
+			    "ingested without error (Unix time)", "feed",
+			    f->feed, (double)f->last_success);
+	free(f->feed);
+	f->feed = NULL;
+}
+
+static int feed_run(const struct store_ingest_run *r, void *ctx)
+{
+	struct feed_state *f = ctx;
+
+	if (!f->feed || strcmp(f->feed, r->feed)) {
+		feed_emit(f);
+		f->feed = xstrdup(r->feed);
+		f->last_success = GS_TIME_NONE;
+	}
+	f->last_ok = r->ok;
+	f->last_points = r->points;
+	if (r->ok && (f->last_success == GS_TIME_NONE ||
+		      r->finished > f->last_success))
+		f->last_success = r->finished;
+	return 0;
+}
+
 /* Per feed, from the ingest log: its last run and its last success. */
 static int feed_samples(struct store *st, struct metrics *m,
 			struct errmsg *err)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *stmt;
-	int rc;
+	struct feed_state f = {m, NULL, false, 0, GS_TIME_NONE};
+	int ret = store_each_ingest_run(st, feed_run, &f, err);
 
-	if (sqlite3_prepare_v2(db,
-		    "SELECT feed, (SELECT ok FROM ingest_run r2 WHERE "
-		    "r2.feed = r.feed ORDER BY id DESC LIMIT 1), "
-		    "(SELECT points FROM ingest_run r2 WHERE r2.feed = r.feed "
-		    "ORDER BY id DESC LIMIT 1), max(CASE WHEN ok THEN "
-		    "finished END) FROM ingest_run r GROUP BY feed "
-		    "ORDER BY feed", -1, &stmt, NULL) != SQLITE_OK)
-		return err_set(err, "metrics: %s", sqlite3_errmsg(db));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *feed = (const char *)sqlite3_column_text(stmt, 0);
-		metrics_add(m, "greenslot_ingest_feed_success", "1 if the "
-			    "feed's last ingest succeeded", "feed", feed,
-			    sqlite3_column_int(stmt, 1));
-		metrics_add(m, "greenslot_ingest_points", "points the feed's "
-			    "last ingest read", "feed", feed,
-			    sqlite3_column_double(stmt, 2));
-		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL)
-			metrics_add(m, "greenslot_ingest_feed_last_success_"
-				    "timestamp_seconds", "when the feed was "
-				    "last ingested without error (Unix time)",
-				    "feed", feed,
-				    sqlite3_column_double(stmt, 3));
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_set(err, "metrics: %s", sqlite3_errmsg(db));
-	return 0;
+	if (ret == 0)
+		feed_emit(&f);
+	free(f.feed);
+	return ret;
 }
 
 int metrics_ingest(struct store *st, const char *path, bool ok,

@@ -1043,6 +1043,53 @@ int store_zones_with(struct store *st, const char *signal, char ***zones,
 	return ret;
 }
 
+int store_signals_with_prefix(struct store *st, const char *zone,
+			      const char *prefix, char ***signals, size_t *n,
+			      struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int ret;
+
+	if (prepare(st,
+		    "SELECT signal FROM series WHERE zone = ?1 AND "
+		    "substr(signal, 1, length(?2)) = ?2 ORDER BY signal",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, prefix, -1, SQLITE_STATIC);
+	ret = collect_strings(st, stmt, signals, n, err);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_each_forecast_point(struct store *st, const char *zone,
+			      const char *signal, store_forecast_row_fn fn,
+			      void *ctx, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	if (prepare(st,
+		    "SELECT v.issued, f.time, f.value FROM forecast f "
+		    "JOIN vintage v ON v.id = f.vintage_id "
+		    "JOIN series s ON s.id = v.series_id "
+		    "WHERE s.zone = ?1 AND s.signal = ?2 "
+		    "ORDER BY v.issued, f.time",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, signal, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if ((ret = fn(sqlite3_column_int64(stmt, 0),
+			      sqlite3_column_int64(stmt, 1),
+			      sqlite3_column_double(stmt, 2), ctx)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, "cannot read forecasts");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
 int store_forecast_sources(struct store *st, const char *zone,
 			   const char *signal, char ***sources, size_t *n,
 			   struct errmsg *err)
@@ -1060,6 +1107,34 @@ int store_forecast_sources(struct store *st, const char *zone,
 	sqlite3_bind_text(stmt, 1, zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, signal, -1, SQLITE_STATIC);
 	ret = collect_strings(st, stmt, sources, n, err);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_each_ingest_run(struct store *st, store_ingest_run_fn fn, void *ctx,
+			  struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	if (prepare(st,
+		    "SELECT feed, finished, ok, points, message FROM "
+		    "ingest_run ORDER BY feed, finished, id",
+		    &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_ingest_run r = {
+			.feed = (const char *)sqlite3_column_text(stmt, 0),
+			.finished = sqlite3_column_int64(stmt, 1),
+			.ok = sqlite3_column_int(stmt, 2) != 0,
+			.points = (size_t)sqlite3_column_int64(stmt, 3),
+			.message = (const char *)sqlite3_column_text(stmt, 4),
+		};
+		if ((ret = fn(&r, ctx)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, "cannot read the ingest log");
 	sqlite3_finalize(stmt);
 	return ret;
 }

@@ -250,8 +250,9 @@ static int issue_forecasts(struct store *st, struct backtest *bt,
 	for (size_t j = 2; j < bt->nmodels; j++) {
 		struct series ps;
 		series_init(&ps);
+		/* issued strictly before, like greenslot's own inputs */
 		if (store_get_forecast(st, bt->zone, bt->signal,
-				       bt->models[j].name, issue, issue,
+				       bt->models[j].name, issue - 1, issue,
 				       issue + bt->horizon_s, &ps, NULL,
 				       err) < 0) {
 			series_release(&ps);

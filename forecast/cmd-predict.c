@@ -33,7 +33,8 @@ const struct cmd_doc cmd_predict_doc = {
 	"prediction divided by its speed.  power_w is the profile's power_w, "
 	"else the mean power (energy_kwh over runtime) of the stored runs of "
 	"the same user and executable that report energy, else its "
-	"resources times the site's power_w.  With --runs, prints "
+	"resources times the site's power_w.  'greenslot solve' plans on the "
+	"same runtimes and power.  With --runs, prints "
 	"CSV id,runtime_p50_s,runtime_p90_s per run in submit order, each "
 	"predicted from the stored model and the runs of that file that "
 	"ended before it was submitted, never from its own runtime.  Needs "
@@ -140,110 +141,32 @@ static int predict_runs(const struct predict_args *pa,
 	return ret;
 }
 
-/* One row to predict: a job's profile at a site. */
-struct job_row {
-	size_t job, profile, site;
-	bool scale;     /* no run was ever at that site: divide by its speed */
-	double learned; /* power of the user's runs that report energy, W */
-};
-
-struct job_rows {
-	struct job_row *v;
-	size_t n, alloc;
-	float *X;
-	double *qty;
-	size_t xalloc, qalloc;
-};
-
-/* The rows of one job's profile: its features once, the site's apart. */
-static void add_rows(struct job_rows *rows, const struct rt_predictor *p,
-		     const struct catalog *cat, const struct jobset *js,
-		     size_t j, size_t pr)
-{
-	const struct job *job = &js->jobs[j];
-	struct job_run run;
-	float x0[RTF_N];
-	double learned;
-
-	rt_job_as_run(cat, job, pr, NULL, &run);
-	rt_features(p->hist, &run, x0);
-	learned = rt_hist_power(p->hist, &run);
-	for (size_t s = 0; s < cat->nsites; s++) {
-		float *x;
-		if (!job->allowed[s])
-			continue;
-		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
-		ALLOC_GROW(rows->X, (rows->n + 1) * RTF_N, rows->xalloc);
-		ALLOC_GROW(rows->qty, rows->n + 1, rows->qalloc);
-		x = &rows->X[rows->n * RTF_N];
-		memcpy(x, x0, sizeof(x0));
-		rt_features_site(p->hist, cat->sites[s].id, x);
-		rows->qty[rows->n] = run.quantity;
-		rows->v[rows->n++] = (struct job_row){
-			j, pr, s, isnan(x[RTF_SITE_MEAN]), learned};
-	}
-	job_run_release(&run);
-}
-
-/* The profile's power_w, else learned from energy, else the catalog's. */
-static double job_power(const struct catalog *cat, const struct job *job,
-			const struct job_row *row)
-{
-	const struct profile *pr = &job->profiles[row->profile];
-	double w = 0;
-
-	if (!isnan(pr->power_w))
-		return pr->power_w;
-	if (!isnan(row->learned))
-		return row->learned;
-	for (size_t r = 0; r < cat->nresources; r++)
-		w += pr->resources[r] * cat->sites[row->site].power_w[r];
-	return w;
-}
-
-static void print_rows(const struct job_rows *rows, const double *p50,
-		       const double *pq, double q, const struct catalog *cat,
-		       const struct jobset *js)
-{
-	printf("job,profile,site,runtime_p50_s,runtime_p%g_s,power_w\n",
-	       q * 100);
-	for (size_t i = 0; i < rows->n; i++) {
-		const struct job_row *r = &rows->v[i];
-		const struct site *s = &cat->sites[r->site];
-		double speed = r->scale && s->speed > 0 ? s->speed : 1;
-		printf("%s,%zu,%s,%.1f,%.1f,%.6g\n", js->jobs[r->job].id,
-		       r->profile, s->id, p50[i] / speed, pq[i] / speed,
-		       job_power(cat, &js->jobs[r->job], r));
-	}
-}
-
 static int predict_jobs(const struct predict_args *pa,
 			const struct rt_predictor *p,
 			const struct catalog *cat, const struct jobset *js)
 {
-	struct job_rows rows = {0};
+	struct rt_job_pred *v;
 	struct errmsg err;
-	double *p50, *pq;
-	int ret = EXIT_OK;
+	size_t n;
 
-	for (size_t j = 0; j < js->njobs; j++)
-		for (size_t pr = 0; pr < js->jobs[j].nprofiles; pr++)
-			add_rows(&rows, p, cat, js, j, pr);
-	p50 = xmalloc(st_mult(rows.n + 1, sizeof(double)));
-	pq = xmalloc(st_mult(rows.n + 1, sizeof(double)));
-	if (rt_predict_rows(&p->model, rows.X, rows.qty, rows.n, pa->quantile,
-			    p50, pq, &err) < 0) {
+	if (rt_predict_jobs(p, cat, js, pa->quantile, false, &v, &n,
+			    &err) < 0) {
 		error("%s", err.msg);
-		ret = EXIT_USAGE;
-	} else {
-		print_rows(&rows, p50, pq, pa->quantile, cat, js);
+		return EXIT_USAGE;
 	}
-	free(p50);
-	free(pq);
-	free(rows.v);
-	free(rows.X);
-	free(rows.qty);
-	return ret;
+	printf("job,profile,site,runtime_p50_s,runtime_p%g_s,power_w\n",
+	       pa->quantile * 100);
+	for (size_t i = 0; i < n; i++) {
+		const struct rt_job_pred *r = &v[i];
+		if (!r->allowed)
+			continue;
+		printf("%s,%zu,%s,%.1f,%.1f,%.6g\n", js->jobs[r->job].id,
+		       r->profile, cat->sites[r->site].id, r->p50, r->pq,
+		       rt_job_power(cat, &js->jobs[r->job], r->profile,
+				    r->site, r->learned_w));
+	}
+	free(v);
+	return EXIT_OK;
 }
 
 int cmd_predict(int argc, char **argv, struct cmd_ctx *ctx)

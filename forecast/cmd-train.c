@@ -1,7 +1,8 @@
 /*
- * cmd-train.c - `greenslot train`: store the runs of history files and
- * (re)train the runtime model on every run the store holds; or, with
- * --evaluate, score the model against the baselines on the files alone.
+ * cmd-train.c - `greenslot train`: store the runs of history files, if
+ * any, and (re)train the runtime model on every run the store holds; or,
+ * with --evaluate, score the model against the baselines on the files
+ * alone.
  */
 #include "forecast/forecast.h"
 
@@ -18,13 +19,16 @@ static const struct cmd_opt train_opts[] = {
 		       "with the median absolute percentage error (mdape) "
 		       "of greenslot, the requested time, the mean of the "
 		       "user's last two runs and a random forest, and the "
-		       "P90 coverage"},
+		       "P90 coverage of the completed runs (p90_coverage) "
+		       "and of all runs (p90_coverage_all_runs: a failed "
+		       "or cancelled run above the P90 is a miss)"},
 	{"-q, --quiet", "print only errors"},
 	{NULL, NULL},
 };
 
 const struct cmd_doc cmd_train_doc = {
-	"train [--source NAME] [--evaluate] HISTORY...",
+	"train [--source NAME] [HISTORY...]\n"
+	"train --evaluate HISTORY...",
 	"learn runtime predictors from past job runs",
 	"Reads job run history (greenslot CSV or JSON Lines, SWF or "
 	"SWF.gz, sacct --parsable2 output, executor metrics rows; the "
@@ -32,8 +36,11 @@ const struct cmd_doc cmd_train_doc = {
 	"transaction per file) and trains the runtime model on all stored "
 	"runs: XGBoost trees on log(runtime / quantity), fitted on the "
 	"first 80% by submit time, the P80..P99 calibrated on the residuals "
-	"of the last 20% (split conformal).  The model and its held-out "
+	"of the last 20% (split conformal; a failed or cancelled run counts "
+	"with its runtime so far, a lower bound).  The model and its held-out "
 	"metrics replace the stored ones; the metrics are printed as JSON.  "
+	"Without HISTORY, retrains on the runs the store holds already (such "
+	"as those 'greenslot run' recorded).  "
 	"Completed runs, runs of unknown status and timeouts (at their "
 	"limit) are learned from; "
 	"failed, cancelled, out-of-memory and node-failure runs are stored "
@@ -68,8 +75,8 @@ static int parse_args(int argc, char **argv, struct train_args *ta)
 		else
 			return -1;
 	}
-	if (optind >= argc)
-		return error("no HISTORY file given");
+	if (ta->evaluate && optind >= argc)
+		return error("--evaluate needs a HISTORY file");
 	return 0;
 }
 
@@ -181,7 +188,7 @@ int cmd_train(int argc, char **argv, struct cmd_ctx *ctx)
 	if (parse_args(argc, argv, &ta) < 0)
 		return EXIT_USAGE;
 	nfiles = (size_t)(argc - optind);
-	files = xcalloc(nfiles, sizeof(*files));
+	files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
 	run_set_init(&all);
 	if (read_files(argc, argv, &ta, files) < 0)
 		goto out;

@@ -153,8 +153,9 @@ bool fc_weather_at(const struct fc_weather *w, enum fc_wvar var,
 /*
  * The recorded generation mix of a zone (generation_<fuel> series), whose
  * recent shares tell the regression what is running (a nuclear outage, a
- * dry year).  fc_mix_load() reads every generation_ signal of the zone;
- * release with fc_mix_release().
+ * dry year).  fc_mix_load() reads the generation_ signals of the zone,
+ * the FC_MAX_MIX that generate most when there are more; release with
+ * fc_mix_release().
  */
 #define FC_MAX_MIX 12
 struct fc_mix {
@@ -467,7 +468,8 @@ void rt_sort_runs(struct job_run *runs, size_t n);
 /*
  * For runs sorted by rt_sort_runs(): X[i * RTF_N...] gets run i's
  * features from the runs that ended strictly before its submit time; h
- * ends up holding every usable run that has an end.
+ * ends up holding every usable run that has an end.  A run without an end
+ * ends at its start plus its runtime, else at its submit plus it.
  */
 void rt_replay(const struct job_run *runs, size_t n, struct rt_hist *h,
 	       float *X);
@@ -529,10 +531,14 @@ int rt_model_load(struct store *st, struct rt_model *m, struct errmsg *err);
 struct rt_predictor {
 	struct rt_model model;
 	struct rt_hist *hist;
+	size_t nruns; /* stored runs replayed into hist */
 };
 /* 0 loaded, 1 no trained model in the store, -1 error. */
 int rt_predictor_load(struct rt_predictor *p, struct store *st,
 		      struct errmsg *err);
+/* Only the stored runs' statistics (learned power), no model: 0 or -1. */
+int rt_predictor_load_runs(struct rt_predictor *p, struct store *st,
+			   struct errmsg *err);
 void rt_predictor_release(struct rt_predictor *p);
 /*
  * A job spec's profile as a run to predict: unit, quantity, resources
@@ -550,6 +556,35 @@ void rt_job_as_run(const struct catalog *cat, const struct job *job,
 int rt_predict_rows(const struct rt_model *m, const float *X,
 		    const double *qty, size_t n, double q, double *p50,
 		    double *pq, struct errmsg *err);
+/* A job's profile predicted at a site. */
+struct rt_job_pred {
+	size_t job, profile, site;
+	bool allowed;     /* the job may run at the site */
+	double p50, pq;   /* runtime at that site, s */
+	double learned_w; /* mean power of the stored runs of the same user
+			     and executable that report energy; NAN: none */
+};
+/*
+ * The one prediction of job specs that predict and solve share: each
+ * profile of each job of js (only those without a duration when
+ * `missing`) at each site of cat, from the site's own statistics when
+ * stored runs ran there, else the site-free prediction divided by the
+ * site's speed.  *out (free() it) gets *n rows in job, profile, site
+ * order.  Fails when q is not calibrated.
+ */
+int rt_predict_jobs(const struct rt_predictor *p, const struct catalog *cat,
+		    const struct jobset *js, double q, bool missing,
+		    struct rt_job_pred **out, size_t *n, struct errmsg *err);
+/* The learned power of a job's profile (see rt_job_pred), NAN: none. */
+double rt_job_learned_w(const struct rt_predictor *p,
+			const struct catalog *cat, const struct job *job,
+			size_t profile);
+/*
+ * A job's profile's power at a site, in W: its power_w, else the learned
+ * power (NAN: none), else its resources times the site's power_w.
+ */
+double rt_job_power(const struct catalog *cat, const struct job *job,
+		    size_t profile, size_t site, double learned_w);
 
 extern const struct cmd_doc cmd_train_doc, cmd_predict_doc;
 int cmd_train(int argc, char **argv, struct cmd_ctx *ctx);

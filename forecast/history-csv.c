@@ -201,12 +201,28 @@ static void row_start(struct hist_reader *hr, struct row *row)
 /* CSV                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* Drops the blanks around a field: "job_id, n, p" names n and p. */
+static void trim_field(struct hist_field *f)
+{
+	size_t n;
+
+	while (*f->s == ' ' || *f->s == '\t') {
+		f->s++;
+		f->col++;
+	}
+	n = strlen(f->s);
+	while (n && (f->s[n - 1] == ' ' || f->s[n - 1] == '\t'))
+		f->s[--n] = '\0';
+}
+
 static int csv_header(struct hist_reader *hr, const struct col_def *cols,
 		      struct hist_fields *f, const struct col_def ***map)
 {
 	*map = xcalloc(f->n, sizeof(**map));
 	for (size_t i = 0; i < f->n; i++) {
-		const struct col_def *c = find_col(cols, f->v[i].s);
+		const struct col_def *c;
+		trim_field(&f->v[i]);
+		c = find_col(cols, f->v[i].s);
 		if (!c)
 			return hist_fail(hr, f->v[i].col, "unknown column "
 					 "'%s'", f->v[i].s);
@@ -220,8 +236,9 @@ static int csv_header(struct hist_reader *hr, const struct col_def *cols,
 	return 0;
 }
 
+/* A row; an executor's cells may have blanks around them, as its header. */
 static int csv_row(struct hist_reader *hr, const struct col_def **map,
-		   size_t ncols, struct hist_fields *f)
+		   size_t ncols, struct hist_fields *f, bool executor)
 {
 	struct row row;
 
@@ -229,9 +246,12 @@ static int csv_row(struct hist_reader *hr, const struct col_def **map,
 		return hist_fail(hr, 1, "%zu fields (the header has %zu)",
 				 f->n, ncols);
 	row_start(hr, &row);
-	for (size_t i = 0; i < ncols; i++)
+	for (size_t i = 0; i < ncols; i++) {
+		if (executor)
+			trim_field(&f->v[i]);
 		if (set_cell(hr, map[i], &f->v[i], &row) < 0)
 			return -1;
+	}
 	return finish_row(hr, &row, 1);
 }
 
@@ -255,7 +275,7 @@ int hist_parse_csv(struct hist_reader *hr, bool executor)
 			continue;
 		ret = hist_split(hr, line, ',', true, &f);
 		if (!ret)
-			ret = csv_row(hr, map, ncols, &f);
+			ret = csv_row(hr, map, ncols, &f, executor);
 	}
 out:
 	free(map);

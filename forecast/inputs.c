@@ -8,8 +8,6 @@
  */
 #include "forecast/internal.h"
 
-#include <sqlite3.h>
-
 #define HOUR 3600
 #define MAX_VINTAGES_BACK 8 /* older vintages than this are stale anyway */
 
@@ -60,43 +58,29 @@ size_t fc_weather_rows(const struct fc_weather *w)
 	return n;
 }
 
-static int load_var(sqlite3_stmt *q, const char *zone, enum fc_wvar var,
-		    struct fc_weather *w)
-{
-	int rc;
+struct var_sink {
+	struct fc_weather *w;
+	enum fc_wvar var;
+};
 
-	sqlite3_reset(q);
-	sqlite3_bind_text(q, 1, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, wvar_signal[var], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fc_weather_add(w, var, sqlite3_column_int64(q, 0),
-			       sqlite3_column_int64(q, 1),
-			       sqlite3_column_double(q, 2));
-	return rc == SQLITE_DONE ? 0 : -1;
+static int add_var_row(gs_time issued, gs_time t, double v, void *ctx)
+{
+	struct var_sink *k = ctx;
+
+	fc_weather_add(k->w, k->var, issued, t, v);
+	return 0;
 }
 
 int fc_weather_load(struct store *st, const char *zone, struct fc_weather *w,
 		    struct errmsg *err)
 {
-	static const char sql[] =
-		"SELECT v.issued, f.time, f.value FROM forecast f"
-		" JOIN vintage v ON v.id = f.vintage_id"
-		" JOIN series s ON s.id = v.series_id"
-		" WHERE s.zone = ?1 AND s.signal = ?2"
-		" ORDER BY v.issued, f.time";
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *q;
-	int ret = 0;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return err_set(err, "cannot read weather forecasts: %s",
-			       sqlite3_errmsg(db));
-	for (int i = 0; i < FC_NWVARS && !ret; i++)
-		if (load_var(q, zone, (enum fc_wvar)i, w) < 0)
-			ret = err_set(err, "cannot read weather forecasts: %s",
-				      sqlite3_errmsg(db));
-	sqlite3_finalize(q);
-	return ret;
+	for (int i = 0; i < FC_NWVARS; i++) {
+		struct var_sink k = {w, (enum fc_wvar)i};
+		if (store_each_forecast_point(st, zone, wvar_signal[i],
+					      add_var_row, &k, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The point of one vintage, rows [lo, hi), in force at t. */
@@ -143,29 +127,39 @@ void fc_mix_release(struct fc_mix *m)
 	fc_mix_init(m);
 }
 
-/* The generation_ signals of a zone, at most FC_MAX_MIX of them. */
-static int mix_signals(sqlite3 *db, const char *zone, char ***out, size_t *n)
+static double series_total(const struct series *s)
 {
-	static const char sql[] =
-		"SELECT signal FROM series WHERE zone = ?1"
-		" AND substr(signal, 1, 11) = 'generation_' ORDER BY signal";
-	sqlite3_stmt *q;
-	size_t alloc = 0;
-	int rc;
+	double sum = 0;
 
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(q, 1, zone, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < FC_MAX_MIX) {
-		ALLOC_GROW(*out, *n + 1, alloc);
-		(*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	for (size_t i = 0; i < s->n; i++)
+		sum += s->v[i];
+	return sum;
 }
 
+/* Adds fuel s to m (which takes it over); a full table keeps its biggest. */
+static void keep_fuel(struct fc_mix *m, struct series *s)
+{
+	size_t min = 0;
+
+	if (m->n < FC_MAX_MIX) {
+		m->s[m->n++] = *s;
+		return;
+	}
+	for (size_t i = 1; i < m->n; i++)
+		if (series_total(&m->s[i]) < series_total(&m->s[min]))
+			min = i;
+	if (series_total(s) <= series_total(&m->s[min])) {
+		series_release(s);
+		return;
+	}
+	series_release(&m->s[min]);
+	m->s[min] = *s;
+}
+
+/*
+ * Reads every generation_ signal of the zone; past FC_MAX_MIX fuels (the
+ * regression's columns) the ones that generate least are left out.
+ */
 int fc_mix_load(struct store *st, const char *zone, struct fc_mix *m,
 		struct errmsg *err)
 {
@@ -173,15 +167,18 @@ int fc_mix_load(struct store *st, const char *zone, struct fc_mix *m,
 	size_t n;
 	int ret = 0;
 
-	if (mix_signals(store_db(st), zone, &sig, &n) < 0) {
-		strv_free(sig, n);
-		return err_set(err, "cannot read the generation mix: %s",
-			       sqlite3_errmsg(store_db(st)));
-	}
+	if (store_signals_with_prefix(st, zone, "generation_", &sig, &n,
+				      err) < 0)
+		return -1;
 	for (size_t i = 0; i < n && !ret; i++) {
-		series_init(&m->s[m->n]);
+		struct series s;
+		series_init(&s);
 		ret = store_get_series(st, zone, sig[i], GS_TIME_NONE,
-				       GS_TIME_NONE, &m->s[m->n++], err);
+				       GS_TIME_NONE, &s, err);
+		if (ret)
+			series_release(&s);
+		else
+			keep_fuel(m, &s);
 	}
 	strv_free(sig, n);
 	return ret;

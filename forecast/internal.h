@@ -78,6 +78,7 @@ struct xgb {
 	__typeof__(XGBoosterFree) *XGBoosterFree;
 	__typeof__(XGBoosterSetParam) *XGBoosterSetParam;
 	__typeof__(XGBoosterUpdateOneIter) *XGBoosterUpdateOneIter;
+	__typeof__(XGBoosterBoostOneIter) *XGBoosterBoostOneIter;
 	__typeof__(XGBoosterPredict) *XGBoosterPredict;
 	__typeof__(XGBoosterSaveModelToBuffer) *XGBoosterSaveModelToBuffer;
 	__typeof__(XGBoosterLoadModelFromBuffer) *XGBoosterLoadModelFromBuffer;

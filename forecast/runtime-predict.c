@@ -8,25 +8,29 @@
 #include <jansson.h>
 #include <math.h>
 
-int rt_predictor_load(struct rt_predictor *p, struct store *st,
-		      struct errmsg *err)
+int rt_predictor_load_runs(struct rt_predictor *p, struct store *st,
+			   struct errmsg *err)
 {
 	struct run_set rs;
-	int ret;
 
 	memset(p, 0, sizeof(*p));
 	rt_model_init(&p->model);
-	ret = rt_model_load(st, &p->model, err);
-	if (ret != 0)
-		return ret;
 	run_set_init(&rs);
 	if (store_get_runs(st, &rs.runs, &rs.n, err) < 0)
 		return -1;
 	rs.alloc = rs.n;
 	p->hist = rt_hist_new();
 	rt_replay(rs.runs, rs.n, p->hist, NULL);
+	p->nruns = rs.n;
 	run_set_release(&rs);
 	return 0;
+}
+
+int rt_predictor_load(struct rt_predictor *p, struct store *st,
+		      struct errmsg *err)
+{
+	int ret = rt_predictor_load_runs(p, st, err);
+	return ret < 0 ? ret : rt_model_load(st, &p->model, err);
 }
 
 void rt_predictor_release(struct rt_predictor *p)
@@ -120,4 +124,106 @@ int rt_predict_rows(const struct rt_model *m, const float *X,
 	}
 	free(yhat);
 	return 0;
+}
+
+/* Rows to predict and their features, grown together. */
+struct job_rows {
+	struct rt_job_pred *v;
+	float *X;
+	double *qty, *speed; /* speed: what to divide by, 1 or the site's */
+	size_t n, alloc, xalloc, qalloc, salloc;
+};
+
+/* The rows of one job's profile: its features once, the site's apart. */
+static void add_rows(struct job_rows *rows, const struct rt_predictor *p,
+		     const struct catalog *cat, const struct jobset *js,
+		     size_t j, size_t pr)
+{
+	const struct job *job = &js->jobs[j];
+	struct job_run run;
+	float x0[RTF_N];
+	double learned;
+
+	rt_job_as_run(cat, job, pr, NULL, &run);
+	rt_features(p->hist, &run, x0);
+	learned = rt_hist_power(p->hist, &run);
+	for (size_t s = 0; s < cat->nsites; s++) {
+		float *x;
+		ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
+		ALLOC_GROW(rows->X, (rows->n + 1) * RTF_N, rows->xalloc);
+		ALLOC_GROW(rows->qty, rows->n + 1, rows->qalloc);
+		ALLOC_GROW(rows->speed, rows->n + 1, rows->salloc);
+		x = &rows->X[rows->n * RTF_N];
+		memcpy(x, x0, sizeof(x0));
+		rt_features_site(p->hist, cat->sites[s].id, x);
+		rows->qty[rows->n] = run.quantity;
+		rows->speed[rows->n] = isnan(x[RTF_SITE_MEAN]) &&
+					       cat->sites[s].speed > 0
+				       ? cat->sites[s].speed : 1;
+		rows->v[rows->n++] = (struct rt_job_pred){
+			j, pr, s, job->allowed[s], 0, 0, learned};
+	}
+	job_run_release(&run);
+}
+
+int rt_predict_jobs(const struct rt_predictor *p, const struct catalog *cat,
+		    const struct jobset *js, double q, bool missing,
+		    struct rt_job_pred **out, size_t *n, struct errmsg *err)
+{
+	struct job_rows rows = {0};
+	double *p50, *pq;
+	int ret;
+
+	for (size_t j = 0; j < js->njobs; j++)
+		for (size_t pr = 0; pr < js->jobs[j].nprofiles; pr++)
+			if (!missing || js->jobs[j].profiles[pr].duration_s < 0)
+				add_rows(&rows, p, cat, js, j, pr);
+	p50 = xmalloc(st_mult(rows.n + 1, sizeof(double)));
+	pq = xmalloc(st_mult(rows.n + 1, sizeof(double)));
+	ret = rt_predict_rows(&p->model, rows.X, rows.qty, rows.n, q, p50, pq,
+			      err);
+	for (size_t i = 0; ret == 0 && i < rows.n; i++) {
+		rows.v[i].p50 = p50[i] / rows.speed[i];
+		rows.v[i].pq = pq[i] / rows.speed[i];
+	}
+	free(p50);
+	free(pq);
+	free(rows.X);
+	free(rows.qty);
+	free(rows.speed);
+	if (ret < 0) {
+		free(rows.v);
+		return -1;
+	}
+	*out = rows.v;
+	*n = rows.n;
+	return 0;
+}
+
+double rt_job_power(const struct catalog *cat, const struct job *job,
+		    size_t profile, size_t site, double learned_w)
+{
+	const struct profile *pr = &job->profiles[profile];
+	double w = 0;
+
+	if (!isnan(pr->power_w))
+		return pr->power_w;
+	if (!isnan(learned_w))
+		return learned_w;
+	for (size_t r = 0; r < cat->nresources; r++)
+		w += pr->resources[r] * cat->sites[site].power_w[r];
+	return w;
+}
+
+double rt_job_learned_w(const struct rt_predictor *p,
+			const struct catalog *cat, const struct job *job,
+			size_t profile)
+{
+	struct job_run run;
+	double w;
+
+	rt_job_as_run(cat, job, profile, NULL, &run);
+	w = rt_hist_power(p->hist, &run);
+	job_run_release(&run);
+	return w;
 }

@@ -10,11 +10,15 @@
  * queue, site or unit, never its own label, so the encoding cannot leak
  * the answer into training and needs no separate fit.
  *
+ * A run counts from when it ended: its end, else start + runtime, else
+ * submit + runtime (end_of()).
+ *
  * Which runs teach: completed ones, and timeouts, whose runtime is the
  * limit they were killed at: a lower bound of what the job wanted, but
  * exactly how long such a job holds its slot, which is what a plan needs.
  * Failed, cancelled, out-of-memory and node-failure runs stopped for
- * reasons unrelated to the work and are neither trained on nor counted.
+ * reasons unrelated to the work and are neither trained on nor counted
+ * in the history; only the calibration (runtime-model.c) counts them.
  */
 #include "forecast/forecast.h"
 
@@ -350,15 +354,33 @@ static int cmp_end(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/*
+ * When a run ended: its end, else its start plus its runtime, else its
+ * submit plus its runtime (minimal histories give only submit and
+ * runtime_s; queue wait unknown, the run counts from its submit on).
+ */
+static gs_time end_of(const struct job_run *r)
+{
+	gs_time from = r->start != GS_TIME_NONE ? r->start : r->submit;
+
+	if (r->end != GS_TIME_NONE)
+		return r->end;
+	if (from == GS_TIME_NONE || !isfinite(r->runtime_s))
+		return GS_TIME_NONE;
+	return from + (gs_time)fmin(ceil(r->runtime_s), 1e15);
+}
+
 static struct run_end *sort_by_end(const struct job_run *runs, size_t n,
 				   size_t *m)
 {
 	struct run_end *e = xmalloc(st_mult(n + 1, sizeof(*e)));
 
 	*m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (runs[i].end != GS_TIME_NONE && rt_usable(&runs[i]))
-			e[(*m)++] = (struct run_end){runs[i].end, i};
+	for (size_t i = 0; i < n; i++) {
+		gs_time end = end_of(&runs[i]);
+		if (end != GS_TIME_NONE && rt_usable(&runs[i]))
+			e[(*m)++] = (struct run_end){end, i};
+	}
 	qsort(e, *m, sizeof(*e), cmp_end);
 	return e;
 }

@@ -30,6 +30,7 @@ static const struct {
 	XGB_SYM(XGBoosterFree),
 	XGB_SYM(XGBoosterSetParam),
 	XGB_SYM(XGBoosterUpdateOneIter),
+	XGB_SYM(XGBoosterBoostOneIter),
 	XGB_SYM(XGBoosterPredict),
 	XGB_SYM(XGBoosterSaveModelToBuffer),
 	XGB_SYM(XGBoosterLoadModelFromBuffer),

@@ -19,6 +19,9 @@ double solver_power_w(const struct instance *in, size_t job, size_t profile,
 
 	if (!isnan(p->power_w))
 		return p->power_w;
+	if (in->jobs && in->jobs[job].power_w &&
+	    !isnan(in->jobs[job].power_w[profile]))
+		return in->jobs[job].power_w[profile];
 	for (size_t r = 0; r < in->cat->nresources; r++)
 		w += p->resources[r] * s->power_w[r];
 	return w;

@@ -80,9 +80,13 @@ const struct cmd_doc cmd_solve_doc = {
 	"order; the first one that knows the carbon intensity of those "
 	"slots, if any does) with its first profile, capacity ignored.  For the "
 	"heuristics, `bound` is each placed job at its best placement with "
-	"the others ignored.  A job profile without a duration gets the "
-	"runtime the model of 'greenslot train' predicts (P90 by default, "
-	"see --runtime-quantile) and the plan marks it runtime_predicted; "
+	"the others ignored.  A job profile without a duration gets, at "
+	"each site, the runtime the model of 'greenslot train' predicts "
+	"there, as 'greenslot predict' prints it (P90 by default, see "
+	"--runtime-quantile), and the plan marks it runtime_predicted; a "
+	"profile without power_w draws the power learned from the stored "
+	"runs of the same user and executable that report energy, if any "
+	"(predict's power_w); "
 	"interruptible jobs may run in up to max_pieces pieces (the plan's "
 	"segments).  The plan also lists, under plan.policies, the totals "
 	"of greedy, fifo, round-robin and random on the same instance and, "
@@ -409,32 +413,64 @@ static int run_policy(struct solve_args *sa, const struct cmd_ctx *ctx,
 	return ret;
 }
 
-/* The runtime predictor behind the solver's hook. */
+/*
+ * The runtime predictor behind the solver's hook: predict's rows
+ * (rt_predict_jobs), so that solve plans each job at each site on the
+ * runtime and power `predict` prints for it there.
+ */
 struct predict_ctx {
 	struct rt_predictor p;
 	const struct catalog *cat;
+	const struct jobset *js;
 	double q;
+	struct rt_job_pred *rows; /* in job, profile, site order */
+	size_t nrows;
 };
 
+/* Per site, the duration at speed 1.0 that runs the predicted time. */
 static int predict_duration(void *vctx, const struct job *job,
 			    size_t profile, int64_t *duration_s,
 			    struct errmsg *err)
 {
 	struct predict_ctx *pc = vctx;
-	struct job_run run;
-	float x[RTF_N];
-	double p50, pq;
-	int ret;
+	size_t j = (size_t)(job - pc->js->jobs), i = 0, hi, got = 0;
 
-	rt_job_as_run(pc->cat, job, profile, NULL, &run);
-	rt_features(pc->p.hist, &run, x);
-	ret = rt_predict_rows(&pc->p.model, x, &run.quantity, 1, pc->q, &p50,
-			      &pq, err);
-	job_run_release(&run);
-	if (ret < 0)
+	if (!pc->rows && rt_predict_jobs(&pc->p, pc->cat, pc->js, pc->q,
+					 true, &pc->rows, &pc->nrows,
+					 err) < 0)
 		return -1;
-	*duration_s = (int64_t)ceil(pc->q == 0.5 ? p50 : pq);
-	return 1;
+	for (hi = pc->nrows; i < hi;) { /* the first row of (j, profile) */
+		size_t mid = i + (hi - i) / 2;
+		const struct rt_job_pred *r = &pc->rows[mid];
+		if (r->job < j || (r->job == j && r->profile < profile))
+			i = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; i < pc->nrows && pc->rows[i].job == j &&
+	       pc->rows[i].profile == profile; i++, got++) {
+		double speed = pc->cat->sites[pc->rows[i].site].speed;
+		double d = ceil(pc->rows[i].pq * (speed > 0 ? speed : 1) - 1e-6);
+		if (d >= 0 && d < 1e15) /* else unknown there */
+			duration_s[pc->rows[i].site] = (int64_t)d;
+	}
+	return got > 0;
+}
+
+static void predict_release(struct predict_ctx *pc)
+{
+	rt_predictor_release(&pc->p);
+	free(pc->rows);
+}
+
+static double predict_power(void *vctx, const struct job *job,
+			    size_t profile)
+{
+	struct predict_ctx *pc = vctx;
+
+	if (!pc->p.nruns) /* the usual store, which never trained */
+		return (double)NAN;
+	return rt_job_learned_w(&pc->p, pc->cat, job, profile);
 }
 
 /* The first job with a profile lacking a duration, or NULL. */
@@ -448,26 +484,25 @@ static const struct job *job_without_duration(const struct jobset *js)
 }
 
 /*
- * Loads the predictor when a job needs it; an exit code.  Without a
- * trained model the job is named where it was written: its input is
- * what cannot be planned.
+ * Loads the predictor: the stored runs' statistics (learned power) and,
+ * when a job needs it, the model; an exit code.  Without a trained model
+ * the job is named where it was written: its input is what cannot be
+ * planned.
  */
 static int load_predictor(struct cmd_ctx *ctx, const struct jobset *js,
-			  struct predict_ctx *pc, bool *loaded)
+			  struct predict_ctx *pc)
 {
 	const struct job *job = job_without_duration(js);
 	struct errmsg err;
 	int ret;
 
-	*loaded = false;
-	if (!job)
-		return EXIT_OK;
-	ret = rt_predictor_load(&pc->p, ctx->store, &err);
+	pc->cat = ctx->catalog;
+	ret = job ? rt_predictor_load(&pc->p, ctx->store, &err)
+		  : rt_predictor_load_runs(&pc->p, ctx->store, &err);
 	if (ret < 0) {
 		error("%s", err.msg);
 		return EXIT_RUNTIME;
 	}
-	*loaded = true;
 	if (ret > 0) {
 		err_at(&err, job->file, job->line, job->col,
 		       "job '%s' has no duration and '%s' has no trained "
@@ -476,7 +511,6 @@ static int load_predictor(struct cmd_ctx *ctx, const struct jobset *js,
 		error("%s", err.msg);
 		return EXIT_USAGE;
 	}
-	pc->cat = ctx->catalog;
 	return EXIT_OK;
 }
 
@@ -559,9 +593,8 @@ static int compare_policies(const struct solve_args *sa, struct cmd_ctx *ctx,
 static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 		     const struct jobset *js, const struct solver_grid *g)
 {
-	struct predict_ctx pc = {.q = sa->runtime_q};
-	struct runtime_hook hook = {predict_duration, &pc};
-	bool loaded;
+	struct predict_ctx pc = {.q = sa->runtime_q, .js = js};
+	struct runtime_hook hook = {predict_duration, predict_power, &pc};
 	const struct catalog *cat = ctx->catalog;
 	struct solver_signals sg;
 	struct instance in;
@@ -569,11 +602,10 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	struct plan plan;
 	struct strbuf sum;
 	struct errmsg err;
-	int ret = load_predictor(ctx, js, &pc, &loaded);
+	int ret = load_predictor(ctx, js, &pc);
 
 	if (ret != EXIT_OK) {
-		if (loaded)
-			rt_predictor_release(&pc.p);
+		predict_release(&pc);
 		return ret;
 	}
 	ret = EXIT_RUNTIME;
@@ -583,7 +615,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	plan_init(&plan);
 	strbuf_init(&sum);
 	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
-	    instance_build(&in, cat, js, &sg, loaded ? &hook : NULL,
+	    instance_build(&in, cat, js, &sg, &hook,
 			   &err) < 0 ||
 	    run_policy(sa, ctx, &in, &a, &err) < 0) {
 		error("%s", err.msg);
@@ -596,8 +628,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	solver_fill_plan(&in, &sa->so, &a, &plan);
 	plan.oracle = sa->oracle;
 	plan.runtime_quantile = planned_quantile(&in, sa->runtime_q);
-	if (compare_policies(sa, ctx, loaded ? &hook : NULL, &in, &plan,
-			     &err) < 0 ||
+	if (compare_policies(sa, ctx, &hook, &in, &plan, &err) < 0 ||
 	    plan_write(&plan, sa->out, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
@@ -614,8 +645,7 @@ out:
 	assignment_release(&a);
 	instance_release(&in);
 	solver_signals_release(&sg);
-	if (loaded)
-		rt_predictor_release(&pc.p);
+	predict_release(&pc);
 	return ret;
 }
 

@@ -42,6 +42,7 @@ void instance_release(struct instance *in)
 	for (size_t j = 0; in->jobs && j < in->js->njobs; j++) {
 		free(in->jobs[j].reason);
 		free(in->jobs[j].duration_s);
+		free(in->jobs[j].power_w);
 	}
 	free(in->jobs);
 	free(in->avail);
@@ -151,25 +152,51 @@ static int topo_order(struct instance *in, struct errmsg *err)
 	return 0;
 }
 
+/* Profile p's durations at each site: given, else from the hook. */
+static int profile_durations(struct instance *in, size_t j, size_t p,
+			     const struct runtime_hook *hook,
+			     struct errmsg *err)
+{
+	const struct job *job = &in->js->jobs[j];
+	struct instance_job *ij = &in->jobs[j];
+	size_t ns = in->cat->nsites;
+	int64_t *d = &ij->duration_s[p * ns];
+	int got = 0;
+
+	for (size_t s = 0; s < ns; s++)
+		d[s] = job->profiles[p].duration_s < 0
+			       ? -1 : job->profiles[p].duration_s;
+	if (job->profiles[p].duration_s >= 0 || !hook || !hook->predict)
+		return 0;
+	got = hook->predict(hook->ctx, job, p, d, err);
+	if (got < 0)
+		return -1;
+	for (size_t s = 0; s < ns; s++) {
+		if (got == 0 || d[s] < 0)
+			d[s] = -1;
+		else
+			ij->predicted = true;
+	}
+	return 0;
+}
+
 static int job_durations(struct instance *in, size_t j,
 			 const struct runtime_hook *hook, struct errmsg *err)
 {
 	const struct job *job = &in->js->jobs[j];
 	struct instance_job *ij = &in->jobs[j];
 
-	ij->duration_s = xmalloc(st_mult(job->nprofiles, sizeof(int64_t)));
+	ij->duration_s = xmalloc(st_mult(st_mult(job->nprofiles,
+						 in->cat->nsites) + 1,
+					 sizeof(int64_t)));
+	ij->power_w = xmalloc(st_mult(job->nprofiles + 1, sizeof(double)));
 	for (size_t p = 0; p < job->nprofiles; p++) {
-		int64_t d = job->profiles[p].duration_s;
-		if (d < 0 && hook && hook->predict) {
-			int got = hook->predict(hook->ctx, job, p, &d, err);
-			if (got < 0)
-				return -1;
-			if (got > 0 && d >= 0)
-				ij->predicted = true;
-			else
-				d = -1;
-		}
-		ij->duration_s[p] = d < 0 ? -1 : d;
+		ij->power_w[p] = hook && hook->power &&
+					 isnan(job->profiles[p].power_w)
+				 ? hook->power(hook->ctx, job, p)
+				 : (double)NAN;
+		if (profile_durations(in, j, p, hook, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -204,7 +231,7 @@ static enum stage static_checks(const struct instance *in, size_t j,
 	const struct job *job = &in->js->jobs[j];
 	const struct site *site = &in->cat->sites[s];
 	const double *req = job->profiles[p].resources;
-	int64_t d = in->jobs[j].duration_s[p];
+	int64_t d = instance_duration(in, j, p, s);
 
 	if (d < 0)
 		return ST_NODUR;
@@ -328,7 +355,7 @@ static enum stage pair_options(struct instance *in, size_t j, size_t p,
 	st = static_checks(in, j, p, s, &v->resource);
 	if (st != ST_WINDOW)
 		return st;
-	rt = solver_runtime_slots(in, ij->duration_s[p], s);
+	rt = solver_runtime_slots(in, instance_duration(in, j, p, s), s);
 	v->runtime = rt;
 	if (ij->win_end < first || ij->win_end - first < rt)
 		return ST_WINDOW;
@@ -537,7 +564,7 @@ static bool baseline_at(struct instance *in, size_t j, bool need_ci)
 			size_t r, rt;
 			if (static_checks(in, j, p, s, &r) < ST_TOOBIG)
 				continue;
-			rt = solver_runtime_slots(in, ij->duration_s[p], s);
+			rt = solver_runtime_slots(in, instance_duration(in, j, p, s), s);
 			if (need_ci && !ci_covers(in, s, ij->win_first, rt))
 				continue;
 			ij->has_baseline = true;

@@ -210,12 +210,17 @@ static bool any_known(const double *v, size_t n)
 	return false;
 }
 
-static bool all_known(const double *v, size_t n)
+/* How many of v's n values are unknown; *first gets the first one's index. */
+static size_t count_unknown(const double *v, size_t n, size_t *first)
 {
-	for (size_t i = 0; i < n; i++)
-		if (isnan(v[i]))
-			return false;
-	return true;
+	size_t k = 0;
+
+	for (size_t i = n; i-- > 0;)
+		if (isnan(v[i])) {
+			*first = i;
+			k++;
+		}
+	return k;
 }
 
 static int load_ci(struct solver_signals *sg, struct store *st,
@@ -268,16 +273,23 @@ static int load_site_extras(struct solver_signals *sg, struct store *st,
 	}
 	if (s->pue_per_c != 0) {
 		double *row = sg->temp + i * g->nslots;
+		char b[GS_TIME_BUFSZ];
+		size_t first = 0, unknown;
 		if (load_signal(st, g, s->weather ? s->weather : s->id,
 				"temperature", oracle, row, &ls, err) < 0)
 			return -1;
 		free(ls.source);
-		if (!all_known(row, g->nslots))
+		unknown = count_unknown(row, g->nslots, &first);
+		if (unknown)
 			solver_msgs_add(&sg->warnings,
 					"no temperature for site '%s' "
-					"(weather '%s') in some slots: PUE "
-					"taken as its base %g there",
+					"(weather '%s') in %zu of %zu slots, "
+					"the first at %s: PUE taken as its "
+					"base %g there",
 					s->id, s->weather ? s->weather : s->id,
+					unknown, g->nslots,
+					time_format(solver_grid_time(g, first),
+						    b),
 					s->pue_base);
 	}
 	strbuf_init(&sig);

@@ -91,13 +91,18 @@ int solver_signals_load(struct solver_signals *sg, struct store *st,
 /* ------------------------------------------------------------------ */
 
 /*
- * Hook for the runtime predictor: gives the runtime at speed 1.0 of a
- * profile without a duration.  Returns 1 and sets *duration_s when it
- * knows, 0 when it does not, -1 on error (err filled).
+ * Hook for the runtime predictor, asked about each profile of each job.
+ * predict, for a profile without a duration: sets duration_s[s] for each
+ * site s of the catalog to the runtime at speed 1.0 that the site's speed
+ * turns into the runtime predicted at that site (-1: not known there);
+ * returns 1 when it set them, 0 when it knows nothing, -1 on error (err
+ * filled).  power (may be NULL), for a profile without power_w: the power
+ * learned for it in W, NAN when none.
  */
 struct runtime_hook {
 	int (*predict)(void *ctx, const struct job *job, size_t profile,
 		       int64_t *duration_s, struct errmsg *err);
+	double (*power)(void *ctx, const struct job *job, size_t profile);
 	void *ctx;
 };
 
@@ -127,7 +132,10 @@ struct instance_job {
 	size_t win_first;        /* first slot it may start in */
 	size_t win_end;          /* slot bound it must end by */
 	char *reason;            /* why it has no option (NULL if it has) */
-	int64_t *duration_s;     /* [nprofiles], -1 unknown */
+	/* runtime at speed 1.0 of profile p at site s (a prediction may
+	 * differ by site): [p * nsites + s], -1 unknown */
+	int64_t *duration_s;
+	double *power_w;         /* [nprofiles]: from the hook, NAN: none */
 	bool predicted;          /* a duration came from the runtime hook */
 	/* baseline: earliest start at the first allowed site (the first
 	 * with carbon intensity for those slots, if one has), 1st profile */
@@ -151,6 +159,13 @@ struct instance {
 	size_t npieces, alloc_pieces;
 	struct solver_msgs warnings;
 };
+
+/* Runtime at speed 1.0 of job j's profile p at site s, -1 unknown. */
+static inline int64_t instance_duration(const struct instance *in, size_t j,
+					size_t p, size_t s)
+{
+	return in->jobs[j].duration_s[p * in->cat->nsites + s];
+}
 
 /*
  * The pieces of option o: a pointer into instance.pieces, or to *one
@@ -237,7 +252,10 @@ struct solver_cost {
 void solver_account(const struct instance *in,
 		    const struct solver_placement *pl, struct solver_cost *out);
 
-/* P_W of a job's profile at a site: power_w, else resources x power_w. */
+/*
+ * P_W of a job's profile at a site: power_w, else the power the runtime
+ * hook learned for it, else resources x power_w.
+ */
 double solver_power_w(const struct instance *in, size_t job, size_t profile,
 		      size_t site);
 /* PUE of a site in a slot (base PUE when the temperature is unknown). */

@@ -266,7 +266,7 @@ static double priced_pair(const struct instance *in,
 	const struct instance_job *ij = &in->jobs[j];
 	const double *req = in->js->jobs[j].profiles[p].resources;
 	size_t ns = in->grid.nslots, nr = in->cat->nresources;
-	size_t rt = solver_runtime_slots(in, ij->duration_s[p], s);
+	size_t rt = solver_runtime_slots(in, instance_duration(in, j, p, s), s);
 	size_t cap = solver_job_max_pieces(&in->js->jobs[j]);
 	struct split_dp d = {ij->win_first, ij->win_end - ij->win_first, rt,
 			     cap < rt ? cap : rt, cost, NULL, NULL};

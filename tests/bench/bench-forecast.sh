@@ -224,27 +224,49 @@ provider_backtest() { # name zone label backtest-options...
 	provider_row "$label" "$work/bt-$name.json" "$name"
 }
 
-uk_eso() {
-	uk=$data/feeds/uk-carbon-intensity
-	[ -d "$uk" ] || { echo "UK ESO: no recorded responses"; return; }
-	# actuals recorded; each response's forecasts as a vintage issued at
-	# the start of its window (what the API showed for those half-hours)
-	python3 - "$uk" "$work/uk-eso.csv" <<-\PY
+# Writes WORK/NAME.csv: the recorded UK national actuals of the pt24h
+# responses, plus NAME's forecasts: for uk-eso the 48 h vintage issued
+# 2023-03-16 12:01Z, for uk-eso-recent what the responses show for their
+# own windows.
+uk_eso_csv() { # name
+	python3 - "$uk" "$work/$1.csv" "$1" <<-\PY
 	import csv, glob, sys
 	seen = {}
+	iso = lambda s: s.replace("Z", ":00Z")
 	with open(sys.argv[2], "w") as f:
 	    f.write("time,zone,signal,value,issued\n")
 	    for path in sorted(glob.glob(sys.argv[1] + "/national_pt24h_*.csv")):
 	        rows = list(csv.DictReader(open(path)))
-	        issued = rows[0]["from"].replace("Z", ":00Z")
 	        for r in rows:
-	            t = r["from"].replace("Z", ":00Z")
+	            t = iso(r["from"])
 	            if r["intensity.actual"] and t not in seen:
 	                seen[t] = 1
 	                f.write("%s,GB,carbon_intensity,%s,\n" % (t, r["intensity.actual"]))
-	            f.write("%s,GB,carbon_intensity,%s,%s\n" % (t, r["intensity.forecast"], issued))
+	            if sys.argv[3] == "uk-eso-recent":
+	                # fetched after the window: taken as issued at its start
+	                f.write("%s,GB,carbon_intensity,%s,%s\n" % (
+	                    t, r["intensity.forecast"], iso(rows[0]["from"])))
+	    if sys.argv[3] == "uk-eso":
+	        path = sys.argv[1] + "/national_fw48h_2023-03-16T1201Z.csv"
+	        for r in csv.DictReader(open(path)):
+	            f.write("%s,GB,carbon_intensity,%s,2023-03-16T12:01:00Z\n" % (
+	                iso(r["from"]), r["intensity.forecast"]))
 	PY
-	provider_backtest uk-eso GB "UK ESO national (GB)" \
+}
+
+uk_eso() {
+	uk=$data/feeds/uk-carbon-intensity
+	[ -d "$uk" ] || { echo "UK ESO: no recorded responses"; return; }
+	# the one true vintage: the 48 h forecast fetched 2023-03-16 12:01Z,
+	# scored from the next midnight (leads 12 to 48 h from its issue)
+	uk_eso_csv uk-eso
+	provider_backtest uk-eso GB "UK ESO national, day-ahead" \
+		--from 2023-03-17T00:00:00Z --to 2023-03-17T00:00:01Z \
+		--horizon PT36H
+	# the forecasts the pt24h responses show for past half-hours, fetched
+	# after the window: near-time forecasts of unknown lead
+	uk_eso_csv uk-eso-recent
+	provider_backtest uk-eso-recent GB "UK ESO national, near-time" \
 		--from 2023-03-15T12:00:00Z --to 2023-03-19T12:00:00Z \
 		--horizon PT24H --step PT12H
 }
@@ -280,8 +302,11 @@ watttime() {
 	speed
 	echo
 	echo "Provider forecasts against their actuals, same backtest scorer:"
-	echo "UK ESO: responses 2023-03-14..19, each window's forecast issued at"
-	echo "its start, issues every 12 h over 24 h; WattTime: 5-minute MOER,"
+	echo "UK ESO day-ahead: the 48 h forecast issued 2023-03-16 12:01Z, one"
+	echo "issue at 2023-03-17 00:00Z over 36 h (seasonal naive has under 14 days"
+	echo "of history there); UK ESO near-time: the pt24h responses of"
+	echo "2023-03-14..19, each window's forecast taken as issued at its start,"
+	echo "issues every 12 h over 24 h; WattTime: 5-minute MOER,"
 	echo "forecasts 5..60 min ahead issued every 5 min, issues hourly over 1 h"
 	uk_eso
 	watttime

@@ -44,6 +44,17 @@ test_expect_success 'training again upserts runs and replaces the model' '
 	test "$(sqlite3 greenslot.db "SELECT count(*) FROM model")" = 1
 '
 
+test_expect_success 'train without HISTORY retrains on the stored runs' '
+	expect_code 0 $GS train -q &&
+	test_grep "\"n_train\":" out &&
+	test "$(sqlite3 greenslot.db "SELECT count(*) FROM job_run")" = 1203 &&
+	test "$(sqlite3 greenslot.db "SELECT count(*) FROM model")" = 1 &&
+	expect_code 2 $GS train --evaluate &&
+	test_cmp - err <<-EOF
+	greenslot: --evaluate needs a HISTORY file
+	EOF
+'
+
 test_expect_success 'predict --runs: one row per run, in submit order' '
 	expect_code 0 $GS predict --runs $SWF &&
 	head -n 1 out >head &&
@@ -133,6 +144,25 @@ assert json.load(open(\"plan50.json\"))[\"plan\"][\"runtime_quantile\"] == 0.5
 " &&
 	expect_code 0 $GS report --sites $S/sites.json -o rt.html plan50.json &&
 	test_grep "<dd>[1-9][0-9]* of [0-9]+ predicted from past runs, planned on P50;" rt.html
+'
+
+# solve plans each job at its site on the runtime and power predict prints
+# there (va-east has its own statistics, speed 1.25 and PUE 1.15; sim-ann's
+# power is learned from the energy of its user's runs); slots are 30 min
+test_expect_success 'solve plans on the runtime and power predict prints' '
+	python3 -c "
+import csv, json
+pred = {(r[\"job\"], r[\"site\"]): r for r in csv.DictReader(open(\"pred.csv\"))}
+for j in json.load(open(\"plan.json\"))[\"jobs\"]:
+    if not j[\"runtime_predicted\"]:
+        continue
+    p90 = float(pred[(j[\"id\"], j[\"site\"])][\"runtime_p90_s\"])
+    assert p90 <= j[\"runtime_s\"] < p90 + 1800, (j, p90)
+ann = [j for j in json.load(open(\"plan.json\"))[\"jobs\"] if j[\"id\"] == \"sim-ann\"][0]
+w = float(pred[(\"sim-ann\", \"va-east\")][\"power_w\"])
+assert w == 815.385, w
+assert abs(ann[\"energy_kwh\"] - w / 1000 * ann[\"runtime_s\"] / 3600 * 1.15) < 1e-3, ann
+"
 '
 
 test_expect_success 'solve without a model names the job lacking a duration' '

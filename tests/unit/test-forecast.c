@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #define H 3600
@@ -469,6 +471,62 @@ static void test_score_same_points(void **state)
 	backtest_release(&bt);
 }
 
+/* A store with 14 fuels (fuel k generating k+1 MW) and two weather
+ * vintages: the mix keeps the 12 biggest fuels, the weather both vintages
+ * in issue order, and fc_weather_at() sees only what was issued before. */
+static void test_inputs_from_store(void **state)
+{
+	char dir[] = "/tmp/gs-inputs-XXXXXX", sig[14][32];
+	struct store_point pts[16];
+	struct store_put_stats stats;
+	struct strbuf db;
+	struct store *st;
+	struct errmsg err;
+	struct fc_mix mix;
+	struct fc_weather w;
+	double v;
+	(void)state;
+
+	for (int k = 0; k < 14; k++) {
+		snprintf(sig[k], sizeof(sig[k]), "generation_f%02d", k);
+		pts[k] = (struct store_point){"Z", sig[k], NULL, 0, k + 1,
+			GS_TIME_NONE, (double)NAN, (double)NAN, (double)NAN,
+			(double)NAN};
+	}
+	for (int k = 0; k < 2; k++) /* 20 degC issued at 0, 25 at 3600 */
+		pts[14 + k] = (struct store_point){"Z", "temperature", NULL,
+			7200, 20 + 5 * k, 3600 * k, (double)NAN, (double)NAN,
+			(double)NAN, (double)NAN};
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&db);
+	strbuf_addf(&db, "%s/gs.db", dir);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(store_put_points(st, "t", pts, 16, 1, &stats, &err),
+			 0);
+
+	fc_mix_init(&mix);
+	assert_int_equal(fc_mix_load(st, "Z", &mix, &err), 0);
+	assert_int_equal(mix.n, FC_MAX_MIX);
+	for (size_t i = 0; i < mix.n; i++)
+		assert_true(mix.s[i].n == 1 && mix.s[i].v[0] >= 3);
+	fc_mix_release(&mix);
+
+	fc_weather_init(&w);
+	assert_int_equal(fc_weather_load(st, "Z", &w, &err), 0);
+	assert_int_equal(fc_weather_rows(&w), 2);
+	assert_true(fc_weather_at(&w, FC_W_TEMPERATURE, 1, 7200, &v));
+	assert_true(v == 20);
+	assert_true(fc_weather_at(&w, FC_W_TEMPERATURE, 3601, 7200, &v));
+	assert_true(v == 25);
+	assert_false(fc_weather_at(&w, FC_W_TEMPERATURE, 0, 7200, &v));
+	fc_weather_release(&w);
+	store_free(st);
+	strbuf_reset(&db);
+	strbuf_addf(&db, "rm -rf '%s'", dir);
+	assert_int_equal(system(db.buf), 0);
+	strbuf_release(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_lead_buckets),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_score_same_points),
+		cmocka_unit_test(test_inputs_from_store),
 	};
 	return cmocka_run_group_tests_name("forecast", tests, NULL, NULL);
 }

@@ -622,30 +622,53 @@ static void test_add_policy(void **state)
 	world_release(&w);
 }
 
-/* A runtime predictor gives the missing duration. */
-static int fixed_runtime(void *ctx, const struct job *job, size_t profile,
-			 int64_t *duration_s, struct errmsg *err)
+/*
+ * A runtime predictor gives the missing duration, per site: 2 h at s0,
+ * 3 h at s1 (whose speed 2 the hook has already applied), and the power
+ * it learned, 500 W, instead of the site's 1000 W per gpu.
+ */
+static int per_site_runtime(void *ctx, const struct job *job,
+			    size_t profile, int64_t *duration_s,
+			    struct errmsg *err)
 {
-	*duration_s = *(int64_t *)ctx;
+	const int64_t *d = ctx;
+	duration_s[0] = d[0];
+	duration_s[1] = d[1];
 	return 1;
+}
+
+static double learned_power(void *ctx, const struct job *job,
+			    size_t profile)
+{
+	return 500;
 }
 
 static void test_runtime_hook(void **state)
 {
 	static const double ci[] = {100, 200, 300, 400};
-	int64_t two_hours = 2 * H;
-	struct runtime_hook hook = {fixed_runtime, &two_hours};
+	int64_t durations[2] = {2 * H, 2 * 3 * H};
+	struct runtime_hook hook = {per_site_runtime, learned_power,
+				    durations};
 	struct errmsg err;
 	struct world w;
+	bool seen[2] = {false, false};
 
-	world_init(&w, 1, 4, H);
+	world_init(&w, 2, 4, H);
+	w.cat.sites[1].speed = 2;
 	set_ci(&w, 0, ci, 4);
+	set_ci(&w, 1, ci, 4);
 	add_job(&w, "guess", 0, 4, -1, 1);
 	assert_int_equal(instance_build(&w.in, &w.cat, &w.js, &w.sg, &hook,
 					&err), 0);
 	assert_null(w.in.jobs[0].reason);
 	assert_true(w.in.jobs[0].predicted);
-	assert_int_equal(w.in.opts[0].runtime, 2);
+	for (size_t i = 0; i < w.in.nopts; i++) {
+		const struct solver_option *o = &w.in.opts[i];
+		assert_int_equal(o->runtime, o->site ? 3 : 2);
+		assert_near(o->energy_kwh, 0.5 * o->runtime, 1e-9);
+		seen[o->site] = true;
+	}
+	assert_true(seen[0] && seen[1]);
 	world_release(&w);
 }
 
@@ -1258,7 +1281,8 @@ static void test_signals_from_store(void **state)
 	assert_int_equal(w.sg.warnings.n, 1);
 	assert_string_equal(w.sg.warnings.v[0],
 			    "no temperature for site 's0' (weather 'w0') in "
-			    "some slots: PUE taken as its base 1 there");
+			    "4 of 6 slots, the first at 2021-06-28T01:00:00Z: "
+			    "PUE taken as its base 1 there");
 	solver_signals_release(&w.sg);
 
 	solver_signals_init(&w.sg, &(struct solver_grid){T0, 1800, 6}, 1, 1);

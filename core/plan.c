@@ -85,6 +85,16 @@ static void set(json_t *o, const char *key, json_t *v)
 	json_object_set_new(o, key, v ? v : json_null());
 }
 
+/* The totals a plan and each of its policies carry. */
+static void set_totals(json_t *o, double energy_kwh, double emissions_kg,
+		       double cost, double baseline_emissions_kg)
+{
+	set(o, "energy_kwh", jnum(energy_kwh));
+	set(o, "emissions_kg", jnum(emissions_kg));
+	set(o, "cost", jnum(cost));
+	set(o, "baseline_emissions_kg", jnum(baseline_emissions_kg));
+}
+
 static json_t *policies_json(const struct plan *p)
 {
 	json_t *list = json_array();
@@ -96,11 +106,8 @@ static json_t *policies_json(const struct plan *p)
 		set(o, "policy", jstr(e->policy));
 		set(o, "oracle", json_boolean(e->oracle));
 		set(o, "status", jstr(e->status));
-		set(o, "emissions_kg", jnum(e->emissions_kg));
-		set(o, "energy_kwh", jnum(e->energy_kwh));
-		set(o, "cost", jnum(e->cost));
-		set(o, "baseline_emissions_kg",
-		    jnum(e->baseline_emissions_kg));
+		set_totals(o, e->energy_kwh, e->emissions_kg, e->cost,
+			   e->baseline_emissions_kg);
 		set(o, "placed", json_integer((json_int_t)e->placed));
 		set(o, "unplaced", json_integer((json_int_t)e->unplaced));
 		json_array_append_new(list, o);
@@ -138,10 +145,8 @@ static json_t *plan_totals(const struct plan *p)
 {
 	json_t *o = json_object();
 
-	set(o, "energy_kwh", jnum(p->energy_kwh));
-	set(o, "emissions_kg", jnum(p->emissions_kg));
-	set(o, "cost", jnum(p->cost));
-	set(o, "baseline_emissions_kg", jnum(p->baseline_emissions_kg));
+	set_totals(o, p->energy_kwh, p->emissions_kg, p->cost,
+		   p->baseline_emissions_kg);
 	return o;
 }
 
@@ -277,6 +282,20 @@ static int read_quantile(struct json_doc *d, json_t *o, struct plan *p)
 			     json_doc_field(d), q);
 }
 
+/* The four totals, each required (set_totals()). */
+static int read_totals_of(struct json_doc *d, json_t *o, double *energy_kwh,
+			  double *emissions_kg, double *cost,
+			  double *baseline_emissions_kg)
+{
+	if (read_num(d, o, "energy_kwh", JD_REQUIRED, energy_kwh) < 0 ||
+	    read_num(d, o, "emissions_kg", JD_REQUIRED, emissions_kg) < 0 ||
+	    read_num(d, o, "cost", JD_REQUIRED, cost) < 0 ||
+	    read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
+		     baseline_emissions_kg) < 0)
+		return -1;
+	return 0;
+}
+
 /* A count of jobs: a whole number from 0 to a billion. */
 static int read_count(struct json_doc *d, json_t *o, const char *key,
 		      size_t *out)
@@ -309,11 +328,8 @@ static int read_policy(struct json_doc *d, json_t *o, struct plan_policy *e)
 		     &e->policy) < 0 ||
 	    json_doc_bool(d, o, "oracle", JD_REQUIRED, &e->oracle) < 0 ||
 	    read_str(d, o, "status", JD_REQUIRED, &e->status) < 0 ||
-	    read_num(d, o, "emissions_kg", JD_REQUIRED, &e->emissions_kg) < 0 ||
-	    read_num(d, o, "energy_kwh", JD_REQUIRED, &e->energy_kwh) < 0 ||
-	    read_num(d, o, "cost", JD_REQUIRED, &e->cost) < 0 ||
-	    read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
-		     &e->baseline_emissions_kg) < 0 ||
+	    read_totals_of(d, o, &e->energy_kwh, &e->emissions_kg, &e->cost,
+			   &e->baseline_emissions_kg) < 0 ||
 	    read_count(d, o, "placed", &e->placed) < 0 ||
 	    read_count(d, o, "unplaced", &e->unplaced) < 0)
 		return -1;
@@ -403,15 +419,8 @@ static int read_totals(struct json_doc *d, struct plan *p)
 		return -1;
 	r = json_doc_check_keys(d, o, keys);
 	if (!r)
-		r = read_num(d, o, "energy_kwh", JD_REQUIRED, &p->energy_kwh);
-	if (!r)
-		r = read_num(d, o, "emissions_kg", JD_REQUIRED,
-			     &p->emissions_kg);
-	if (!r)
-		r = read_num(d, o, "cost", JD_REQUIRED, &p->cost);
-	if (!r)
-		r = read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
-			     &p->baseline_emissions_kg);
+		r = read_totals_of(d, o, &p->energy_kwh, &p->emissions_kg,
+				   &p->cost, &p->baseline_emissions_kg);
 	json_doc_pop(d);
 	return r;
 }

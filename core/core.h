@@ -625,6 +625,18 @@ struct plan_unplaced {
 	char *reason;
 };
 
+/*
+ * Another policy solved by the same `solve` on the same instance
+ * (plan.policies): its totals, so that one plan carries its comparison.
+ */
+struct plan_policy {
+	char *policy;
+	bool oracle;           /* planned on the recorded values */
+	char *status;
+	double emissions_kg, energy_kwh, cost, baseline_emissions_kg;
+	size_t placed, unplaced;
+};
+
 struct plan {
 	char *policy;
 	char *objective;
@@ -635,6 +647,10 @@ struct plan {
 	double objective_value, bound, gap, solve_seconds;
 	double energy_kwh, emissions_kg, cost, baseline_emissions_kg;
 	char *signal_source;   /* what the plan assumed, e.g. "forecast:snaive@T" */
+	double runtime_quantile; /* predicted runtimes planned on it; NAN:
+				  * none predicted, or not recorded */
+	struct plan_policy *policies;
+	size_t npolicies, alloc_policies;
 	struct plan_job *jobs;
 	size_t njobs, alloc_jobs;
 	struct plan_unplaced *unplaced;

@@ -3,7 +3,7 @@
  * reads back.
  *
  * The layout is the contract's "Output: a plan" plus a few extensions
- * (plan.signal_source; per job profile, runtime_predicted,
+ * (plan.signal_source, runtime_quantile and policies; per job profile, runtime_predicted,
  * baseline_emissions_kg, saving_kg and command).  plan_read() is as strict as the
  * other inputs (unknown keys are errors, with positions) but accepts
  * everything plan_write() writes: numbers that are not finite are written
@@ -17,6 +17,7 @@
 void plan_init(struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->runtime_quantile = (double)NAN;
 }
 
 void plan_release(struct plan *p)
@@ -25,6 +26,11 @@ void plan_release(struct plan *p)
 	free(p->objective);
 	free(p->status);
 	free(p->signal_source);
+	for (size_t i = 0; i < p->npolicies; i++) {
+		free(p->policies[i].policy);
+		free(p->policies[i].status);
+	}
+	free(p->policies);
 	for (size_t i = 0; i < p->njobs; i++) {
 		free(p->jobs[i].id);
 		free(p->jobs[i].site);
@@ -37,7 +43,7 @@ void plan_release(struct plan *p)
 		free(p->unplaced[i].reason);
 	}
 	free(p->unplaced);
-	memset(p, 0, sizeof(*p));
+	plan_init(p);
 }
 
 static bool valid_status(const char *s)
@@ -79,6 +85,36 @@ static void set(json_t *o, const char *key, json_t *v)
 	json_object_set_new(o, key, v ? v : json_null());
 }
 
+/* The totals a plan and each of its policies carry. */
+static void set_totals(json_t *o, double energy_kwh, double emissions_kg,
+		       double cost, double baseline_emissions_kg)
+{
+	set(o, "energy_kwh", jnum(energy_kwh));
+	set(o, "emissions_kg", jnum(emissions_kg));
+	set(o, "cost", jnum(cost));
+	set(o, "baseline_emissions_kg", jnum(baseline_emissions_kg));
+}
+
+static json_t *policies_json(const struct plan *p)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < p->npolicies; i++) {
+		const struct plan_policy *e = &p->policies[i];
+		json_t *o = json_object();
+
+		set(o, "policy", jstr(e->policy));
+		set(o, "oracle", json_boolean(e->oracle));
+		set(o, "status", jstr(e->status));
+		set_totals(o, e->energy_kwh, e->emissions_kg, e->cost,
+			   e->baseline_emissions_kg);
+		set(o, "placed", json_integer((json_int_t)e->placed));
+		set(o, "unplaced", json_integer((json_int_t)e->unplaced));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 static json_t *plan_header(const struct plan *p)
 {
 	json_t *o = json_object();
@@ -98,6 +134,10 @@ static json_t *plan_header(const struct plan *p)
 	set(o, "solve_seconds", jnum(p->solve_seconds));
 	if (p->signal_source)
 		set(o, "signal_source", json_string(p->signal_source));
+	if (isfinite(p->runtime_quantile))
+		set(o, "runtime_quantile", jnum(p->runtime_quantile));
+	if (p->npolicies)
+		set(o, "policies", policies_json(p));
 	return o;
 }
 
@@ -105,10 +145,8 @@ static json_t *plan_totals(const struct plan *p)
 {
 	json_t *o = json_object();
 
-	set(o, "energy_kwh", jnum(p->energy_kwh));
-	set(o, "emissions_kg", jnum(p->emissions_kg));
-	set(o, "cost", jnum(p->cost));
-	set(o, "baseline_emissions_kg", jnum(p->baseline_emissions_kg));
+	set_totals(o, p->energy_kwh, p->emissions_kg, p->cost,
+		   p->baseline_emissions_kg);
 	return o;
 }
 
@@ -228,12 +266,106 @@ static int read_status(struct json_doc *d, json_t *o, struct plan *p)
 			     p->status);
 }
 
+/* A quantile, when given, lies strictly between 0 and 1. */
+static int read_quantile(struct json_doc *d, json_t *o, struct plan *p)
+{
+	double q;
+
+	if (read_num(d, o, "runtime_quantile", 0, &p->runtime_quantile) < 0)
+		return -1;
+	q = p->runtime_quantile;
+	if (isnan(q) || (q > 0 && q < 1))
+		return 0;
+	json_doc_push_key(d, "runtime_quantile");
+	return json_doc_fail(d, 0, "want a quantile above 0 and below 1, "
+			     "e.g. 0.9", "'%s': invalid quantile %g",
+			     json_doc_field(d), q);
+}
+
+/* The four totals, each required (set_totals()). */
+static int read_totals_of(struct json_doc *d, json_t *o, double *energy_kwh,
+			  double *emissions_kg, double *cost,
+			  double *baseline_emissions_kg)
+{
+	if (read_num(d, o, "energy_kwh", JD_REQUIRED, energy_kwh) < 0 ||
+	    read_num(d, o, "emissions_kg", JD_REQUIRED, emissions_kg) < 0 ||
+	    read_num(d, o, "cost", JD_REQUIRED, cost) < 0 ||
+	    read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
+		     baseline_emissions_kg) < 0)
+		return -1;
+	return 0;
+}
+
+/* A count of jobs: a whole number from 0 to a billion. */
+static int read_count(struct json_doc *d, json_t *o, const char *key,
+		      size_t *out)
+{
+	double x;
+
+	if (json_doc_number(d, o, key, JD_REQUIRED | JD_NONNEG, &x) < 0)
+		return -1;
+	if (x == floor(x) && x <= 1e9) {
+		*out = (size_t)x;
+		return 0;
+	}
+	json_doc_push_key(d, key);
+	return json_doc_fail(d, 0, NULL, "'%s' must be a whole number of jobs",
+			     json_doc_field(d));
+}
+
+static int read_policy(struct json_doc *d, json_t *o, struct plan_policy *e)
+{
+	static const char *const keys[] = {
+		"policy", "oracle", "status", "emissions_kg", "energy_kwh",
+		"cost", "baseline_emissions_kg", "placed", "unplaced", NULL,
+	};
+
+	if (!json_is_object(o))
+		return json_doc_fail(d, 0, NULL, "'%s' must be an object",
+				     json_doc_field(d));
+	if (json_doc_check_keys(d, o, keys) < 0 ||
+	    read_str(d, o, "policy", JD_REQUIRED | JD_NONEMPTY,
+		     &e->policy) < 0 ||
+	    json_doc_bool(d, o, "oracle", JD_REQUIRED, &e->oracle) < 0 ||
+	    read_str(d, o, "status", JD_REQUIRED, &e->status) < 0 ||
+	    read_totals_of(d, o, &e->energy_kwh, &e->emissions_kg, &e->cost,
+			   &e->baseline_emissions_kg) < 0 ||
+	    read_count(d, o, "placed", &e->placed) < 0 ||
+	    read_count(d, o, "unplaced", &e->unplaced) < 0)
+		return -1;
+	return 0;
+}
+
+/* plan.policies: the other policies solved with this plan (optional). */
+static int read_policies(struct json_doc *d, json_t *hdr, struct plan *p)
+{
+	json_t *list, *o;
+	size_t i;
+	int r = json_doc_array(d, hdr, "policies", JD_NULL, &list);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	ALLOC_GROW(p->policies, json_array_size(list), p->alloc_policies);
+	json_array_foreach(list, i, o) {
+		struct plan_policy *e = &p->policies[i];
+
+		json_doc_push_index(d, i);
+		memset(e, 0, sizeof(*e));
+		p->npolicies++;
+		if (read_policy(d, o, e) < 0)
+			return -1;
+		json_doc_pop(d);
+	}
+	json_doc_pop(d);
+	return 0;
+}
+
 static int read_header(struct json_doc *d, struct plan *p)
 {
 	static const char *const keys[] = {
 		"policy", "objective", "status", "slot", "start", "end",
 		"oracle", "objective_value", "bound", "gap", "solve_seconds",
-		"signal_source", NULL,
+		"signal_source", "runtime_quantile", "policies", NULL,
 	};
 	json_t *o;
 	int r;
@@ -267,6 +399,10 @@ static int read_header(struct json_doc *d, struct plan *p)
 			     &p->solve_seconds);
 	if (!r)
 		r = read_str(d, o, "signal_source", 0, &p->signal_source);
+	if (!r)
+		r = read_quantile(d, o, p);
+	if (!r)
+		r = read_policies(d, o, p);
 	json_doc_pop(d);
 	return r;
 }
@@ -283,15 +419,8 @@ static int read_totals(struct json_doc *d, struct plan *p)
 		return -1;
 	r = json_doc_check_keys(d, o, keys);
 	if (!r)
-		r = read_num(d, o, "energy_kwh", JD_REQUIRED, &p->energy_kwh);
-	if (!r)
-		r = read_num(d, o, "emissions_kg", JD_REQUIRED,
-			     &p->emissions_kg);
-	if (!r)
-		r = read_num(d, o, "cost", JD_REQUIRED, &p->cost);
-	if (!r)
-		r = read_num(d, o, "baseline_emissions_kg", JD_REQUIRED,
-			     &p->baseline_emissions_kg);
+		r = read_totals_of(d, o, &p->energy_kwh, &p->emissions_kg,
+				   &p->cost, &p->baseline_emissions_kg);
 	json_doc_pop(d);
 	return r;
 }

@@ -38,15 +38,21 @@ const struct cmd_doc cmd_report_doc = {
 	"CO2eq, energy in kWh, cost) and saving against the baseline and "
 	"against every other plan given for the same jobs; the solver's "
 	"status and gap; what it assumed (forecast vintage, predicted "
-	"runtimes); a timeline per site of the zone's carbon intensity "
+	"runtimes and the quantile they were planned on); a timeline per site of the zone's carbon intensity "
 	"(recorded, and the forecast assumed with its 80% band) with the "
 	"jobs placed there (counted rather than drawn past 24 lanes) and, "
 	"with --jobs, the capacity in use per slot; a heatmap of carbon "
 	"intensity by site and hour; the forecast's errors against the "
-	"values recorded since (MAE, MAPE, bias, interval coverage); every "
+	"values recorded since (MAE, MAPE, bias, interval coverage), and a "
+	"backtest of greenslot's model, seasonal naive and the stored "
+	"provider forecasts over the 14 days before the plan, per zone with "
+	"that history (8 at most); every "
 	"job and the unplaced ones with their reasons; and data health (last "
 	"good ingest per feed, rejected points, gaps in the recorded "
-	"series). Several plans are compared side by side. A plan whose "
+	"series). Several plans are compared side by side, and with the "
+	"policies solve ran beside the first (its plan.policies: the "
+	"yardsticks, and the oracle when the store had recorded values); a "
+	"plan given for the same policy takes its row. A plan whose "
 	"slots have recorded carbon intensity is scored on it: what it "
 	"emitted against what it expected. --chart writes one chart (heatmap "
 	"or timeline:SITE) as SVG, PNG or PDF instead. The time stamp in the "
@@ -282,6 +288,8 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	in.get_actual_ctx = &sctx;
 	in.get_health = ctx->store ? report_store_health : NULL;
 	in.get_health_ctx = ctx->store;
+	in.get_backtest = ctx->store ? report_store_backtest : NULL;
+	in.get_backtest_ctx = ctx->store;
 	in.generated = generated_time();
 	in.jobs = o.njobs ? &js : NULL;
 

@@ -14,7 +14,14 @@
 struct zone_data {
 	const char *zone;
 	struct report_ci ci;
+	/* forecast quality: the carbon intensity over the horizon of the
+	 * first plan made on a forecast (&ci when that is plans[0]) */
+	struct report_ci fq_ci;
+	const struct report_ci *fq;
+	struct report_backtest bt; /* nmodels 0: not run */
 };
+/* At most this many zones are backtested per report: each takes ~0.2 s. */
+#define PAGE_BT_ZONES 8
 
 struct page {
 	const struct report_input *in;
@@ -26,6 +33,9 @@ struct page {
 	size_t nzones;
 	size_t *site_zone;         /* [nsites]: index into zones */
 	struct report_score *scores; /* [nplans]; known == 0: not scored */
+	long fq_plan;              /* first plan made on a forecast, or -1 */
+	gs_time fq_from, fq_to;    /* its horizon */
+	size_t bt_skipped;         /* zones left out past PAGE_BT_ZONES */
 	/* with job specs: share of each site's capacity in use per slot
 	 * of the plan's grid (the busiest resource), [site * nslots + t] */
 	struct solver_grid grid;
@@ -36,7 +46,11 @@ struct page {
 int page_load(struct page *pg, const struct report_input *in,
 	      struct errmsg *err);
 int page_load_scores(struct page *pg, struct errmsg *err);
+/* The forecast of the first plan made on one, and the backtests. */
+int page_load_quality(struct page *pg, struct errmsg *err);
 void page_release(struct page *pg);
+/* Whether plans[k] was scored on recorded values. */
+bool page_scored(const struct page *pg, size_t k);
 /* Capacity use and the id index, when the input has job specs. */
 void page_load_jobs(struct page *pg);
 /* Jobs of p that end after their latest_finish; -1 without job specs. */
@@ -63,7 +77,9 @@ void add_time(struct strbuf *sb, gs_time t);
 void num_cell(struct strbuf *sb, double v);
 void text_cell(struct strbuf *sb, const char *s);
 
-/* Sections (sections.c, tables.c). */
+/* Sections (compare.c, sections.c, tables.c). */
+/* The plans compared, when there are several or plans[0] carries others. */
+void section_comparison(struct strbuf *sb, const struct page *pg);
 int section_timelines(struct strbuf *sb, const struct page *pg,
 		      struct errmsg *err);
 int section_heatmap(struct strbuf *sb, const struct page *pg,

@@ -2,8 +2,8 @@
  * render.c - the HTML report of plans, and its charts one by one.
  *
  * Builds the whole document in memory: generation info and what the plan
- * assumed, summary cards with the savings against the baseline and every
- * other plan, the policy comparison, then the sections (timelines per
+ * assumed, summary cards with the saving against the baseline, the
+ * policy comparison (compare.c), then the sections (timelines per
  * site, heatmap, forecast quality, jobs, unplaced jobs, data health).  Every string that comes from an input
  * file goes through html_escape(); everything else is produced here.
  */
@@ -122,32 +122,48 @@ static size_t zone_index(struct page *pg, const char *zone, size_t *alloc)
 		if (!strcmp(pg->zones[i].zone, zone))
 			return i;
 	ALLOC_GROW(pg->zones, pg->nzones + 1, *alloc);
+	memset(&pg->zones[pg->nzones], 0, sizeof(pg->zones[0]));
 	pg->zones[pg->nzones].zone = zone;
 	report_ci_init(&pg->zones[pg->nzones].ci);
+	report_ci_init(&pg->zones[pg->nzones].fq_ci);
 	return pg->nzones++;
+}
+
+/* A plan's horizon [*from, *to): its grid, cut at its end. */
+static bool plan_span(const struct plan *p, gs_time *from, gs_time *to)
+{
+	struct solver_grid g;
+
+	*from = *to = GS_TIME_NONE;
+	if (!report_plan_grid(p, &g))
+		return false;
+	*from = g.start;
+	*to = g.start + (gs_time)g.nslots * g.slot_s;
+	if (p->end != GS_TIME_NONE && p->end > *from && p->end < *to)
+		*to = p->end;
+	return true;
+}
+
+/* The forecast a plan assumed: the last one issued by its start. */
+static gs_time plan_issued_by(const struct plan *p, gs_time from)
+{
+	if (!plan_used_forecast(p))
+		return GS_TIME_NONE;
+	return p->start != GS_TIME_NONE ? p->start : from;
 }
 
 int page_load(struct page *pg, const struct report_input *in,
 	      struct errmsg *err)
 {
 	const struct catalog *cat = in->catalog;
-	struct solver_grid g;
 	size_t alloc = 0;
 
 	memset(pg, 0, sizeof(*pg));
 	pg->in = in;
 	pg->plan = in->plans[0].plan;
-	pg->has_horizon = report_plan_grid(pg->plan, &g);
-	pg->from = pg->has_horizon ? g.start : GS_TIME_NONE;
-	pg->to = pg->has_horizon ? g.start + (gs_time)g.nslots * g.slot_s :
-				   GS_TIME_NONE;
-	if (pg->has_horizon && pg->plan->end != GS_TIME_NONE &&
-	    pg->plan->end > pg->from && pg->plan->end < pg->to)
-		pg->to = pg->plan->end;
-	pg->issued_by = GS_TIME_NONE;
-	if (plan_used_forecast(pg->plan))
-		pg->issued_by = pg->plan->start != GS_TIME_NONE ?
-					pg->plan->start : pg->from;
+	pg->has_horizon = plan_span(pg->plan, &pg->from, &pg->to);
+	pg->issued_by = plan_issued_by(pg->plan, pg->from);
+	pg->fq_plan = -1;
 	pg->site_zone = xcalloc(cat && cat->nsites ? cat->nsites : 1,
 				sizeof(*pg->site_zone));
 	page_load_jobs(pg);
@@ -161,6 +177,64 @@ int page_load(struct page *pg, const struct report_input *in,
 			       err) < 0)
 			return -1;
 	return 0;
+}
+
+/*
+ * Forecast quality: the first plan made on a forecast, its forecast over
+ * its horizon per zone (plans[0]'s is loaded already).
+ */
+static int load_fq(struct page *pg, struct errmsg *err)
+{
+	const struct report_input *in = pg->in;
+	gs_time by = GS_TIME_NONE;
+	size_t k = 0;
+
+	for (; k < in->nplans; k++)
+		if (plan_span(in->plans[k].plan, &pg->fq_from, &pg->fq_to) &&
+		    plan_used_forecast(in->plans[k].plan))
+			break;
+	if (k == in->nplans)
+		return 0;
+	pg->fq_plan = (long)k;
+	by = plan_issued_by(in->plans[k].plan, pg->fq_from);
+	for (size_t i = 0; i < pg->nzones; i++) {
+		struct zone_data *z = &pg->zones[i];
+		z->fq = k ? &z->fq_ci : &z->ci;
+		if (k && in->get_ci(in->get_ci_ctx, z->zone, pg->fq_from,
+				    pg->fq_to, by, &z->fq_ci, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Backtests of each zone before the first plan, PAGE_BT_ZONES at most. */
+static int load_backtests(struct page *pg, struct errmsg *err)
+{
+	const struct report_input *in = pg->in;
+	size_t run = 0;
+
+	for (size_t i = 0; i < pg->nzones; i++) {
+		struct report_backtest *bt = &pg->zones[i].bt;
+		if (run == PAGE_BT_ZONES) {
+			pg->bt_skipped++;
+			continue;
+		}
+		if (in->get_backtest(in->get_backtest_ctx, pg->zones[i].zone,
+				     pg->from, pg->to - pg->from, bt,
+				     err) < 0)
+			return -1;
+		run += bt->nmodels > 0;
+	}
+	return 0;
+}
+
+int page_load_quality(struct page *pg, struct errmsg *err)
+{
+	if (!pg->has_horizon)
+		return 0;
+	if (pg->in->get_ci && load_fq(pg, err) < 0)
+		return -1;
+	return pg->in->get_backtest ? load_backtests(pg, err) : 0;
 }
 
 /* Scores every plan on the recorded values of its own slot grid. */
@@ -193,8 +267,11 @@ int page_load_scores(struct page *pg, struct errmsg *err)
 
 void page_release(struct page *pg)
 {
-	for (size_t i = 0; i < pg->nzones; i++)
+	for (size_t i = 0; i < pg->nzones; i++) {
 		report_ci_release(&pg->zones[i].ci);
+		report_ci_release(&pg->zones[i].fq_ci);
+		report_backtest_release(&pg->zones[i].bt);
+	}
 	free(pg->zones);
 	free(pg->site_zone);
 	for (size_t k = 0; pg->scores && k < pg->in->nplans; k++)
@@ -210,7 +287,7 @@ const struct report_ci *page_site_ci(const struct page *pg, size_t site)
 	return &pg->zones[pg->site_zone[site]].ci;
 }
 
-static bool scored(const struct page *pg, size_t k)
+bool page_scored(const struct page *pg, size_t k)
 {
 	return pg->scores && pg->scores[k].known > 0;
 }
@@ -244,6 +321,23 @@ static size_t predicted_runtimes(const struct plan *p)
 	for (size_t i = 0; i < p->njobs; i++)
 		n += p->jobs[i].runtime_predicted;
 	return n;
+}
+
+/* "7 of 20 predicted from past runs, planned on P90; ..." */
+static void runtimes_info(struct strbuf *sb, const struct plan *p)
+{
+	size_t n = predicted_runtimes(p);
+	double q = p->runtime_quantile;
+
+	info_row(sb, "runtimes");
+	strbuf_addf(sb, "%zu of %zu predicted from past runs", n, p->njobs);
+	if (n && q > 0 && q < 1)
+		strbuf_addf(sb, ", planned on P%g",
+			    round(1000 * q) / 10);
+	else if (n)
+		strbuf_addstr(sb, " (the quantile planned on is not recorded "
+				  "in the plan)");
+	strbuf_addstr(sb, "; the rest given in the job specs</dd>\n");
 }
 
 static void score_info(struct strbuf *sb, const struct page *pg)
@@ -305,11 +399,8 @@ static void plan_info(struct strbuf *sb, const struct page *pg)
 		strbuf_addstr(sb, p->oracle ? "recorded values (oracle)" :
 					      "not recorded in the plan");
 	strbuf_addstr(sb, "</dd>\n");
-	info_row(sb, "runtimes");
-	strbuf_addf(sb, "%zu of %zu predicted from past runs, the rest "
-			"given in the job specs</dd>\n",
-		    predicted_runtimes(p), p->njobs);
-	if (scored(pg, 0))
+	runtimes_info(sb, p);
+	if (page_scored(pg, 0))
 		score_info(sb, pg);
 	strbuf_addstr(sb, "</dl>\n");
 }
@@ -373,169 +464,10 @@ static void cards(struct strbuf *sb, const struct page *pg)
 	strbuf_addf(sb, "%zu</div><div class=\"u\">placed, %zu unplaced"
 			"</div></div>\n",
 		    p->njobs, p->nunplaced);
-	if (scored(pg, 0))
+	if (page_scored(pg, 0))
 		card(sb, "on recorded values", pg->scores[0].actual_kg,
 		     "kg CO2eq with the carbon intensity recorded since");
 	strbuf_addstr(sb, "</section>\n");
-}
-
-/* The file name without its folders: full paths wrap badly in a table. */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash && slash[1] ? slash + 1 : path;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The ids of a plan's jobs, placed and unplaced, sorted. */
-static char **plan_ids(const struct plan *p, size_t *n)
-{
-	char **v = xcalloc(p->njobs + p->nunplaced + 1, sizeof(*v));
-
-	*n = 0;
-	for (size_t i = 0; i < p->njobs; i++)
-		v[(*n)++] = p->jobs[i].id;
-	for (size_t i = 0; i < p->nunplaced; i++)
-		v[(*n)++] = p->unplaced[i].id;
-	qsort(v, *n, sizeof(*v), cmp_str);
-	return v;
-}
-
-/* Whether two plans are for the same jobs (placed or not). */
-static bool same_jobs(const struct plan *a, const struct plan *b)
-{
-	size_t na, nb;
-	char **va, **vb;
-	bool same;
-
-	if (a->njobs + a->nunplaced != b->njobs + b->nunplaced)
-		return false;
-	va = plan_ids(a, &na);
-	vb = plan_ids(b, &nb);
-	same = true;
-	for (size_t i = 0; i < na && same; i++)
-		same = !strcmp(va[i], vb[i]);
-	free(va);
-	free(vb);
-	return same;
-}
-
-static void plan_label(struct strbuf *sb, const struct report_input *in,
-		       size_t k)
-{
-	strbuf_addstr(sb, "<b>");
-	add_esc(sb, in->plans[k].plan->policy);
-	if (in->plans[k].plan->oracle)
-		strbuf_addstr(sb, " (oracle)");
-	strbuf_addstr(sb, "</b> <small>(");
-	add_esc(sb, base_name(in->plans[k].name));
-	strbuf_addstr(sb, ")</small>");
-}
-
-/* The first plan's saving against each other plan for the same jobs. */
-static void vs_others(struct strbuf *sb, const struct page *pg)
-{
-	const struct report_input *in = pg->in;
-	const struct plan *p = pg->plan;
-
-	strbuf_addstr(sb, "<h2>Against the other plans</h2>\n<ul class=\"vs\">\n");
-	for (size_t k = 1; k < in->nplans; k++) {
-		const struct plan *o = in->plans[k].plan;
-		double d = o->emissions_kg - p->emissions_kg;
-
-		strbuf_addstr(sb, "<li>");
-		plan_label(sb, in, k);
-		if (!same_jobs(p, o)) {
-			strbuf_addstr(sb, ": not for the same jobs, not "
-					  "compared</li>\n");
-			continue;
-		}
-		strbuf_addstr(sb, ": ");
-		add_num(sb, o->emissions_kg);
-		strbuf_addf(sb, "&nbsp;kg CO2eq; this plan emits ");
-		add_num(sb, fabs(d));
-		strbuf_addf(sb, "&nbsp;kg (");
-		add_percent(sb, fabs(d), o->emissions_kg);
-		strbuf_addf(sb, ") %s", d >= 0 ? "less" : "more");
-		if (scored(pg, 0) && scored(pg, k)) {
-			double da = pg->scores[k].actual_kg -
-				    pg->scores[0].actual_kg;
-			strbuf_addstr(sb, "; on recorded values ");
-			add_num(sb, fabs(da));
-			strbuf_addf(sb, "&nbsp;kg %s", da >= 0 ? "less" :
-								  "more");
-		}
-		strbuf_addstr(sb, "</li>\n");
-	}
-	strbuf_addstr(sb, "</ul>\n");
-}
-
-static void compare_row(struct strbuf *sb, const struct page *pg, size_t k)
-{
-	const struct report_input *in = pg->in;
-	const struct plan *p = in->plans[k].plan;
-
-	strbuf_addstr(sb, k ? "<tr>" : "<tr class=\"first\">");
-	strbuf_addstr(sb, "<td title=\"");
-	add_esc(sb, in->plans[k].name);
-	strbuf_addstr(sb, "\">");
-	add_esc(sb, base_name(in->plans[k].name));
-	strbuf_addstr(sb, "</td><td>");
-	add_esc(sb, p->policy);
-	if (p->oracle)
-		strbuf_addstr(sb, " (oracle)");
-	strbuf_addstr(sb, "</td>");
-	text_cell(sb, p->objective);
-	text_cell(sb, p->status);
-	num_cell(sb, p->emissions_kg);
-	num_cell(sb, scored(pg, k) ? pg->scores[k].actual_kg : (double)NAN);
-	num_cell(sb, p->energy_kwh);
-	num_cell(sb, p->cost);
-	num_cell(sb, plan_saving(p));
-	strbuf_addstr(sb, "<td class=\"num\">");
-	add_percent(sb, plan_saving(p), p->baseline_emissions_kg);
-	strbuf_addf(sb, "</td><td class=\"num\">%zu</td>", p->nunplaced);
-	if (page_late_jobs(pg, p) >= 0)
-		strbuf_addf(sb, "<td class=\"num\">%ld</td>",
-			    page_late_jobs(pg, p));
-	else
-		strbuf_addstr(sb, "<td class=\"num\">n/a</td>");
-	strbuf_addstr(sb, "</tr>\n");
-}
-
-static void comparison(struct strbuf *sb, const struct page *pg)
-{
-	const struct report_input *in = pg->in;
-
-	strbuf_addstr(sb,
-		"<section id=\"policies\">\n<h2>Plans compared</h2>\n"
-		"<div class=\"table-wrap\"><table class=\"compare\">\n"
-		"<thead><tr><th>plan</th><th>policy</th><th>objective</th>"
-		"<th>status</th><th class=\"num\">emissions (kg CO2eq)</th>"
-		"<th class=\"num\">on recorded CI (kg CO2eq)</th>"
-		"<th class=\"num\">energy (kWh)</th>"
-		"<th class=\"num\">cost (catalog currency)</th>"
-		"<th class=\"num\">saving vs baseline (kg CO2eq)</th>"
-		"<th class=\"num\">saving (%)</th>"
-		"<th class=\"num\">unplaced jobs</th>"
-		"<th class=\"num\">late jobs</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < in->nplans; k++)
-		compare_row(sb, pg, k);
-	strbuf_addstr(sb, "</tbody></table></div>\n<p><small>Emissions as "
-			  "each plan expected them, and on the carbon "
-			  "intensity recorded since (n/a where its time has "
-			  "not come). Late: jobs that end after their "
-			  "latest_finish (n/a without the job specs, "
-			  "<code>--jobs</code>).</small></p>\n");
-	vs_others(sb, pg);
-	strbuf_addstr(sb, "<p class=\"note\">The charts and tables below "
-			  "show the first plan, <code>");
-	add_esc(sb, in->plans[0].name);
-	strbuf_addstr(sb, "</code>.</p>\n</section>\n");
 }
 
 static int sections(struct strbuf *sb, const struct page *pg,
@@ -544,8 +476,7 @@ static int sections(struct strbuf *sb, const struct page *pg,
 	strbuf_addstr(sb, "<main>\n<section id=\"summary\">\n");
 	cards(sb, pg);
 	strbuf_addstr(sb, "</section>\n");
-	if (pg->in->nplans > 1)
-		comparison(sb, pg);
+	section_comparison(sb, pg);
 	if (section_timelines(sb, pg, err) < 0 ||
 	    section_heatmap(sb, pg, err) < 0)
 		return -1;
@@ -571,6 +502,8 @@ int report_render(const struct report_input *in, struct strbuf *html,
 	ret = page_load(&pg, in, err);
 	if (!ret)
 		ret = page_load_scores(&pg, err);
+	if (!ret)
+		ret = page_load_quality(&pg, err);
 	if (!ret) {
 		head(&sb, in);
 		header(&sb, &pg);

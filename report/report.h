@@ -145,6 +145,50 @@ struct report_fq {
 };
 void report_forecast_quality(const struct report_ci *ci, gs_time from,
 			     gs_time to, struct report_fq *out);
+/* The measures of error sums (coverage NAN where nothing had intervals). */
+struct bt_stats;
+void report_fq_from_stats(const struct bt_stats *st, struct report_fq *out);
+
+/*
+ * A zone's carbon-intensity forecasts backtested over a window before a
+ * plan (`forecast backtest`): greenslot's model, seasonal naive and each
+ * stored provider forecast, issued daily at 00:00 UTC on what was known
+ * then, scored on the same recorded points.  nmodels == 0: not run, and
+ * `why` (static text) says why.
+ */
+struct report_bt_model {
+	char *name;            /* "greenslot", "seasonal_naive", a source */
+	struct report_fq fq;
+};
+struct report_backtest {
+	gs_time from, to;      /* issue times in [from, to) */
+	int64_t horizon_s;
+	size_t issues;
+	struct report_bt_model *models;
+	size_t nmodels;
+	const char *why;
+};
+void report_backtest_release(struct report_backtest *b);
+/*
+ * Fills out (zeroed by the caller) for zone over the days before
+ * `before` with forecasts of horizon_s.  0 (run or not), -1 with err.
+ */
+typedef int (*report_backtest_fn)(void *ctx, const char *zone,
+				  gs_time before, int64_t horizon_s,
+				  struct report_backtest *out,
+				  struct errmsg *err);
+/*
+ * A report_backtest_fn over the store (ctx: store): the REPORT_BT_DAYS
+ * days before `before` (issues whose horizon ends by then; the horizon
+ * capped at 48 h), starting no earlier than FC_MIN_DAYS days after the
+ * first value recorded in the REPORT_BT_DAYS + FC_MIN_DAYS days before:
+ * greenslot's model then never falls back for lack of history, and a
+ * store without that history costs one small read.
+ */
+#define REPORT_BT_DAYS 14
+int report_store_backtest(void *ctx, const char *zone, gs_time before,
+			  int64_t horizon_s, struct report_backtest *out,
+			  struct errmsg *err);
 
 /* Gaps of a recorded series over [from, to): stretches nothing covers. */
 struct report_gaps {
@@ -174,6 +218,8 @@ struct report_input {
 	void *get_actual_ctx;
 	report_health_fn get_health;     /* NULL: no data health section */
 	void *get_health_ctx;
+	report_backtest_fn get_backtest; /* NULL: no backtest figures */
+	void *get_backtest_ctx;
 	/* the job specs the plans were made from (jobset_finish()ed), for
 	 * capacity use per slot and late jobs; NULL: not shown */
 	const struct jobset *jobs;

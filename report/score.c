@@ -154,17 +154,22 @@ void report_forecast_quality(const struct report_ci *ci, gs_time from,
 			     value_at(&ci->hi80, t), value_at(&ci->lo95, t),
 			     value_at(&ci->hi95, t));
 	}
-	*out = (struct report_fq){st.n, st.mape_n, st.nint, st.in80, st.in95,
-				  0, 0, 0, 0, 0};
-	if (bt_stats_mae(&st, &out->mae) < 0)
+	report_fq_from_stats(&st, out);
+}
+
+void report_fq_from_stats(const struct bt_stats *st, struct report_fq *out)
+{
+	*out = (struct report_fq){st->n, st->mape_n, st->nint, st->in80,
+				  st->in95, 0, 0, 0, 0, 0};
+	if (bt_stats_mae(st, &out->mae) < 0)
 		out->mae = (double)NAN;
-	if (bt_stats_mape(&st, &out->mape) < 0)
+	if (bt_stats_mape(st, &out->mape) < 0)
 		out->mape = (double)NAN;
-	if (bt_stats_bias(&st, &out->bias) < 0)
+	if (bt_stats_bias(st, &out->bias) < 0)
 		out->bias = (double)NAN;
-	if (bt_stats_coverage(&st, 80, &out->cov80) < 0)
+	if (bt_stats_coverage(st, 80, &out->cov80) < 0)
 		out->cov80 = (double)NAN;
-	if (bt_stats_coverage(&st, 95, &out->cov95) < 0)
+	if (bt_stats_coverage(st, 95, &out->cov95) < 0)
 		out->cov95 = (double)NAN;
 }
 

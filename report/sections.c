@@ -1,7 +1,8 @@
 /*
  * sections.c - the sections of the report drawn from the carbon
  * intensity and the store: a timeline per site (jobs over the curve), the
- * heatmap of all sites, forecast quality per zone and data health.
+ * heatmap of all sites, forecast quality per zone (the plan's forecast,
+ * and backtests before the plan) and data health.
  */
 #include "report/page.h"
 
@@ -182,47 +183,62 @@ static void ratio_cell(struct strbuf *sb, double v)
 	strbuf_addstr(sb, "</td>");
 }
 
+/* The measures of one row: points, MAE, MAPE, bias, coverage. */
+static void fq_cells(struct strbuf *sb, const struct report_fq *fq)
+{
+	strbuf_addf(sb, "<td class=\"num\">%zu</td>", fq->n);
+	num_cell(sb, fq->mae);
+	num_cell(sb, fq->mape);
+	num_cell(sb, fq->bias);
+	ratio_cell(sb, fq->cov80);
+	ratio_cell(sb, fq->cov95);
+}
+
+static const char fq_heads[] =
+	"<th class=\"num\">points</th>"
+	"<th class=\"num\">MAE (gCO2eq/kWh)</th>"
+	"<th class=\"num\">MAPE (%)</th>"
+	"<th class=\"num\">bias (gCO2eq/kWh)</th>"
+	"<th class=\"num\">in 80% interval</th>"
+	"<th class=\"num\">in 95% interval</th></tr></thead>\n<tbody>\n";
+
 static void fq_row(struct strbuf *sb, const struct zone_data *z,
 		   const struct page *pg)
 {
 	struct report_fq fq;
 
-	report_forecast_quality(&z->ci, pg->from, pg->to, &fq);
+	report_forecast_quality(z->fq, pg->fq_from, pg->fq_to, &fq);
 	strbuf_addstr(sb, "<tr>");
 	text_cell(sb, z->zone);
 	strbuf_addstr(sb, "<td>");
-	if (z->ci.forecast_issued != GS_TIME_NONE)
-		add_time(sb, z->ci.forecast_issued);
+	if (z->fq->forecast_issued != GS_TIME_NONE)
+		add_time(sb, z->fq->forecast_issued);
 	else
 		strbuf_addstr(sb, "none");
-	strbuf_addf(sb, "</td><td class=\"num\">%zu</td>", fq.n);
-	num_cell(sb, fq.mae);
-	num_cell(sb, fq.mape);
-	num_cell(sb, fq.bias);
-	ratio_cell(sb, fq.cov80);
-	ratio_cell(sb, fq.cov95);
+	strbuf_addstr(sb, "</td>");
+	fq_cells(sb, &fq);
 	strbuf_addstr(sb, "</tr>\n");
 }
 
-void section_forecast_quality(struct strbuf *sb, const struct page *pg)
+/* The forecast the first plan made on one assumed, over its horizon. */
+static void plan_forecast(struct strbuf *sb, const struct page *pg)
 {
-	strbuf_addstr(sb, "<section id=\"forecast\">\n<h2>Forecast quality"
-			  "</h2>\n");
-	if (pg->issued_by == GS_TIME_NONE) {
-		strbuf_addstr(sb, "<p>The plan was made on recorded values, "
-				  "not on a forecast.</p>\n</section>\n");
+	if (pg->fq_plan < 0) {
+		strbuf_addf(sb, "<p>The plan%s made on recorded values, not "
+				"on a forecast.</p>\n",
+			    pg->in->nplans > 1 ? "s were" : " was");
 		return;
 	}
-	strbuf_addstr(sb,
-		"<div class=\"table-wrap\"><table class=\"fq\">\n<thead><tr>"
-		"<th>zone</th><th>forecast issued (UTC)</th>"
-		"<th class=\"num\">points</th>"
-		"<th class=\"num\">MAE (gCO2eq/kWh)</th>"
-		"<th class=\"num\">MAPE (%)</th>"
-		"<th class=\"num\">bias (gCO2eq/kWh)</th>"
-		"<th class=\"num\">in 80% interval</th>"
-		"<th class=\"num\">in 95% interval</th></tr></thead>\n"
-		"<tbody>\n");
+	strbuf_addstr(sb, "<h3>The forecast the plan assumed</h3>\n");
+	if (pg->fq_plan > 0) {
+		strbuf_addstr(sb, "<p>The first plan was made on recorded "
+				  "values; this is the forecast <code>");
+		add_esc(sb, pg->in->plans[pg->fq_plan].name);
+		strbuf_addstr(sb, "</code> assumed.</p>\n");
+	}
+	strbuf_addf(sb, "<div class=\"table-wrap\"><table class=\"fq\">\n"
+			"<thead><tr><th>zone</th><th>forecast issued (UTC)"
+			"</th>%s", fq_heads);
 	for (size_t i = 0; i < pg->nzones; i++)
 		fq_row(sb, &pg->zones[i], pg);
 	strbuf_addstr(sb, "</tbody></table></div>\n<p><small>The forecast "
@@ -230,9 +246,90 @@ void section_forecast_quality(struct strbuf *sb, const struct page *pg)
 			  "since, over the plan's horizon (the backtest's "
 			  "measures: bias is forecast minus recorded). "
 			  "Points: recorded values the forecast covers; 0 "
-			  "while the horizon lies in the future. For a "
-			  "longer record run <code>greenslot forecast "
-			  "backtest</code>.</small></p>\n</section>\n");
+			  "while the horizon lies in the future.</small></p>\n");
+}
+
+static void bt_rows(struct strbuf *sb, const struct zone_data *z)
+{
+	for (size_t m = 0; m < z->bt.nmodels; m++) {
+		strbuf_addstr(sb, m ? "<tr>" : "<tr class=\"zone\">");
+		text_cell(sb, z->zone);
+		text_cell(sb, z->bt.models[m].name);
+		strbuf_addf(sb, "<td class=\"num\">%zu</td>", z->bt.issues);
+		fq_cells(sb, &z->bt.models[m].fq);
+		strbuf_addstr(sb, "</tr>\n");
+	}
+}
+
+/* The zones not backtested, and why. */
+static void bt_missing(struct strbuf *sb, const struct page *pg)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < pg->nzones; i++) {
+		const struct zone_data *z = &pg->zones[i];
+		if (z->bt.nmodels || !z->bt.why)
+			continue;
+		strbuf_addstr(sb, any ? "; " : "<p><small>Not backtested: ");
+		add_esc(sb, z->zone);
+		strbuf_addstr(sb, ", ");
+		add_esc(sb, z->bt.why);
+		any = true;
+	}
+	if (pg->bt_skipped)
+		strbuf_addf(sb, "%s%zu more zone%s (at most %d per report)",
+			    any ? "; " : "<p><small>Not backtested: ",
+			    pg->bt_skipped, pg->bt_skipped == 1 ? "" : "s",
+			    PAGE_BT_ZONES);
+	if (any || pg->bt_skipped)
+		strbuf_addstr(sb, ".</small></p>\n");
+}
+
+/* The first zone backtested, for the window the caption states. */
+static const struct report_backtest *first_bt(const struct page *pg)
+{
+	for (size_t i = 0; i < pg->nzones; i++)
+		if (pg->zones[i].bt.nmodels)
+			return &pg->zones[i].bt;
+	return NULL;
+}
+
+static void backtests(struct strbuf *sb, const struct page *pg)
+{
+	const struct report_backtest *bt = first_bt(pg);
+
+	if (!pg->in->get_backtest || !pg->has_horizon)
+		return;
+	strbuf_addf(sb, "<h3>Backtest over the %d days before the plan</h3>"
+			"\n", REPORT_BT_DAYS);
+	if (bt) {
+		strbuf_addf(sb, "<div class=\"table-wrap\"><table class=\"bt\">"
+				"\n<thead><tr><th>zone</th><th>model</th>"
+				"<th class=\"num\">issues</th>%s", fq_heads);
+		for (size_t i = 0; i < pg->nzones; i++)
+			bt_rows(sb, &pg->zones[i]);
+		strbuf_addstr(sb, "</tbody></table></div>\n<p><small>As "
+				  "<code>greenslot forecast backtest</code> "
+				  "scores them: greenslot's model and the "
+				  "seasonal-naive reference re-issued daily at "
+				  "00:00 UTC from ");
+		add_time(sb, bt->from);
+		strbuf_addf(sb, " on what was known then, %lld&nbsp;h ahead, "
+				"and each provider forecast stored (its vintage "
+				"issued last by then), on the same recorded "
+				"points before the plan.</small></p>\n",
+			    (long long)(bt->horizon_s / 3600));
+	}
+	bt_missing(sb, pg);
+}
+
+void section_forecast_quality(struct strbuf *sb, const struct page *pg)
+{
+	strbuf_addstr(sb, "<section id=\"forecast\">\n<h2>Forecast quality"
+			  "</h2>\n");
+	plan_forecast(sb, pg);
+	backtests(sb, pg);
+	strbuf_addstr(sb, "</section>\n");
 }
 
 static void add_hours(struct strbuf *sb, int64_t s)

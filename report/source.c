@@ -6,6 +6,7 @@
  * the store names things ("carbon_intensity", forecast vintages) is here.
  */
 #include "report/report.h"
+#include "forecast/forecast.h"
 
 #include <sqlite3.h>
 
@@ -74,6 +75,75 @@ int report_store_actual(void *vctx, struct solver_signals *out,
 	struct report_store_ctx *ctx = vctx;
 
 	return solver_signals_load(out, ctx->store, ctx->catalog, true, err);
+}
+
+#define DAY_S 86400
+#define BT_MAX_HORIZON_S (48 * 3600)
+
+void report_backtest_release(struct report_backtest *b)
+{
+	for (size_t i = 0; i < b->nmodels; i++)
+		free(b->models[i].name);
+	free(b->models);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * The window of issue times: the REPORT_BT_DAYS days before `before`,
+ * from FC_MIN_DAYS days after the first value recorded in them (and the
+ * FC_MIN_DAYS before); false when no issue fits.
+ */
+static int bt_window(struct store *st, const char *zone, gs_time before,
+		     struct report_backtest *out, struct errmsg *err)
+{
+	gs_time look = before - (REPORT_BT_DAYS + FC_MIN_DAYS) * DAY_S;
+	struct series s;
+	int ret;
+
+	series_init(&s);
+	ret = store_get_series(st, zone, CI_SIGNAL, look, before, &s, err);
+	out->to = before - out->horizon_s + 1;
+	out->from = time_ceil(before - REPORT_BT_DAYS * DAY_S, DAY_S);
+	if (!ret && s.n &&
+	    time_ceil(s.t[0] + FC_MIN_DAYS * DAY_S, DAY_S) > out->from)
+		out->from = time_ceil(s.t[0] + FC_MIN_DAYS * DAY_S, DAY_S);
+	if (!ret && (!s.n || out->from >= out->to))
+		out->why = "too little recorded before the plan (greenslot's "
+			   "model needs 14 days before each issue)";
+	series_release(&s);
+	return ret < 0 ? -1 : !out->why;
+}
+
+int report_store_backtest(void *vstore, const char *zone, gs_time before,
+			  int64_t horizon_s, struct report_backtest *out,
+			  struct errmsg *err)
+{
+	struct backtest bt;
+	int ret;
+
+	out->horizon_s = time_ceil(horizon_s < BT_MAX_HORIZON_S ?
+				   horizon_s : BT_MAX_HORIZON_S, 3600);
+	ret = bt_window(vstore, zone, before, out, err);
+	if (ret <= 0)
+		return ret;
+	backtest_init(&bt);
+	bt.zone = zone;
+	bt.signal = CI_SIGNAL;
+	bt.from = out->from;
+	bt.to = out->to;
+	bt.horizon_s = out->horizon_s;
+	bt.step_s = DAY_S;
+	ret = backtest_run(vstore, &bt, err);
+	out->issues = bt.issues;
+	out->models = xcalloc(bt.nmodels ? bt.nmodels : 1,
+			      sizeof(*out->models));
+	for (size_t i = 0; !ret && i < bt.nmodels; i++) {
+		out->models[i].name = xstrdup(bt.models[i].name);
+		report_fq_from_stats(&bt.models[i].all, &out->models[i].fq);
+		out->nmodels++;
+	}
+	backtest_release(&bt);
+	return ret;
 }
 
 /* "N points, M new or changed, R rejected": R, or -1 when not said. */

@@ -88,7 +88,11 @@ const struct cmd_doc cmd_solve_doc = {
 	"runs of the same user and executable that report energy, if any "
 	"(predict's power_w); "
 	"interruptible jobs may run in up to max_pieces pieces (the plan's "
-	"segments).  "
+	"segments).  The plan also lists, under plan.policies, the totals "
+	"of greedy, fifo, round-robin and random on the same instance and, "
+	"when the store has recorded carbon intensity for every slot the "
+	"plan had one for, of the oracle (search on the recorded values, "
+	"at most 10 s).  "
 	"A summary line goes to stderr.  Exit status 3 when a job is "
 	"unplaced (the plan is still written).",
 	solve_opts,
@@ -510,6 +514,81 @@ static int load_predictor(struct cmd_ctx *ctx, const struct jobset *js,
 	return EXIT_OK;
 }
 
+/* The quantile the plan's predicted runtimes were taken at, if any was. */
+static double planned_quantile(const struct instance *in, double q)
+{
+	for (size_t j = 0; j < in->js->njobs; j++)
+		if (in->jobs[j].predicted)
+			return q;
+	return (double)NAN;
+}
+
+/*
+ * plan.policies: the cheap yardsticks, solved on the same instance in
+ * milliseconds, and the oracle (the search on the recorded values, given
+ * at most ORACLE_SECONDS) when the store has recorded carbon intensity
+ * wherever the plan had a value, so one plan carries its comparison.
+ */
+static const char *const yardsticks[] = {"greedy", "fifo", "round-robin",
+					 "random"};
+#define ORACLE_POLICY "search"
+#define ORACLE_SECONDS 10.0
+
+/* Whether rec knows the carbon intensity of every slot `as` knows. */
+static bool recorded_cover(const struct solver_signals *as,
+			   const struct solver_signals *rec)
+{
+	size_t n = as->nsites * as->grid.nslots, known = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(as->ci[i]))
+			continue;
+		if (isnan(rec->ci[i]))
+			return false;
+		known++;
+	}
+	return known > 0;
+}
+
+static int add_oracle(const struct solve_args *sa, struct cmd_ctx *ctx,
+		      const struct runtime_hook *hook,
+		      const struct instance *in, struct plan *plan,
+		      struct errmsg *err)
+{
+	const struct catalog *cat = ctx->catalog;
+	struct solver_opts o = sa->so;
+	struct solver_signals rec;
+	struct instance oin;
+	int ret;
+
+	o.time_limit_s = fmin(o.time_limit_s, ORACLE_SECONDS);
+	solver_signals_init(&rec, &in->grid, cat->nsites, cat->nresources);
+	instance_init(&oin);
+	ret = solver_signals_load(&rec, ctx->store, cat, true, err);
+	if (!ret && recorded_cover(in->sg, &rec)) {
+		ret = instance_build(&oin, cat, in->js, &rec, hook, err);
+		if (!ret)
+			ret = solver_add_policy(&oin, &o, ORACLE_POLICY, true,
+						plan, err);
+	}
+	instance_release(&oin);
+	solver_signals_release(&rec);
+	return ret;
+}
+
+static int compare_policies(const struct solve_args *sa, struct cmd_ctx *ctx,
+			    const struct runtime_hook *hook,
+			    const struct instance *in, struct plan *plan,
+			    struct errmsg *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(yardsticks); i++)
+		if (strcmp(yardsticks[i], sa->so.policy) &&
+		    solver_add_policy(in, &sa->so, yardsticks[i], sa->oracle,
+				      plan, err) < 0)
+			return -1;
+	return sa->oracle ? 0 : add_oracle(sa, ctx, hook, in, plan, err);
+}
+
 /* Signals, instance, policy, plan; returns an exit code. */
 static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 		     const struct jobset *js, const struct solver_grid *g)
@@ -548,7 +627,9 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	print_msgs(&a.notes);
 	solver_fill_plan(&in, &sa->so, &a, &plan);
 	plan.oracle = sa->oracle;
-	if (plan_write(&plan, sa->out, &err) < 0) {
+	plan.runtime_quantile = planned_quantile(&in, sa->runtime_q);
+	if (compare_policies(sa, ctx, &hook, &in, &plan, &err) < 0 ||
+	    plan_write(&plan, sa->out, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
 	}

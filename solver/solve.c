@@ -193,6 +193,40 @@ void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
 	}
 }
 
+int solver_add_policy(const struct instance *in, const struct solver_opts *o,
+		      const char *policy, bool oracle, struct plan *p,
+		      struct errmsg *err)
+{
+	struct solver_opts other = *o;
+	struct assignment a;
+	struct plan q;
+	struct plan_policy *e;
+	int ret;
+
+	other.policy = policy;
+	other.progress = NULL;
+	other.verbose = false;
+	assignment_init(&a, in->js->njobs);
+	ret = solver_run(in, &other, &a, err);
+	if (!ret) {
+		plan_init(&q);
+		solver_fill_plan(in, &other, &a, &q);
+		ALLOC_GROW(p->policies, p->npolicies + 1, p->alloc_policies);
+		e = &p->policies[p->npolicies++];
+		*e = (struct plan_policy){
+			.policy = xstrdup(policy), .oracle = oracle,
+			.status = xstrdup(q.status),
+			.emissions_kg = q.emissions_kg,
+			.energy_kwh = q.energy_kwh, .cost = q.cost,
+			.baseline_emissions_kg = q.baseline_emissions_kg,
+			.placed = q.njobs, .unplaced = q.nunplaced,
+		};
+		plan_release(&q);
+	}
+	assignment_release(&a);
+	return ret;
+}
+
 void solver_summary(const struct plan *p, struct strbuf *out)
 {
 	strbuf_addf(out, "%s: %zu job%s placed, %zu unplaced; %.1f kg CO2eq "

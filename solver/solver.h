@@ -567,6 +567,17 @@ double solver_relative_gap(double objective, double bound);
 void solver_fill_plan(const struct instance *in, const struct solver_opts *o,
 		      const struct assignment *a, struct plan *p);
 
+/*
+ * Runs `policy` (with o's objective, seed and time limit) on the same
+ * instance and appends its totals, counted as solver_fill_plan() counts
+ * them, to p->policies (oracle: in was built on recorded values), so a
+ * plan carries its comparison with other policies.  0, or -1 with err
+ * filled when the policy fails.
+ */
+int solver_add_policy(const struct instance *in, const struct solver_opts *o,
+		      const char *policy, bool oracle, struct plan *p,
+		      struct errmsg *err);
+
 /* "milp: 20 jobs placed, 0 unplaced; 812.4 kg CO2eq against ..." */
 void solver_summary(const struct plan *p, struct strbuf *out);
 

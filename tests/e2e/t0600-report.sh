@@ -157,6 +157,15 @@ test_expect_success 'a plan made on a forecast is scored against it' '
 	test_grep "</time></td><td class=\"num\">[1-9][0-9]*</td><td class=\"num\">[0-9.]+</td>" fq
 '
 
+test_expect_success 'forecast quality: from the first plan made on a forecast; no backtest without history' '
+	expect_code 0 $GS report --sites sites.json -o fq.html plan.json plan-gb.json &&
+	test_grep "The first plan was made on recorded values; this is the forecast <code>plan-gb.json</code> assumed" fq.html &&
+	test_grep "<tr><td>GB</td><td><time datetime=\"2023-03-16T12:01:00Z\">" fq.html &&
+	test_grep "<h3>Backtest over the 14 days before the plan</h3>" r.html &&
+	test_grep "Not backtested: CISO, too little recorded before the plan \(greenslot&#39;s model needs 14 days before each issue\)" r.html &&
+	! grep -q "<table class=\"bt\">" r.html
+'
+
 test_expect_success 'every chart alone, as SVG, PNG or PDF' '
 	expect_code 0 $GS report --sites sites.json --chart list plan.json &&
 	printf "heatmap\ntimeline:ca-north\ntimeline:tx-dallas\ntimeline:gb-london\n" >expect &&
@@ -196,6 +205,13 @@ if command -v chromium >/dev/null 2>&1; then
 		grep -F -q "<td>&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; '"'"'q'"'"' é</td>" shot.dom &&
 		! grep -q "<script" shot.dom
 	'
+	test_expect_success 'the render check counts the pixels: a blank page fails it' '
+		test_grep "^png-ink: 1200 x 2000, [0-9.]+% ink, [0-9]+ colours$" shot.ink &&
+		awk "{ sub(\"%\", \"\", \$5); exit !(\$5 >= 2 && \$7 >= 8) }" shot.ink &&
+		printf "<!DOCTYPE html><html><body><p>.</p></body></html>" >blank.html &&
+		! $CHECK_RENDER blank.html blank 2>blank.err &&
+		test_grep "render-check: the screenshot blank.png looks blank: png-ink: 1200 x 2000, 0.0[0-9]% ink" blank.err
+	'
 	test_expect_success 'the render check sees a request when a page makes one' '
 		echo "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\"></body></html>" >fetch.html &&
 		! $CHECK_RENDER fetch.html fetch 2>check.err &&
@@ -205,6 +221,7 @@ if command -v chromium >/dev/null 2>&1; then
 else
 	for t in 'chromium renders the report without a request' \
 		'the hostile job id is text in the browser too' \
+		'the render check counts the pixels: a blank page fails it' \
 		'the render check sees a request when a page makes one'; do
 		test_count=$((test_count + 1))
 		echo "ok $test_count # skip $t (chromium not installed)"

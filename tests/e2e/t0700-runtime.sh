@@ -130,6 +130,7 @@ import json, sys
 jobs = {j[\"id\"]: j for j in json.load(open(\"plan.json\"))[\"jobs\"]}
 assert jobs[\"sim-u36\"][\"runtime_predicted\"] is True, jobs
 assert jobs[\"post-fixed\"][\"runtime_predicted\"] is False, jobs
+assert json.load(open(\"plan.json\"))[\"plan\"][\"runtime_quantile\"] == 0.9
 " &&
 	$GS predict --sites $S/sites.json $R/jobs.json >pred.csv &&
 	expect_code 0 $GS solve --sites $S/sites.json --oracle --policy greedy \
@@ -139,7 +140,10 @@ import json
 p90 = [j for j in json.load(open(\"plan.json\"))[\"jobs\"] if j[\"id\"] == \"sim-u36\"][0]
 p50 = [j for j in json.load(open(\"plan50.json\"))[\"jobs\"] if j[\"id\"] == \"sim-u36\"][0]
 assert p50[\"runtime_s\"] <= p90[\"runtime_s\"], (p50, p90)
-"
+assert json.load(open(\"plan50.json\"))[\"plan\"][\"runtime_quantile\"] == 0.5
+" &&
+	expect_code 0 $GS report --sites $S/sites.json -o rt.html plan50.json &&
+	test_grep "<dd>[1-9][0-9]* of [0-9]+ predicted from past runs, planned on P50;" rt.html
 '
 
 # solve plans each job at its site on the runtime and power predict prints

@@ -88,6 +88,35 @@ for j in json.load(open(\"$Q/JOBS.json\"))[\"jobs\"]:
 	done <ids
 '
 
+test_expect_success 'one plan carries the comparison: the yardsticks and the oracle' '
+	python3 - demo/plan-milp.json demo/plan-fifo.json >pols <<-\EOF &&
+	import json, sys
+	milp, fifo = (json.load(open(p)) for p in sys.argv[1:3])
+	pols = {(e["policy"], e["oracle"]): e for e in milp["plan"]["policies"]}
+	assert sorted(pols) == [("fifo", False), ("greedy", False),
+	                        ("random", False), ("round-robin", False),
+	                        ("search", True)], sorted(pols)
+	# the same instance: fifo as its own plan counts it
+	assert abs(pols[("fifo", False)]["emissions_kg"]
+	           - fifo["totals"]["emissions_kg"]) < 1e-9, pols
+	assert all(e["placed"] == 20 and e["unplaced"] == 0 for e in pols.values())
+	print(pols[("fifo", False)]["emissions_kg"])
+	EOF
+	expect_code 0 $GS report --sites $Q/SITES.json -o one.html demo/plan-milp.json &&
+	for p in greedy fifo round-robin random "search .oracle."; do
+		test_grep "<tr><td><small>solved with the first plan</small></td><td>$p</td>" one.html || return 1
+	done &&
+	test_grep "<li><b>fifo</b> <small>\(solved with the first plan\)</small>: [0-9.]+&nbsp;kg CO2eq; this plan emits [0-9.]+&nbsp;kg \([0-9.]+&#8239;%\) less</li>" one.html &&
+	test_grep "<li><b>search \(oracle\)</b> <small>\(solved with the first plan\)</small>: on recorded values" one.html &&
+	! grep -q "No oracle" one.html &&
+	for z in CISO ERCO PJM; do
+		test_grep "<tr class=\"zone\"><td>$z</td><td>greenslot</td><td class=\"num\">12</td><td class=\"num\">576</td>" one.html &&
+		test_grep "<tr><td>$z</td><td>seasonal_naive</td><td class=\"num\">12</td><td class=\"num\">576</td>" one.html || return 1
+	done &&
+	test_grep "re-issued daily at 00:00 UTC from <time datetime=\"2021-06-15T00:00:00Z\">" one.html &&
+	! grep -q "solved with the first plan</small></td><td>fifo" $R
+'
+
 # the report spreads a job's planned energy evenly over its slots; the
 # checker recomputes it slot by slot with the temperature-dependent PUE,
 # so the two agree to within what PUE varies (here well under 1%)

@@ -196,6 +196,15 @@ static void test_round_trip(void **state)
 	j->baseline_emissions_kg = 2.75;
 	j->profile = 2;
 	j->runtime_predicted = true;
+	p.runtime_quantile = 0.95;
+	ALLOC_GROW(p.policies, 2, p.alloc_policies);
+	p.policies[0] = (struct plan_policy){
+		xstrdup("fifo"), false, xstrdup("feasible"), 9.5, 40, 12.25,
+		6.5, 1, 1};
+	p.policies[1] = (struct plan_policy){
+		xstrdup("search"), true, xstrdup("optimal"), 3.75, 33.6,
+		(double)NAN, 6, 2, 0};
+	p.npolicies = 2;
 
 	if (plan_write(&p, "plan.json", &err) < 0)
 		fail_msg("%s", err.msg);
@@ -216,6 +225,21 @@ static void test_round_trip(void **state)
 	assert_true(q.energy_kwh == 33.6 && q.emissions_kg == 4.2 &&
 		    q.cost == 0 && q.baseline_emissions_kg == 6.5);
 	assert_string_equal(q.signal_source, p.signal_source);
+	assert_true(q.runtime_quantile == 0.95);
+	assert_int_equal(q.npolicies, 2);
+	assert_string_equal(q.policies[0].policy, "fifo");
+	assert_false(q.policies[0].oracle);
+	assert_string_equal(q.policies[0].status, "feasible");
+	assert_true(q.policies[0].emissions_kg == 9.5 &&
+		    q.policies[0].energy_kwh == 40 &&
+		    q.policies[0].cost == 12.25 &&
+		    q.policies[0].baseline_emissions_kg == 6.5);
+	assert_int_equal(q.policies[0].placed, 1);
+	assert_int_equal(q.policies[0].unplaced, 1);
+	assert_string_equal(q.policies[1].policy, "search");
+	assert_true(q.policies[1].oracle);
+	assert_true(isnan(q.policies[1].cost));
+	assert_int_equal(q.policies[1].placed, 2);
 	assert_int_equal(q.njobs, 2);
 	assert_same_job(&q.jobs[0], &p.jobs[0]);
 	assert_same_job(&q.jobs[1], &p.jobs[1]);
@@ -232,6 +256,7 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(first, "\"energy_kwh\": 0.000123456789,"));
 	assert_non_null(strstr(first, "\"emissions_kg\": 0,"));
 	assert_non_null(strstr(first, "\"cost\": 123456789.5,"));
+	assert_non_null(strstr(first, "\"runtime_quantile\": 0.95,\n"));
 	free(first);
 	free(second);
 	plan_release(&p);
@@ -243,6 +268,7 @@ static void test_round_trip_empty(void **state)
 {
 	struct plan p, q;
 	struct errmsg err;
+	char *text;
 	(void)state;
 
 	plan_init(&p);
@@ -259,6 +285,11 @@ static void test_round_trip_empty(void **state)
 	assert_int_equal(q.njobs, 0);
 	assert_int_equal(q.nunplaced, 0);
 	assert_null(q.signal_source);
+	assert_true(isnan(q.runtime_quantile)); /* none predicted: left out */
+	text = read_text("plan.json");
+	assert_null(strstr(text, "runtime_quantile"));
+	assert_null(strstr(text, "policies"));
+	free(text);
 	assert_int_equal(q.end, GS_TIME_NONE);
 	assert_int_equal(q.slot_s, 3600);
 	plan_release(&p);
@@ -329,6 +360,28 @@ static const struct bad_plan bad_plans[] = {
 	 "          \"end\": \"2026-11-26T14:00:00Z\"\n        }\n      ]",
 	 "{}", "{}", 1,
 	 "'segments' must be an array in job 'train-7'"},
+	{"\"oracle\": false,", "\"oracle\": false, \"runtime_quantile\": 90,",
+	 "90,", 1,
+	 "'plan.runtime_quantile': invalid quantile 90 (want a quantile "
+	 "above 0 and below 1, e.g. 0.9)"},
+	{"\"oracle\": false,", "\"oracle\": false, \"runtime_quantile\": \"P90\",",
+	 "\"P90\"", 1, "'plan.runtime_quantile' must be a number"},
+#define POLICY(placed, extra) \
+	"\"oracle\": false, \"policies\": [{\"policy\": \"fifo\", " \
+	"\"oracle\": false, \"status\": \"feasible\", \"emissions_kg\": 1, " \
+	"\"energy_kwh\": 1, \"cost\": 0, \"baseline_emissions_kg\": 1, " \
+	"\"placed\": " placed ", \"unplaced\": 0" extra "}],"
+	{"\"oracle\": false,", POLICY("1.5", ""), "1.5,", 1,
+	 "'plan.policies[0].placed' must be a whole number of jobs"},
+	{"\"oracle\": false,", POLICY("-1", ""), "-1,", 1,
+	 "'plan.policies[0].placed' must be a non-negative number"},
+	{"\"oracle\": false,", POLICY("1", ", \"late\": 0"), "\"late\"", 1,
+	 "unknown key 'plan.policies[0].late'"},
+	{"\"oracle\": false,", "\"oracle\": false, \"policies\": [3],", "3]",
+	 1, "'plan.policies[0]' must be an object"},
+	{"\"oracle\": false,", "\"oracle\": false, \"policies\": {},", "{}", 1,
+	 "'plan.policies' must be an array"},
+#undef POLICY
 	{"\"saving_kg\": 2.3", "\"saving_kg\": true", "true", 1,
 	 "'saving_kg' must be a number in job 'train-7'"},
 };

@@ -184,7 +184,7 @@ static void fixture_init(struct fixture *f)
 		.slot_s = 1800, .start = T0, .end = T0 + 48 * 3600,
 		.signal_source = "forecast:snaive@2021-06-28T00:00:00Z",
 		.energy_kwh = 30, .emissions_kg = 7.5, .cost = 12,
-		.baseline_emissions_kg = 9,
+		.baseline_emissions_kg = 9, .runtime_quantile = 0.9,
 		.jobs = f->jobs, .njobs = 3,
 		.unplaced = f->unplaced, .nunplaced = 1,
 	};
@@ -273,6 +273,8 @@ static void test_render_one_plan(void **state)
 	assert_non_null(strstr(html, "16.7&#8239;%")); /* 1.5 of 9 kg */
 	assert_non_null(strstr(html, "in 2 parts"));
 	assert_non_null(strstr(html, "runtime predicted"));
+	assert_non_null(strstr(html, "<dd>1 of 3 predicted from past runs, "
+				     "planned on P90; the rest given"));
 	assert_null(strstr(html, "Plans compared"));
 	assert_no_external_refs(html);
 	free(html);
@@ -308,6 +310,187 @@ static void test_render_comparison(void **state)
 	assert_non_null(strstr(html, "show the first plan, <code>"
 				     "plan-milp.json</code>"));
 	assert_no_external_refs(html);
+	free(html);
+}
+
+/*
+ * One plan that carries its policies compares with them; a plan given
+ * for the same policy takes its row; without an oracle a note says why.
+ */
+static void test_render_policies(void **state)
+{
+	struct plan_policy pol[3] = {
+		{"fifo", false, "feasible", 9.5, 31, 13, 9, 3, 1},
+		{"greedy", false, "feasible", 8, 30, 12, 9, 3, 1},
+		{"search", true, "feasible", 6, 29, 11, 9, 3, 1},
+	};
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.plan.policies = pol;
+	f.plan.npolicies = 2;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "Plans compared"));
+	assert_non_null(strstr(html, "<tr><td><small>solved with the first "
+				     "plan</small></td><td>fifo</td><td>carbon"
+				     "</td><td>feasible</td><td class=\"num\">"
+				     "9.50</td><td class=\"num\">n/a</td>"));
+	assert_non_null(strstr(html, "<td>greedy</td>"));
+	/* 9.5 against 7.5 kg: 2 kg, 21 % less */
+	assert_non_null(strstr(html, "<li><b>fifo</b> <small>(solved with the "
+				     "first plan)</small>: 9.50&nbsp;kg CO2eq; "
+				     "this plan emits 2.00&nbsp;kg (21.1&#8239;%) "
+				     "less</li>"));
+	assert_non_null(strstr(html, "No oracle: planning with perfect "
+				     "foresight needs the carbon intensity "
+				     "recorded"));
+	free(html);
+
+	/* the fifo plan given takes the fifo row; the oracle is there */
+	f.plan.npolicies = 3;
+	f.in.nplans = 2;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "<td title=\"plan-fifo.json\">"
+				     "plan-fifo.json</td><td>fifo"));
+	assert_null(strstr(html, "plan</small></td><td>fifo</td>"));
+	assert_non_null(strstr(html, "plan</small></td><td>greedy</td>"));
+	assert_non_null(strstr(html, "plan</small></td><td>search (oracle)"
+				     "</td><td>carbon</td><td>feasible</td><td "
+				     "class=\"num\">6.00</td><td class=\"num\">"
+				     "6.00</td>"));
+	assert_null(strstr(html, "No oracle"));
+	assert_no_external_refs(html);
+	free(html);
+
+	/* an oracle plan's entries are its yardsticks on recorded values */
+	f.plan.oracle = true;
+	f.in.nplans = 1;
+	pol[0].oracle = true;
+	f.plan.npolicies = 1;
+	html = render(&f.in);
+	assert_non_null(strstr(html, "plan</small></td><td>fifo (oracle)</td>"));
+	assert_null(strstr(html, "No oracle"));
+	free(html);
+}
+
+/* A fake report_backtest_fn: "EMPTY" lacks history, others have two. */
+static int fake_backtest(void *ctx, const char *zone, gs_time before,
+			 int64_t horizon_s, struct report_backtest *out,
+			 struct errmsg *err)
+{
+	static const char *const names[] = {"greenslot", "seasonal_naive"};
+	int *calls = ctx;
+
+	(*calls)++;
+	assert_true(before == T0 && horizon_s == 48 * 3600);
+	if (!strcmp(zone, "EMPTY")) {
+		out->why = "too little <recorded>";
+		return 0;
+	}
+	out->from = T0 - 14 * 86400;
+	out->to = T0 - 2 * 86400 + 1;
+	out->horizon_s = horizon_s;
+	out->issues = 13;
+	out->models = xcalloc(2, sizeof(*out->models));
+	for (size_t m = 0; m < 2; m++) {
+		out->models[m].name = xstrdup(names[m]);
+		out->models[m].fq = (struct report_fq){
+			624, 624, m ? 0 : 624, 500, 600, 10.0 + (double)m,
+			5.0 + (double)m, -1, m ? (double)NAN : 0.8,
+			m ? (double)NAN : 0.95};
+	}
+	out->nmodels = 2;
+	return 0;
+}
+
+static void test_render_backtests(void **state)
+{
+	struct fixture f;
+	int calls = 0;
+	char *html;
+
+	fixture_init(&f);
+	f.in.get_backtest = fake_backtest;
+	f.in.get_backtest_ctx = &calls;
+	html = render(&f.in);
+	assert_int_equal(calls, 2);
+	assert_non_null(strstr(html, "<h3>Backtest over the 14 days before "
+				     "the plan</h3>"));
+	assert_non_null(strstr(html, "<tr class=\"zone\"><td>CISO</td><td>"
+				     "greenslot</td><td class=\"num\">13</td>"
+				     "<td class=\"num\">624</td><td class=\""
+				     "num\">10.0</td><td class=\"num\">5.00"
+				     "</td><td class=\"num\">-1.00</td><td "
+				     "class=\"num\">80&#8239;%</td><td class="
+				     "\"num\">95&#8239;%</td></tr>"));
+	assert_non_null(strstr(html, "<tr><td>CISO</td><td>seasonal_naive"
+				     "</td><td class=\"num\">13</td>"));
+	assert_non_null(strstr(html, "n/a</td><td class=\"num\">n/a</td>"
+				     "</tr>"));
+	assert_non_null(strstr(html, "from <time datetime=\"2021-06-14T00:00"
+				     ":00Z\">"));
+	assert_non_null(strstr(html, "48&nbsp;h ahead"));
+	assert_non_null(strstr(html, "Not backtested: EMPTY, too little "
+				     "&lt;recorded&gt;."));
+	assert_no_external_refs(html);
+	free(html);
+}
+
+/* At most PAGE_BT_ZONES zones are backtested; the others are counted. */
+static void test_render_backtests_capped(void **state)
+{
+	struct site sites[10];
+	char zones[10][8], ids[10][8];
+	struct fixture f;
+	int calls = 0;
+	char *html;
+
+	fixture_init(&f);
+	for (int i = 0; i < 10; i++) {
+		snprintf(zones[i], sizeof(zones[i]), "Z%d", i);
+		snprintf(ids[i], sizeof(ids[i]), "s%d", i);
+		sites[i] = (struct site){.id = ids[i], .zone = zones[i]};
+	}
+	sites[0].id = "ca-north";
+	sites[1].id = "empty-site";
+	f.cat.sites = sites;
+	f.cat.nsites = 10;
+	f.in.get_backtest = fake_backtest;
+	f.in.get_backtest_ctx = &calls;
+	html = render(&f.in);
+	assert_int_equal(calls, 8);
+	assert_non_null(strstr(html, "<td>Z7</td><td>greenslot</td>"));
+	assert_null(strstr(html, "<td>Z8</td><td>greenslot</td>"));
+	assert_non_null(strstr(html, "Not backtested: 2 more zones (at most 8 "
+				     "per report)."));
+	free(html);
+}
+
+/* The first plan on recorded values: the forecast of the next one. */
+static void test_render_fq_from_later_plan(void **state)
+{
+	struct fixture f;
+	char *html;
+
+	fixture_init(&f);
+	f.plan.oracle = true;
+	f.plan.signal_source = NULL;
+	f.in.nplans = 2;
+	html = render(&f.in);
+	assert_int_equal(f.calls, 4); /* CI of both zones for each plan */
+	assert_non_null(strstr(html, "this is the forecast <code>"
+				     "plan-fifo.json</code> assumed"));
+	assert_non_null(strstr(html, "<tr><td>CISO</td><td><time datetime=\""
+				     "2021-06-28T00:00:00Z\">"));
+	assert_null(strstr(html, "made on recorded values, not on a forecast"));
+	free(html);
+	f.plan2.oracle = true;
+	f.calls = 0;
+	html = render(&f.in);
+	assert_int_equal(f.calls, 2);
+	assert_non_null(strstr(html, "The plans were made on recorded values, "
+				     "not on a forecast."));
 	free(html);
 }
 
@@ -434,6 +617,53 @@ static void put(struct store *st, const char *source, gs_time issued,
 		fail_msg("store_put_points: %s", err.msg);
 }
 
+/*
+ * report_store_backtest(): not run on a store without the history; on
+ * 40 days of a daily cycle, over the window it documents.
+ */
+static void check_store_backtest(struct store *st)
+{
+	struct store_point *pts = xcalloc(40 * 24, sizeof(*pts));
+	struct report_backtest bt = {0};
+	struct errmsg err;
+
+	assert_int_equal(report_store_backtest(st, "CISO", T0, 48 * 3600,
+					       &bt, &err), 0);
+	assert_int_equal(bt.nmodels, 0);
+	assert_non_null(strstr(bt.why, "too little recorded"));
+	report_backtest_release(&bt);
+	for (int i = 0; i < 40 * 24; i++)
+		pts[i] = (struct store_point){
+			.zone = "BT", .signal = "carbon_intensity",
+			.time = T0 - 40 * 86400 + i * 3600,
+			.value = 200 + 50 * sin(i * M_PI / 12),
+			.issued = GS_TIME_NONE, .lo80 = (double)NAN,
+			.hi80 = (double)NAN, .lo95 = (double)NAN,
+			.hi95 = (double)NAN};
+	if (store_put_points(st, "bt", pts, 40 * 24, T0, NULL, &err) < 0)
+		fail_msg("store_put_points: %s", err.msg);
+	free(pts);
+	if (report_store_backtest(st, "BT", T0, 72 * 3600, &bt, &err) < 0)
+		fail_msg("report_store_backtest: %s", err.msg);
+	assert_true(bt.from == T0 - 14 * 86400);
+	assert_true(bt.horizon_s == 48 * 3600); /* capped */
+	assert_int_equal(bt.issues, 13);        /* T0-14d .. T0-2d */
+	assert_int_equal(bt.nmodels, 2);
+	assert_string_equal(bt.models[0].name, "greenslot");
+	assert_string_equal(bt.models[1].name, "seasonal_naive");
+	assert_int_equal(bt.models[1].fq.n, 13 * 48);
+	assert_true(bt.models[1].fq.mae < 1e-6); /* the cycle repeats */
+	assert_true(isnan(bt.models[1].fq.cov80) || bt.models[1].fq.nint);
+	report_backtest_release(&bt);
+	/* 20 days before: the window starts 14 days after the first value */
+	if (report_store_backtest(st, "BT", T0 - 20 * 86400, 24 * 3600, &bt,
+				  &err) < 0)
+		fail_msg("report_store_backtest: %s", err.msg);
+	assert_true(bt.from == T0 - 26 * 86400);
+	assert_int_equal(bt.issues, 6); /* T0-26d .. T0-21d */
+	report_backtest_release(&bt);
+}
+
 /* report_store_ci() on a real store: the forecast picked and its band. */
 /* The recorded values on a slot grid, as the solver's oracle sees them. */
 static void check_store_actual(struct store *st)
@@ -528,6 +758,7 @@ static void test_store_ci(void **state)
 
 	check_store_actual(st);
 	check_store_health(st);
+	check_store_backtest(st);
 	store_free(st);
 	for (size_t i = 0; i < 4; i++) {
 		static const char *const suffix[] = {"", "-wal", "-shm",
@@ -859,6 +1090,10 @@ int main(void)
 		cmocka_unit_test(test_render_one_plan),
 		cmocka_unit_test(test_render_jobs_sorted),
 		cmocka_unit_test(test_render_comparison),
+		cmocka_unit_test(test_render_policies),
+		cmocka_unit_test(test_render_backtests),
+		cmocka_unit_test(test_render_backtests_capped),
+		cmocka_unit_test(test_render_fq_from_later_plan),
 		cmocka_unit_test(test_render_oracle_asks_no_forecast),
 		cmocka_unit_test(test_render_errors),
 		cmocka_unit_test(test_render_without_series),

@@ -571,6 +571,57 @@ static void test_fill_plan(void **state)
 	world_release(&w);
 }
 
+/* solver_add_policy(): another policy's totals, as its own plan has them. */
+static void test_add_policy(void **state)
+{
+	static const double ci[] = {400, 100, 300, 200};
+	struct assignment a, b;
+	struct plan p, q;
+	struct errmsg err;
+	struct world w;
+
+	world_init(&w, 1, 4, H);
+	set_ci(&w, 0, ci, 4);
+	add_job(&w, "one", 0, 4, H, 1);
+	add_job(&w, "two", 0, 4, 2 * H, 1);
+	add_job(&w, "none", 0, 4, -1, 1);
+	build(&w);
+	run(&w, "milp", &a);
+	run(&w, "fifo", &b);
+	plan_init(&p);
+	plan_init(&q);
+	solver_fill_plan(&w.in, &w.so, &b, &q); /* run() left "fifo" */
+	w.so.policy = "milp";
+	solver_fill_plan(&w.in, &w.so, &a, &p);
+	assert_int_equal(solver_add_policy(&w.in, &w.so, "fifo", true, &p,
+					   &err), 0);
+	assert_int_equal(p.npolicies, 1);
+	assert_string_equal(p.policies[0].policy, "fifo");
+	assert_true(p.policies[0].oracle);
+	assert_string_equal(p.policies[0].status, q.status);
+	assert_near(p.policies[0].emissions_kg, q.emissions_kg, 0);
+	assert_near(p.policies[0].energy_kwh, q.energy_kwh, 0);
+	assert_near(p.policies[0].cost, q.cost, 0);
+	assert_near(p.policies[0].baseline_emissions_kg,
+		    q.baseline_emissions_kg, 0);
+	assert_int_equal(p.policies[0].placed, 2);
+	assert_int_equal(p.policies[0].unplaced, 1);
+	/* fifo starts at 400 g/kWh, milp does not: they differ */
+	assert_true(p.policies[0].emissions_kg > p.emissions_kg + 0.1);
+	/* the plan itself is left as it was */
+	assert_string_equal(p.policy, "milp");
+	assert_int_equal(p.njobs, 2);
+	assert_int_equal(solver_add_policy(&w.in, &w.so, "nope", false, &p,
+					   &err), -1);
+	assert_string_equal(err.msg, "unknown policy 'nope'");
+	assert_int_equal(p.npolicies, 1);
+	plan_release(&p);
+	plan_release(&q);
+	assignment_release(&a);
+	assignment_release(&b);
+	world_release(&w);
+}
+
 /*
  * A runtime predictor gives the missing duration, per site: 2 h at s0,
  * 3 h at s1 (whose speed 2 the hook has already applied), and the power
@@ -1273,6 +1324,7 @@ int main(void)
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_slot_rounding),
 		cmocka_unit_test(test_fill_plan),
+		cmocka_unit_test(test_add_policy),
 		cmocka_unit_test(test_runtime_hook),
 		cmocka_unit_test(test_random_instances),
 		cmocka_unit_test(test_search_repairs),

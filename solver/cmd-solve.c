@@ -92,7 +92,8 @@ const struct cmd_doc cmd_solve_doc = {
 	"of greedy, fifo, round-robin and random on the same instance and, "
 	"when the store has recorded carbon intensity for every slot the "
 	"plan had one for, of the oracle (search on the recorded values, "
-	"at most 10 s).  "
+	"given a tenth of --time-limit, at most 10 s, which the plan's own "
+	"policy leaves it).  "
 	"A summary line goes to stderr.  Exit status 3 when a job is "
 	"unplaced (the plan is still written).",
 	solve_opts,
@@ -105,6 +106,7 @@ struct solve_args {
 	bool objective_given, weights_given;
 	bool oracle;
 	double runtime_q;
+	double oracle_row_s; /* time for plan.policies' oracle row; 0: none */
 	const char *out;
 };
 
@@ -525,9 +527,11 @@ static double planned_quantile(const struct instance *in, double q)
 
 /*
  * plan.policies: the cheap yardsticks, solved on the same instance in
- * milliseconds, and the oracle (the search on the recorded values, given
- * at most ORACLE_SECONDS) when the store has recorded carbon intensity
- * wherever the plan had a value, so one plan carries its comparison.
+ * milliseconds, and the oracle (the search on the recorded values) when
+ * the store has recorded carbon intensity wherever the plan had a value,
+ * so one plan carries its comparison.  The oracle's time, a tenth of
+ * --time-limit and at most ORACLE_SECONDS, comes out of the plan's own so
+ * that the whole solve keeps to the limit.
  */
 static const char *const yardsticks[] = {"greedy", "fifo", "round-robin",
 					 "random"};
@@ -550,43 +554,61 @@ static bool recorded_cover(const struct solver_signals *as,
 	return known > 0;
 }
 
+/*
+ * Loads the recorded values into rec for the oracle row, when they cover
+ * the plan's slots (not for a plan that is the oracle itself), and sets
+ * the row's time aside.
+ */
+static int load_oracle_row(struct solve_args *sa, struct cmd_ctx *ctx,
+			   const struct solver_signals *sg,
+			   struct solver_signals *rec, struct errmsg *err)
+{
+	double *limit = &sa->so.time_limit_s;
+
+	sa->oracle_row_s = 0;
+	if (sa->oracle)
+		return 0;
+	if (solver_signals_load(rec, ctx->store, ctx->catalog, true, err) < 0)
+		return -1;
+	if (!recorded_cover(sg, rec))
+		return 0;
+	sa->oracle_row_s = fmin(ORACLE_SECONDS, *limit / 10);
+	*limit -= sa->oracle_row_s;
+	return 0;
+}
+
 static int add_oracle(const struct solve_args *sa, struct cmd_ctx *ctx,
 		      const struct runtime_hook *hook,
-		      const struct instance *in, struct plan *plan,
+		      const struct instance *in,
+		      const struct solver_signals *rec, struct plan *plan,
 		      struct errmsg *err)
 {
-	const struct catalog *cat = ctx->catalog;
 	struct solver_opts o = sa->so;
-	struct solver_signals rec;
 	struct instance oin;
 	int ret;
 
-	o.time_limit_s = fmin(o.time_limit_s, ORACLE_SECONDS);
-	solver_signals_init(&rec, &in->grid, cat->nsites, cat->nresources);
+	o.time_limit_s = sa->oracle_row_s;
 	instance_init(&oin);
-	ret = solver_signals_load(&rec, ctx->store, cat, true, err);
-	if (!ret && recorded_cover(in->sg, &rec)) {
-		ret = instance_build(&oin, cat, in->js, &rec, hook, err);
-		if (!ret)
-			ret = solver_add_policy(&oin, &o, ORACLE_POLICY, true,
-						plan, err);
-	}
+	ret = instance_build(&oin, ctx->catalog, in->js, rec, hook, err);
+	if (!ret)
+		ret = solver_add_policy(&oin, &o, ORACLE_POLICY, true, plan,
+					err);
 	instance_release(&oin);
-	solver_signals_release(&rec);
 	return ret;
 }
 
-static int compare_policies(const struct solve_args *sa, struct cmd_ctx *ctx,
-			    const struct runtime_hook *hook,
-			    const struct instance *in, struct plan *plan,
-			    struct errmsg *err)
+/* Before the plan's own policy, which may add options to the instance
+ * (column generation), so each row is what that policy alone gives. */
+static int add_yardsticks(const struct solve_args *sa,
+			  const struct instance *in, struct plan *plan,
+			  struct errmsg *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(yardsticks); i++)
 		if (strcmp(yardsticks[i], sa->so.policy) &&
 		    solver_add_policy(in, &sa->so, yardsticks[i], sa->oracle,
 				      plan, err) < 0)
 			return -1;
-	return sa->oracle ? 0 : add_oracle(sa, ctx, hook, in, plan, err);
+	return 0;
 }
 
 /* Signals, instance, policy, plan; returns an exit code. */
@@ -596,7 +618,7 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	struct predict_ctx pc = {.q = sa->runtime_q, .js = js};
 	struct runtime_hook hook = {predict_duration, predict_power, &pc};
 	const struct catalog *cat = ctx->catalog;
-	struct solver_signals sg;
+	struct solver_signals sg, rec;
 	struct instance in;
 	struct assignment a;
 	struct plan plan;
@@ -610,13 +632,16 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	}
 	ret = EXIT_RUNTIME;
 	solver_signals_init(&sg, g, cat->nsites, cat->nresources);
+	solver_signals_init(&rec, g, cat->nsites, cat->nresources);
 	instance_init(&in);
 	assignment_init(&a, js->njobs);
 	plan_init(&plan);
 	strbuf_init(&sum);
 	if (solver_signals_load(&sg, ctx->store, cat, sa->oracle, &err) < 0 ||
+	    load_oracle_row(sa, ctx, &sg, &rec, &err) < 0 ||
 	    instance_build(&in, cat, js, &sg, &hook,
 			   &err) < 0 ||
+	    add_yardsticks(sa, &in, &plan, &err) < 0 ||
 	    run_policy(sa, ctx, &in, &a, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
@@ -628,7 +653,8 @@ static int plan_jobs(struct solve_args *sa, struct cmd_ctx *ctx,
 	solver_fill_plan(&in, &sa->so, &a, &plan);
 	plan.oracle = sa->oracle;
 	plan.runtime_quantile = planned_quantile(&in, sa->runtime_q);
-	if (compare_policies(sa, ctx, &hook, &in, &plan, &err) < 0 ||
+	if ((sa->oracle_row_s > 0 &&
+	     add_oracle(sa, ctx, &hook, &in, &rec, &plan, &err) < 0) ||
 	    plan_write(&plan, sa->out, &err) < 0) {
 		error("%s", err.msg);
 		goto out;
@@ -644,6 +670,7 @@ out:
 	plan_release(&plan);
 	assignment_release(&a);
 	instance_release(&in);
+	solver_signals_release(&rec);
 	solver_signals_release(&sg);
 	predict_release(&pc);
 	return ret;

@@ -239,12 +239,24 @@ struct run_state {
 	bool failed;
 };
 
+/* The parser's warnings, one line each, naming the feed. */
+static void report_warnings(const struct feed_request *rq, const char *w)
+{
+	while (w && *w) {
+		const char *nl = strchr(w, '\n');
+		int len = nl ? (int)(nl - w) : (int)strlen(w);
+		warning("feed '%s': %.*s", rq->feed->name, len, w);
+		w += len + (nl != NULL);
+	}
+}
+
 static void report_one(const struct feed_request *rq, int ret,
 		       const struct ingest_result *res,
 		       const struct errmsg *err, void *ud)
 {
 	struct run_state *rs = ud;
 
+	report_warnings(rq, res->warnings);
 	if (ret < 0) {
 		error("%s", err->msg);
 		rs->failed = true;

@@ -547,7 +547,7 @@ static void run_finish(struct store *st, struct feed_run *run,
 			ret = -1;
 		}
 	}
-	point_batch_release(&run->pb);
+	res->warnings = run->pb.warnings.buf;
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
 	if (ret < 0) {
@@ -589,6 +589,7 @@ void ingest_feeds(struct store *st, const struct feed_request *const *rqs,
 	for (size_t k = 0; k < n; k++) {
 		run_finish(st, &runs[k], w);
 		done(rqs[k], runs[k].ret, &runs[k].res, &runs[k].err, ud);
+		point_batch_release(&runs[k].pb);
 	}
 	free(runs);
 }
@@ -608,6 +609,7 @@ static void one_done(const struct feed_request *rq, int ret,
 	(void)rq;
 	o->ret = ret;
 	*o->res = *res;
+	o->res->warnings = NULL;
 	if (ret < 0)
 		*o->err = *err;
 }

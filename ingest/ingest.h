@@ -45,6 +45,9 @@ struct point_batch {
 	double price_floor; /* prices below it are rejected; NAN: no floor */
 	char **strs;        /* interned strings the points point to */
 	size_t nstrs, alloc_strs;
+	struct strbuf warnings; /* parser warnings, one "\n"-terminated line
+				   each ("DISPLAY:LINE: ..."): printed by the
+				   command, naming the feed */
 };
 
 void point_batch_init(struct point_batch *pb);
@@ -407,6 +410,8 @@ struct ingest_result {
 	size_t rejected;    /* impossible values the parser skipped */
 	bool not_modified;  /* every chunk answered 304: nothing parsed */
 	double seconds;     /* from the start of the run to stored */
+	/* valid during ingest_feeds()' done() only (ingest_feed(): NULL) */
+	const char *warnings;     /* the parser's lines, "\n"-terminated */
 };
 
 /*
@@ -497,7 +502,8 @@ int uk_feed_parse_counted(const struct feed_response *r,
  *   Acknowledgement_...      "no matching data found": no points;
  *                            any other reason is an error
  * All points go to the feed's zone.  entsoe_parse() also counts what it
- * skipped; entsoe_feed_parse() is the kind's parse function.
+ * skipped; entsoe_feed_parse() is the kind's parse function and passes
+ * the warnings on in out->warnings.
  */
 struct entsoe_stats {
 	bool no_data;          /* an acknowledgement: no matching data */
@@ -507,7 +513,9 @@ struct entsoe_stats {
 	size_t partial_mix;    /* times without carbon_intensity: a missing
 				  production type or an unknown fuel */
 	size_t unknown_psr;    /* series of a psrType not in the table */
-	struct strbuf warnings; /* one line each, "\n"-terminated */
+	struct strbuf warnings; /* one line each, "\n"-terminated: unknown
+				   psrTypes and times without
+				   carbon_intensity, with why */
 };
 void entsoe_stats_init(struct entsoe_stats *st);
 void entsoe_stats_release(struct entsoe_stats *st);
@@ -558,6 +566,8 @@ struct entsoe_mix {
 	size_t n, alloc;
 	size_t seq;
 	bool direct;  /* direct (combustion) factors instead of lifecycle */
+	size_t unknown_skips; /* times entsoe_mix_intensity() skipped for a
+				 fuel without a factor producing there */
 };
 void entsoe_mix_init(struct entsoe_mix *m);
 void entsoe_mix_release(struct entsoe_mix *m);

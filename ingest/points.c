@@ -13,6 +13,7 @@ void point_batch_init(struct point_batch *pb)
 {
 	memset(pb, 0, sizeof(*pb));
 	pb->price_floor = (double)NAN;
+	strbuf_init(&pb->warnings);
 }
 
 void point_batch_release(struct point_batch *pb)
@@ -21,6 +22,7 @@ void point_batch_release(struct point_batch *pb)
 		free(pb->strs[i]);
 	free(pb->strs);
 	free(pb->pts);
+	strbuf_release(&pb->warnings);
 	point_batch_init(pb);
 }
 

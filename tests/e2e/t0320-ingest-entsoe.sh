@@ -227,4 +227,54 @@ test_expect_success 'a price below the SDAC floor (-500 EUR/MWh) is rejected and
 	test_grep "^2023-06-01T00:00:00Z,DE_LU|DE,price," out
 '
 
+test_expect_success 'an unknown psrType (B99): its own fuel, warned, and no intensity where it produces' '
+	sed "s|<psrType>B16</psrType>|<psrType>B99</psrType>|" \
+		www/A75-DE.xml >www/b99.xml &&
+	feeds <<-EOF &&
+	gen b99.xml
+	EOF
+	expect_code 0 $GS ingest --db b99.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	cat >expect <<-EOF &&
+	greenslot: warning: feed '\''gen'\'': $URL/b99.xml?$Q:96: unknown psrType '\''B99'\'' stored as '\''generation_b99'\''
+	greenslot: warning: feed '\''gen'\'': $URL/b99.xml?$Q:14: carbon_intensity not computed at 3 times: psrType B99 has no emission factor (at 2 times); a production type has no value (at 1 times)
+	EOF
+	grep -v "^gen: " err >actual &&
+	test_cmp expect actual &&
+	expect_code 0 $GS series --db b99.db --signal generation_b99 --signal carbon_intensity &&
+	cat >expect <<-\EOF &&
+	time,zone,signal,value
+	2023-06-01T00:00:00Z,DE,carbon_intensity,90.06557377049181
+	2023-06-01T00:15:00Z,DE,carbon_intensity,97.70491803278688
+	2023-06-01T00:00:00Z,DE,generation_b99,0
+	2023-06-01T00:15:00Z,DE,generation_b99,0
+	2023-06-01T00:30:00Z,DE,generation_b99,50
+	2023-06-01T00:45:00Z,DE,generation_b99,50
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'B25 (energy storage): mapped, outside the mix, intensity computed' '
+	sed "s|<psrType>B16</psrType>|<psrType>B25</psrType>|" \
+		www/A75-DE.xml >www/b25.xml &&
+	feeds <<-EOF &&
+	gen b25.xml
+	EOF
+	expect_code 0 $GS ingest --db b25.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	! grep -q "psrType" err &&
+	test_grep "carbon_intensity not computed at 1 times: a production type has no value \(at 1 times\)$" err &&
+	expect_code 0 $GS series --db b25.db --signal generation_energy_storage &&
+	cat >expect <<-\EOF &&
+	time,zone,signal,value
+	2023-06-01T00:00:00Z,DE,generation_energy_storage,0
+	2023-06-01T00:15:00Z,DE,generation_energy_storage,0
+	2023-06-01T00:30:00Z,DE,generation_energy_storage,50
+	2023-06-01T00:45:00Z,DE,generation_energy_storage,50
+	EOF
+	test_cmp expect out &&
+	expect_code 0 $GS series --db b25.db --signal carbon_intensity &&
+	test $(grep -c ",DE,carbon_intensity," out) = 4
+'
+
 test_done

@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
 #define BUSY_TIMEOUT_MS 60000
 
@@ -99,6 +99,10 @@ static const char *const migrations[] = {
 	/* 3: how a job run by `greenslot run` ended (exit code, or 128 +
 	   the signal that killed it, as the shell reports it) */
 	"ALTER TABLE job_run ADD COLUMN exit_status INTEGER;",
+	/* 4: what a series' values mean where feeds differ (carbon
+	   intensity: marginal or average, lifecycle or direct); NULL:
+	   not said */
+	"ALTER TABLE series ADD COLUMN basis TEXT;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -442,11 +446,12 @@ static int step_int(struct store *st, sqlite3_stmt *stmt, int64_t *out,
 
 /* Statements of one store_put_points() call. */
 struct put_ctx {
-	sqlite3_stmt *series_ins, *series_get, *vintage_ins, *vintage_get,
+	sqlite3_stmt *series_ins, *series_get, *series_basis, *vintage_ins,
+		*vintage_get,
 		*point_ins, *point_upd, *forecast_ins, *forecast_upd;
 	int64_t source_id;
 	/* last series and vintage looked up: batches come sorted by them */
-	const char *zone, *signal;
+	const char *zone, *signal, *basis;
 	int64_t series_id;
 	gs_time issued;
 	int64_t vintage_id;
@@ -478,13 +483,46 @@ out:
 	return ret;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Records p's basis on its series (pc->series_get's row) when the series
+ * has none; refuses one that differs: marginal and average values (or
+ * lifecycle and direct) in one series would read as one signal.
+ */
+static int check_basis(struct store *st, struct put_ctx *pc,
+		       const struct store_point *p, struct errmsg *err)
+{
+	const char *stored = (const char *)sqlite3_column_text(
+		pc->series_get, 1);
+	int rc;
+
+	if (!p->basis || same_str(stored, p->basis))
+		return 0;
+	if (stored)
+		return err_set(err, "zone '%s' signal '%s' holds %s values; "
+			       "refusing %s ones in the same series (give "
+			       "the feed another zone)", p->zone, p->signal,
+			       stored, p->basis);
+	sqlite3_bind_text(pc->series_basis, 1, p->basis, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pc->series_basis, 2, pc->series_id);
+	rc = sqlite3_step(pc->series_basis);
+	sqlite3_reset(pc->series_basis);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record series basis");
+	return 0;
+}
+
 static int put_series_id(struct store *st, struct put_ctx *pc,
 			 const struct store_point *p, struct errmsg *err)
 {
-	bool found;
+	int rc;
 
 	if (pc->zone && !strcmp(pc->zone, p->zone) &&
-	    !strcmp(pc->signal, p->signal))
+	    !strcmp(pc->signal, p->signal) && same_str(pc->basis, p->basis))
 		return 0;
 	sqlite3_bind_text(pc->series_ins, 1, p->zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(pc->series_ins, 2, p->signal, -1, SQLITE_STATIC);
@@ -498,12 +536,20 @@ static int put_series_id(struct store *st, struct put_ctx *pc,
 	sqlite3_reset(pc->series_ins);
 	sqlite3_bind_text(pc->series_get, 1, p->zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(pc->series_get, 2, p->signal, -1, SQLITE_STATIC);
-	if (step_int(st, pc->series_get, &pc->series_id, &found, err) < 0)
+	rc = sqlite3_step(pc->series_get);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(pc->series_get);
+		return db_error(st, err, rc == SQLITE_DONE ? "series vanished"
+							    : "query failed");
+	}
+	pc->series_id = sqlite3_column_int64(pc->series_get, 0);
+	rc = check_basis(st, pc, p, err);
+	sqlite3_reset(pc->series_get);
+	if (rc < 0)
 		return -1;
-	if (!found)
-		return db_error(st, err, "series vanished");
 	pc->zone = p->zone;
 	pc->signal = p->signal;
+	pc->basis = p->basis;
 	pc->issued = GS_TIME_NONE;
 	return 0;
 }
@@ -626,6 +672,7 @@ static void put_ctx_release(struct put_ctx *pc)
 {
 	sqlite3_finalize(pc->series_ins);
 	sqlite3_finalize(pc->series_get);
+	sqlite3_finalize(pc->series_basis);
 	sqlite3_finalize(pc->vintage_ins);
 	sqlite3_finalize(pc->vintage_get);
 	sqlite3_finalize(pc->point_ins);
@@ -644,8 +691,11 @@ static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
 		       "unit = excluded.unit WHERE series.unit IS NULL",
 		       &pc->series_ins, err) < 0 ||
 	       prepare(st,
-		       "SELECT id FROM series WHERE zone = ? AND signal = ?",
+		       "SELECT id, basis FROM series WHERE zone = ? AND "
+		       "signal = ?",
 		       &pc->series_get, err) < 0 ||
+	       prepare(st, "UPDATE series SET basis = ? WHERE id = ?",
+		       &pc->series_basis, err) < 0 ||
 	       prepare(st,
 		       "INSERT INTO vintage (series_id, source_id, issued, "
 		       "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -915,13 +965,20 @@ static void add_in_list(struct strbuf *sql, const char *col, size_t n)
 	strbuf_addch(sql, ')');
 }
 
-/* Binds one half of the query from parameter i on; returns the next one. */
-static int bind_query(sqlite3_stmt *stmt, const struct store_query *q, int i)
+/* Binds q's zones and signals from parameter i on; returns the next one. */
+static int bind_names(sqlite3_stmt *stmt, const struct store_query *q, int i)
 {
 	for (size_t k = 0; k < q->nzones; k++)
 		sqlite3_bind_text(stmt, i++, q->zones[k], -1, SQLITE_STATIC);
 	for (size_t k = 0; k < q->nsignals; k++)
 		sqlite3_bind_text(stmt, i++, q->signals[k], -1, SQLITE_STATIC);
+	return i;
+}
+
+/* Binds one half of the query from parameter i on; returns the next one. */
+static int bind_query(sqlite3_stmt *stmt, const struct store_query *q, int i)
+{
+	i = bind_names(stmt, q, i);
 	bind_window(stmt, i, q->from, q->to);
 	return i + 2;
 }
@@ -998,6 +1055,63 @@ int store_each_point(struct store *st, const struct store_query *q,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ret = db_error(st, err, "cannot read points");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+/* One row per series: its recorded points in the window, first, last. */
+static void each_series_sql(struct strbuf *sql, const struct store_query *q)
+{
+	strbuf_addstr(sql,
+		      "SELECT s.zone, s.signal, s.unit, s.basis, "
+		      "count(p.time), min(p.time), max(p.time), "
+		      "(SELECT count(*) FROM vintage v WHERE "
+		      "v.series_id = s.id) "
+		      "FROM series s LEFT JOIN point p ON p.series_id = s.id "
+		      "AND p.time >= ? AND p.time < ? WHERE 1");
+	add_in_list(sql, "s.zone", q->nzones);
+	add_in_list(sql, "s.signal", q->nsignals);
+	strbuf_addstr(sql, " GROUP BY s.id ORDER BY 1, 2");
+}
+
+static gs_time column_time_or_none(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL
+		       ? GS_TIME_NONE
+		       : sqlite3_column_int64(stmt, i);
+}
+
+int store_each_series(struct store *st, const struct store_query *q,
+		      store_series_fn fn, void *ctx, struct errmsg *err)
+{
+	struct strbuf sql;
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	strbuf_init(&sql);
+	each_series_sql(&sql, q);
+	rc = prepare(st, sql.buf, &stmt, err);
+	strbuf_release(&sql);
+	if (rc < 0)
+		return -1;
+	bind_window(stmt, 1, q->from, q->to);
+	bind_names(stmt, q, 3);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_series_info si = {
+			.zone = (const char *)sqlite3_column_text(stmt, 0),
+			.signal = (const char *)sqlite3_column_text(stmt, 1),
+			.unit = (const char *)sqlite3_column_text(stmt, 2),
+			.basis = (const char *)sqlite3_column_text(stmt, 3),
+			.points = (size_t)sqlite3_column_int64(stmt, 4),
+			.first = column_time_or_none(stmt, 5),
+			.last = column_time_or_none(stmt, 6),
+			.vintages = (size_t)sqlite3_column_int64(stmt, 7),
+		};
+		if ((ret = fn(&si, ctx)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, "cannot read series");
 	sqlite3_finalize(stmt);
 	return ret;
 }

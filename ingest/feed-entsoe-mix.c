@@ -229,7 +229,7 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 {
 	gs_time *ts = NULL;
 	size_t nts = 0, alloc = 0, k = 0, skipped = 0;
-	const char *signal, *unit;
+	const char *signal, *unit, *basis;
 
 	for (size_t i = 0; i < m->n; i++) {
 		fuel_sort(&m->f[i]);
@@ -241,6 +241,8 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 		qsort(ts, nts, sizeof(*ts), cmp_time);
 	signal = point_batch_intern(out, "carbon_intensity", 16);
 	unit = point_batch_intern(out, "gCO2eq/kWh", 10);
+	basis = m->direct ? point_batch_intern(out, "direct", 6)
+			  : point_batch_intern(out, "lifecycle", 9);
 	for (size_t i = 0; i < nts; i++) {
 		struct store_point *p;
 		double ci;
@@ -261,6 +263,7 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 		p->unit = unit;
 		p->time = ts[i];
 		p->value = ci;
+		p->basis = basis;
 	}
 	free(ts);
 	return skipped;

@@ -317,6 +317,7 @@ static int fetch_and_parse(const struct feed_request *rq,
 		}
 		r.body = body.buf;
 		r.len = body.len;
+		pb->basis = NULL;
 		if (rq->feed->kind->parse(&r, pb, err) < 0) {
 			res->status = INGEST_INVALID;
 			ret = -1;

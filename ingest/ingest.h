@@ -43,6 +43,9 @@ struct point_batch {
 	size_t n, alloc;
 	size_t rejected;    /* impossible values the parser skipped */
 	double price_floor; /* prices below it are rejected; NAN: no floor */
+	const char *basis;  /* interned; point_batch_put() gives it to each
+			       point (store_point.basis); reset to NULL
+			       before each response is parsed */
 	char **strs;        /* interned strings the points point to */
 	size_t nstrs, alloc_strs;
 	struct strbuf warnings; /* parser warnings, one "\n"-terminated line

@@ -151,4 +151,5 @@ void point_batch_put(struct point_batch *pb, const char *zone,
 	p->time = t;
 	p->issued = issued;
 	p->value = v;
+	p->basis = pb->basis;
 }

@@ -200,7 +200,17 @@ test_expect_success '"factors": "direct" counts combustion only' '
 		--to 2023-06-01T00:15:00Z &&
 	direct=$(sed -n "2s/.*,//p" out) &&
 	echo "direct $direct" &&
-	awk -v d="$direct" "BEGIN { exit !(d > 0 && d < 90.0655) }"
+	awk -v d="$direct" "BEGIN { exit !(d > 0 && d < 90.0655) }" &&
+	expect_code 0 $GS series --db direct.db --info --signal carbon_intensity &&
+	test_grep "^DE,carbon_intensity,gCO2eq/kWh,direct,4," out &&
+	expect_code 0 $GS series --info --signal carbon_intensity \
+		--signal generation_solar &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	DE,carbon_intensity,gCO2eq/kWh,lifecycle,4,2023-06-01T00:00:00Z,2023-06-01T00:45:00Z,0
+	DE,generation_solar,MW,,4,2023-06-01T00:00:00Z,2023-06-01T00:45:00Z,0
+	EOF
+	test_cmp expect out
 '
 
 test_expect_success '"factors" on a feed whose mix greenslot does not compute is refused' '

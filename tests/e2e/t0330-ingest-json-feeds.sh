@@ -17,6 +17,7 @@ printf '{"zone": "DE", "history": [\n {"datetime": "2019-05-21T00:00:00Z",\n  "c
 cp "$FIX/ingest/watttime/historical.json" www/v3/historical
 cp "$FIX/ingest/watttime/forecast.json" www/v3/forecast
 sed 's/lbs_co2_per_mwh/percent/' www/v3/historical >www/v3/signal-index
+sed 's/co2_moer/co2_aoer/' www/v3/historical >www/v3/historical-aoer
 printf '{"utc_offset_seconds": 0,\n "hourly": {"time": ["2024-01-01T00:00",\n' \
 	>www/v1/cut
 
@@ -191,6 +192,15 @@ test_expect_success 'electricitymaps: history, latest and forecast' '
 	test_cmp expect actual
 '
 
+test_expect_success 'electricitymaps: emissionFactorType is the basis of the series' '
+	expect_code 0 $GS series --info --zone DE &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	DE,carbon_intensity,gCO2eq/kWh,lifecycle,4,2019-05-21T00:00:00Z,2019-05-21T04:00:00Z,1
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'electricitymaps: a second run changes nothing' '
 	$GS series --forecasts >before &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
@@ -285,6 +295,35 @@ test_expect_success 'watttime: a second run changes nothing' '
 	test_cmp expect feeds &&
 	$GS series --forecasts >after &&
 	test_cmp before after
+'
+
+test_expect_success 'watttime: average rates into a zone of marginal ones are refused' '
+	$GS series --forecasts >before &&
+	feeds <<-EOF &&
+	wt-avg watttime CISO /v3/historical-aoer?start={from}
+	EOF
+	expect_code 1 $GS ingest --feeds feeds.json &&
+	echo "greenslot: feed '\''wt-avg'\'': zone '\''CISO'\'' signal '\''carbon_intensity'\'' holds marginal values; refusing average ones in the same series (give the feed another zone)" >expect &&
+	grep -v "^wt-avg: " err >actual &&
+	test_cmp expect actual &&
+	$GS series --forecasts >after &&
+	test_cmp before after
+'
+
+test_expect_success 'watttime: the basis of each series in series --info' '
+	feeds <<-EOF &&
+	wt-avg watttime CISO-AOER /v3/historical-aoer?start={from}
+	EOF
+	expect_code 0 $GS ingest --feeds feeds.json &&
+	expect_code 0 $GS series --info --zone CISO --zone CISO-AOER &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	CISO,carbon_intensity,gCO2eq/kWh,marginal,12,2023-06-08T00:00:00Z,2023-06-08T00:55:00Z,1
+	CISO-AOER,carbon_intensity,gCO2eq/kWh,average,12,2023-06-08T00:00:00Z,2023-06-08T00:55:00Z,0
+	EOF
+	test_cmp expect out &&
+	expect_code 2 $GS series --info --forecasts &&
+	test_grep "^greenslot: --info and --forecasts exclude each other" err
 '
 
 test_expect_success 'watttime: the percent index is refused, nothing stored' '

@@ -331,17 +331,20 @@ static int fetch_and_parse(const struct feed_request *rq,
 /*
  * Whether the n points of one forecast vintage (one zone, signal and issue
  * time, sorted by time) say, time for time and value for value, what the
- * feed's last vintage before it said.
+ * feed's last vintage issued by `issued_by` said; *issued gets that
+ * vintage's issue time (GS_TIME_NONE: there is none).
  */
 static int vintage_repeats(struct store *st, const char *source,
 			   const struct store_point *p, size_t n,
-			   bool *repeats, struct errmsg *err)
+			   gs_time issued_by, bool *repeats, gs_time *issued,
+			   struct errmsg *err)
 {
 	struct series prev;
 
 	series_init(&prev);
-	if (store_get_forecast(st, p->zone, p->signal, source, p->issued - 1,
-			       p[0].time, p[n - 1].time + 1, &prev, NULL,
+	*issued = GS_TIME_NONE;
+	if (store_get_forecast(st, p->zone, p->signal, source, issued_by,
+			       p[0].time, p[n - 1].time + 1, &prev, issued,
 			       err) < 0) {
 		series_release(&prev);
 		return -1;
@@ -350,6 +353,30 @@ static int vintage_repeats(struct store *st, const char *source,
 	for (size_t i = 0; i < n && *repeats; i++)
 		*repeats = prev.t[i] == p[i].time && prev.v[i] == p[i].value;
 	series_release(&prev);
+	return 0;
+}
+
+/*
+ * A vintage repeats when it says what the feed's last vintage before it
+ * said, or what its newest one says when that was issued later: an
+ * overlapping run that fetched the same forecast a second later may have
+ * stored it first.
+ */
+static int vintage_is_repeat(struct store *st, const char *source,
+			     const struct store_point *p, size_t n,
+			     bool *repeats, struct errmsg *err)
+{
+	gs_time issued;
+
+	if (vintage_repeats(st, source, p, n, p->issued - 1, repeats,
+			    &issued, err) < 0)
+		return -1;
+	if (*repeats)
+		return 0;
+	if (vintage_repeats(st, source, p, n, GS_TIME_NONE, repeats,
+			    &issued, err) < 0)
+		return -1;
+	*repeats = *repeats && issued != GS_TIME_NONE && issued > p->issued;
 	return 0;
 }
 
@@ -376,8 +403,8 @@ static int drop_repeated_vintages(struct store *st, const char *source,
 			       !strcmp(pb->pts[j].zone, p->zone) &&
 			       !strcmp(pb->pts[j].signal, p->signal))
 				j++;
-			if (vintage_repeats(st, source, p, j - i, &repeats,
-					    err) < 0)
+			if (vintage_is_repeat(st, source, p, j - i, &repeats,
+					      err) < 0)
 				return -1;
 		}
 		if (repeats)
@@ -391,6 +418,12 @@ static int drop_repeated_vintages(struct store *st, const char *source,
 	return 0;
 }
 
+/*
+ * The repeated-vintage check and the write share one BEGIN IMMEDIATE
+ * transaction (store_put_points() nests in it): an overlapping cron run
+ * that fetched the same forecast waits for this one's write and then sees
+ * its vintage, instead of both checking before either wrote.
+ */
 static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
 		       struct ingest_result *res, struct errmsg *err)
@@ -399,17 +432,24 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 	size_t repeated;
 	struct errmsg why;
 
+	if (store_begin(st, &why) < 0)
+		goto fail;
 	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
 				   &why) < 0 ||
 	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
 			     &stats, &why) < 0) {
-		res->status = INGEST_STORE_FAILED;
-		return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
+		store_rollback(st);
+		goto fail;
 	}
+	if (store_commit(st, &why) < 0)
+		goto fail;
 	res->points = pb->n + repeated;
 	res->added = stats.added;
 	res->updated = stats.updated;
 	return 0;
+fail:
+	res->status = INGEST_STORE_FAILED;
+	return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 }
 
 static void summarize(struct strbuf *sb, int ret,

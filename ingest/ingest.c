@@ -424,9 +424,49 @@ static int drop_repeated_vintages(struct store *st, const char *source,
  * that fetched the same forecast waits for this one's write and then sees
  * its vintage, instead of both checking before either wrote.
  */
+/* The zones whose points changed, each once (they point into the batch). */
+struct zone_list {
+	const char **v;
+	size_t n, alloc;
+};
+
+/*
+ * store_put_points() zone by zone (pb is sorted by zone), inside the
+ * caller's transaction, so that the run knows which zones got new or
+ * changed points: a zone-less feed (a long-form CSV, UK regional) fills
+ * many.
+ */
+static int put_by_zone(struct store *st, const char *source,
+		       const struct point_batch *pb, gs_time fetched,
+		       struct store_put_stats *total, struct zone_list *zl,
+		       struct errmsg *err)
+{
+	size_t i = 0;
+
+	total->added = total->updated = 0;
+	while (i < pb->n) {
+		struct store_put_stats stats;
+		size_t j = i + 1;
+		while (j < pb->n && !strcmp(pb->pts[j].zone, pb->pts[i].zone))
+			j++;
+		if (store_put_points(st, source, pb->pts + i, j - i, fetched,
+				     &stats, err) < 0)
+			return -1;
+		total->added += stats.added;
+		total->updated += stats.updated;
+		if (stats.added || stats.updated) {
+			ALLOC_GROW(zl->v, zl->n + 1, zl->alloc);
+			zl->v[zl->n++] = pb->pts[i].zone;
+		}
+		i = j;
+	}
+	return 0;
+}
+
 static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
-		       struct ingest_result *res, struct errmsg *err)
+		       struct zone_list *zl, struct ingest_result *res,
+		       struct errmsg *err)
 {
 	struct store_put_stats stats;
 	size_t repeated;
@@ -436,13 +476,16 @@ static int store_batch(struct store *st, const struct feed_request *rq,
 		goto fail;
 	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
 				   &why) < 0 ||
-	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &stats, &why) < 0) {
+	    put_by_zone(st, rq->feed->name, pb, fetched, &stats, zl,
+			&why) < 0) {
 		store_rollback(st);
+		zl->n = 0;
 		goto fail;
 	}
-	if (store_commit(st, &why) < 0)
+	if (store_commit(st, &why) < 0) {
+		zl->n = 0;
 		goto fail;
+	}
 	res->points = pb->n + repeated;
 	res->added = stats.added;
 	res->updated = stats.updated;
@@ -472,6 +515,7 @@ struct feed_run {
 	struct fetch_opts o;
 	struct chunk_state *cs;
 	struct point_batch pb;
+	struct zone_list zones; /* changed: res.zones */
 	char *bearer;           /* "Authorization: ..." from the login */
 	struct secrets secrets; /* what the login expanded */
 	gs_time started;
@@ -582,13 +626,16 @@ static void run_finish(struct store *st, struct feed_run *run,
 		res->clipped = point_batch_clip(&run->pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
 			w->clip_to ? w->to : GS_TIME_NONE);
-		ret = store_batch(st, rq, &run->pb, now, res, err);
+		ret = store_batch(st, rq, &run->pb, now, &run->zones, res,
+				  err);
 		if (!ret && save_cache(st, rq, run->cs, now, err) < 0) {
 			res->status = INGEST_STORE_FAILED;
 			ret = -1;
 		}
 	}
 	res->warnings = run->pb.warnings.buf;
+	res->zones = run->zones.v;
+	res->nzones = run->zones.n;
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
 	if (ret < 0) {
@@ -631,6 +678,7 @@ void ingest_feeds(struct store *st, const struct feed_request *const *rqs,
 		run_finish(st, &runs[k], w);
 		done(rqs[k], runs[k].ret, &runs[k].res, &runs[k].err, ud);
 		point_batch_release(&runs[k].pb);
+		free(runs[k].zones.v);
 	}
 	free(runs);
 }
@@ -651,6 +699,8 @@ static void one_done(const struct feed_request *rq, int ret,
 	o->ret = ret;
 	*o->res = *res;
 	o->res->warnings = NULL;
+	o->res->zones = NULL;
+	o->res->nzones = 0;
 	if (ret < 0)
 		*o->err = *err;
 }

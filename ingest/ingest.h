@@ -415,6 +415,9 @@ struct ingest_result {
 	double seconds;     /* from the start of the run to stored */
 	/* valid during ingest_feeds()' done() only (ingest_feed(): NULL) */
 	const char *warnings;     /* the parser's lines, "\n"-terminated */
+	const char *const *zones; /* the zones that got new or changed
+				     points (a zone-less feed's too) */
+	size_t nzones;
 };
 
 /*

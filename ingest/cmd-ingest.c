@@ -49,7 +49,7 @@ const struct cmd_doc cmd_ingest_doc = {
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
 	"run costs nothing.  The feeds' requests run at the same time (at "
-	"most 16, 4 to one host), so a run takes about as long as its "
+	"most 64, 16 to one host), so a run takes about as long as its "
 	"slowest feed; they are then stored one by one.  Writes one line "
 	"per feed to stderr, in FEEDS.json order: NAME: N points: A new, "
 	"U updated, R rejected, S s (or NAME: not modified, S s), where "

@@ -283,8 +283,18 @@ struct fetch_validators {
 void fetch_validators_release(struct fetch_validators *v);
 
 /*
- * GETs url (http, https or file) into body with libcurl: redirects only to
- * http(s), status >= 400 is an error.  Messages never contain the url (it
+ * Whether a request to `from` may follow a redirect to `to`: only to http
+ * or https, never from https to http, and, when the request carries the
+ * feed's headers (which may hold a token), never to another host or port.
+ * -1 with a message (naming the target's host, never the url) when not.
+ */
+int fetch_redirect_check(const char *from, const char *to,
+			 bool has_headers, struct errmsg *err);
+
+/*
+ * GETs url (http, https or file) into body with libcurl: up to 5
+ * redirects, each as fetch_redirect_check() allows; status >= 400 is an
+ * error.  Messages never contain the url (it
  * may hold a token): the caller says which feed and template.  Call
  * curl_global_init() before the first fetch.
  */

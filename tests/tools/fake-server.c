@@ -19,6 +19,8 @@
  *   /flaky/PATH        503 the first time PATH is asked for, then serves it
  *   /redirect/PATH     302 to /PATH on this server
  *   /redirect-file     302 to file:///etc/passwd (clients must refuse)
+ *   /redirect-to/PORT/PATH  302 to http://127.0.0.1:PORT/PATH (another
+ *                      host, as clients see it, when PORT is another port)
  *   /gzip/PATH         PATH with Content-Encoding: gzip (stored deflate
  *                      blocks: no zlib needed, any inflater reads them)
  *   /retry-after/N/PATH  429 with Retry-After: N the first time, then PATH
@@ -388,6 +390,13 @@ static void route(struct server *s, int fd, const char *path,
 	} else if (is(path, "/redirect-file")) {
 		reply_text(fd, 302, "Found",
 			   "Location: file:///etc/passwd\r\n");
+	} else if (!strncmp(path, "/redirect-to/", 13) &&
+		   sscanf(path + 13, "%6d/%n", &code, &n) == 1 && n) {
+		strbuf_init(&extra);
+		strbuf_addf(&extra, "Location: http://127.0.0.1:%d/%s\r\n",
+			    code, path + 13 + n);
+		reply_text(fd, 302, "Found", extra.buf);
+		strbuf_release(&extra);
 	} else if (!strncmp(path, "/redirect/", 10)) {
 		strbuf_init(&extra);
 		strbuf_addf(&extra, "Location: %s\r\n", path + 9);

@@ -627,14 +627,51 @@ static void test_fetch_file(void **state)
 	o.retries = 0;
 	assert_int_equal(fetch_url("ftp://127.0.0.1/x", NULL, 0, &o, &body,
 				   &err), -1);
-	assert_string_equal(err.msg, "redirect or url to a refused protocol "
-			    "(only http and https may be redirected to)");
+	assert_string_equal(err.msg, "url of a refused protocol (only http, "
+			    "https and file)");
 	strbuf_addstr(&url, ".missing");
 	assert_int_equal(fetch_url(url.buf, NULL, 0, &o, &body, &err), -1);
 	/* curl's own words, made lower-case like ours */
 	assert_true(err.msg[0] >= 'a' && err.msg[0] <= 'z');
 	strbuf_release(&body);
 	strbuf_release(&url);
+}
+
+/* The redirect policy: http(s) only, no downgrade, headers stay home. */
+static void test_redirect_check(void **state)
+{
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "https://a.example/y", true,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "https://b.example/y", false,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "http://a.example:80/y", true,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "http://a.example/y", false,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect from https to http refused "
+			    "(the request would go unencrypted)");
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "file:///etc/passwd", false,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect to a refused protocol 'file' "
+			    "(only http and https may be redirected to)");
+	assert_int_equal(fetch_redirect_check("https://a.example/x?k=SECRET",
+					      "https://b.example/y", true,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect to another host ('b.example') "
+			    "refused: the feed's headers would go there (give "
+			    "the feed the url it redirects to)");
+	/* another port is another host */
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "https://a.example:8443/x", true,
+					      &err), -1);
 }
 
 /* ---- zone placeholders (the zone catalog, ingest/zones.c) ---- */
@@ -793,6 +830,7 @@ int main(void)
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
 						teardown_dir),
+		cmocka_unit_test(test_redirect_check),
 		cmocka_unit_test(test_template_zone),
 		cmocka_unit_test_setup_teardown(test_feeds_zone_placeholders,
 						setup_dir, teardown_dir),

@@ -53,7 +53,9 @@ const struct cmd_doc cmd_ingest_doc = {
 	"slowest feed; they are then stored one by one.  Writes one line "
 	"per feed to stderr, in FEEDS.json order: NAME: N points: A new, "
 	"U updated, R rejected, S s (or NAME: not modified, S s), where "
-	"rejected counts impossible values left out.  Then, unless "
+	"rejected counts impossible values left out; a failed feed's line is "
+	"an error, feed 'NAME': MESSAGE (S s), and an empty body or an HTML "
+	"page is such a failure.  Then, unless "
 	"--no-forecast, greenslot's forecasts of carbon intensity and price "
 	"(PT48H from the current hour) are refreshed for the zones that got "
 	"new or changed points (from any feed, with or without a zone), where "
@@ -260,7 +262,7 @@ static void report_one(const struct feed_request *rq, int ret,
 
 	report_warnings(rq, res->warnings);
 	if (ret < 0) {
-		error("%s", err->msg);
+		error("%s (%.2f s)", err->msg, res->seconds);
 		rs->failed = true;
 		return;
 	}

@@ -97,6 +97,7 @@ struct reply {
 	long status;
 	long retry_after_s;   /* -1: none given */
 	struct fetch_validators got;
+	char *content_type;   /* NULL: none given */
 };
 
 static bool transient(CURLcode rc)
@@ -201,6 +202,7 @@ static void read_reply(CURL *c, struct reply *rp)
 							   : (long)after;
 	rp->got.etag = header_copy(c, "ETag");
 	rp->got.last_modified = header_copy(c, "Last-Modified");
+	rp->content_type = header_copy(c, "Content-Type");
 }
 
 static long now_ms(void)
@@ -223,8 +225,8 @@ static uint64_t fnv1a(const char *s)
  * jitter", half of backoff_ms * 2^(retry-1) plus a random part up to the
  * other half, so that many clients do not come back at the same instant.
  */
-static long backoff_wait(const struct fetch_opts *o, int retry,
-			 uint64_t *rng)
+long fetch_backoff_wait(const struct fetch_opts *o, int retry,
+			uint64_t *rng)
 {
 	long wait = o->backoff_ms > 0 ? o->backoff_ms : 0;
 
@@ -244,7 +246,7 @@ static long next_wait(const struct fetch_opts *o, int retry,
 		      const struct reply *rp, long deadline, uint64_t *rng,
 		      struct errmsg *err)
 {
-	long wait = backoff_wait(o, retry, rng);
+	long wait = fetch_backoff_wait(o, retry, rng);
 	long left = deadline ? deadline - now_ms() : LONG_MAX;
 	long cap = o->retry_after_max_ms < left ? o->retry_after_max_ms : left;
 
@@ -348,6 +350,8 @@ void fetch_job_release(struct fetch_job *j)
 {
 	strbuf_release(&j->body);
 	fetch_validators_release(&j->got);
+	free(j->content_type);
+	j->content_type = NULL;
 }
 
 /* A part of url (curl_free() it), or NULL. */
@@ -429,6 +433,8 @@ static void job_finish(struct fetch_job *j, enum attempt a)
 		j->not_modified = s->rp.status == 304;
 		j->got = s->rp.got;
 		s->rp.got.etag = s->rp.got.last_modified = NULL;
+		j->content_type = s->rp.content_type;
+		s->rp.content_type = NULL;
 		j->ret = 0;
 	}
 	s->state = JOB_DONE;
@@ -441,6 +447,8 @@ static bool job_start(CURLM *m, struct fetch_job *j)
 
 	strbuf_reset(&j->body);
 	fetch_validators_release(&s->rp.got);
+	free(s->rp.content_type);
+	s->rp.content_type = NULL;
 	s->rp.status = 0;
 	s->rp.retry_after_s = -1;
 	s->errbuf[0] = '\0';
@@ -609,6 +617,7 @@ static void jobs_teardown(struct fetch_job **jobs, size_t n)
 
 		curl_slist_free_all(s->hdrs);
 		fetch_validators_release(&s->rp.got);
+		free(s->rp.content_type);
 		free(s->host);
 		free(s->url);
 		free(s);

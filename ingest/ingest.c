@@ -13,6 +13,7 @@
 #include "ingest/ingest.h"
 
 #include <errno.h>
+#include <strings.h>
 
 void ingest_window_default(struct ingest_window *w, gs_time now)
 {
@@ -288,6 +289,28 @@ static void chunk_states_free(struct chunk_state *cs, size_t n)
 	free(cs);
 }
 
+/*
+ * What no feed kind parses, said plainly rather than as a parse error at
+ * 1:1: an empty body, or an HTML page (a login or error page a provider
+ * sends with status 200).
+ */
+static int check_body(const struct feed_request *rq,
+		      const struct feed_chunk *c, const struct chunk_state *cs,
+		      const struct strbuf *body, struct errmsg *err)
+{
+	const char *ct = cs->job.content_type;
+
+	if (!body->len)
+		return c->path ? err_set(err, "'%s' is empty", rq->display)
+			       : err_set(err, "empty response from '%s' (0 "
+					 "bytes)", rq->display);
+	if (ct && !strncasecmp(ct, "text/html", 9))
+		return err_set(err, "'%s' sent an HTML page (Content-Type: "
+			       "%.40s), not data: check the url and its "
+			       "parameters", rq->display, ct);
+	return 0;
+}
+
 /* Fetches and parses every chunk into pb; sets res->status on failure. */
 static int fetch_and_parse(const struct feed_request *rq,
 			   const struct fetch_opts *o, struct chunk_state *cs,
@@ -318,7 +341,8 @@ static int fetch_and_parse(const struct feed_request *rq,
 		r.body = body.buf;
 		r.len = body.len;
 		pb->basis = NULL;
-		if (rq->feed->kind->parse(&r, pb, err) < 0) {
+		if (check_body(rq, c, &cs[i], &body, err) < 0 ||
+		    rq->feed->kind->parse(&r, pb, err) < 0) {
 			res->status = INGEST_INVALID;
 			ret = -1;
 		}
@@ -509,6 +533,20 @@ static void summarize(struct strbuf *sb, int ret,
 			    res->updated, res->rejected);
 }
 
+/* Makes a failed feed's message start "feed 'NAME': " (parse errors). */
+static void name_feed(const struct feed *f, struct errmsg *err)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "feed '%s': ", f->name);
+	if (strncmp(err->msg, sb.buf, sb.len)) {
+		strbuf_addstr(&sb, err->msg);
+		err_set(err, "%s", sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
 /* One feed of ingest_feeds() between its phases. */
 struct feed_run {
 	const struct feed_request *rq;
@@ -639,6 +677,7 @@ static void run_finish(struct store *st, struct feed_run *run,
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
 	if (ret < 0) {
+		name_feed(rq->feed, err);
 		secrets_scrub(&rq->secrets, err);
 		secrets_scrub(&run->secrets, err);
 	}

@@ -274,6 +274,13 @@ struct fetch_opts {
 };
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 void fetch_opts_init(struct fetch_opts *o);
+/*
+ * The wait before retry number `retry` (1, 2, ...) in ms, "equal jitter":
+ * with base = backoff_ms x 2^(retry - 1), between base / 2 and base, the
+ * random part from *rng (a splitmix64 state).
+ */
+long fetch_backoff_wait(const struct fetch_opts *o, int retry,
+			uint64_t *rng);
 
 /* ETag and Last-Modified of a response, as sent (NULL when absent). */
 struct fetch_validators {
@@ -329,6 +336,7 @@ struct fetch_job {
 	struct errmsg err;
 	struct strbuf body;
 	struct fetch_validators got;
+	char *content_type;         /* the reply's Content-Type, or NULL */
 	bool not_modified;
 	gs_time fetched;            /* when its last attempt ended */
 	struct fetch_job_state *state;  /* fetch.c's, during fetch_many() */

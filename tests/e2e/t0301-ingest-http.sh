@@ -156,7 +156,7 @@ test_expect_success 'invalid content and a fetch failure are both exit 1' '
 	bad $URL/bad.csv
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/bad.csv:2:22: column '\''carbon_intensity'\'': invalid number '\''abc'\''" >expect &&
+	echo "greenslot: feed '\''bad'\'': $URL/bad.csv:2:22: column '\''carbon_intensity'\'': invalid number '\''abc'\''" >expect &&
 	test_cmp expect err &&
 	feeds <<-EOF &&
 	bad $URL/bad.csv

@@ -153,7 +153,7 @@ test_expect_success 'malformed XML: exit 1, the position, nothing stored' '
 	bad bad.xml
 	EOF
 	ingest 1 &&
-	echo "greenslot: $URL/bad.xml?$Q:46:29: invalid XML: Opening and ending tag mismatch: quantity line 46 and quantty" >expect &&
+	echo "greenslot: feed '\''bad'\'': $URL/bad.xml?$Q:46:29: invalid XML: Opening and ending tag mismatch: quantity line 46 and quantty" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out &&
 	$GS series --forecasts >after &&
@@ -184,7 +184,7 @@ test_expect_success 'a refused query is an error with the reason' '
 	refused refused.xml
 	EOF
 	ingest 1 &&
-	echo "greenslot: $URL/refused.xml?$Q:5: request refused: Invalid query attributes or parameters. (reason code '\''999'\'')" >expect &&
+	echo "greenslot: feed '\''refused'\'': $URL/refused.xml?$Q:5: request refused: Invalid query attributes or parameters. (reason code '\''999'\'')" >expect &&
 	test_cmp expect err &&
 	! grep -q "$ENTSOE_TOKEN" err
 '

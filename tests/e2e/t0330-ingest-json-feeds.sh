@@ -147,7 +147,7 @@ test_expect_success 'open-meteo: malformed JSON is exit 1 and stores nothing' '
 	cut open-meteo cut /v1/cut
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/v1/cut:3:1: invalid JSON: '\'']'\'' expected near end of file" >expect &&
+	echo "greenslot: feed '\''cut'\'': $URL/v1/cut:3:1: invalid JSON: '\'']'\'' expected near end of file" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone cut >actual &&
 	echo time,zone,signal,value,issued,source >expect &&
@@ -236,7 +236,7 @@ test_expect_success 'electricitymaps: a wrong type is exit 1 and stores nothing'
 	de-bad electricitymaps DE-BAD /v3/carbon-intensity/bad
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/v3/carbon-intensity/bad:5:22: '\''history[1].carbonIntensity'\'' must be a number" >expect &&
+	echo "greenslot: feed '\''de-bad'\'': $URL/v3/carbon-intensity/bad:5:22: '\''history[1].carbonIntensity'\'' must be a number" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone DE-BAD >actual &&
 	echo time,zone,signal,value,issued,source >expect &&
@@ -332,7 +332,7 @@ test_expect_success 'watttime: the percent index is refused, nothing stored' '
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
 	line=$(grep -n "\"units\"" www/v3/signal-index | cut -d: -f1) &&
-	echo "greenslot: $URL/v3/signal-index:$line:14: '\''meta.units'\'' is '\''percent'\'': a relative index, not a carbon intensity (ask for signal_type=co2_moer)" >expect &&
+	echo "greenslot: feed '\''wt-index'\'': $URL/v3/signal-index:$line:14: '\''meta.units'\'' is '\''percent'\'': a relative index, not a carbon intensity (ask for signal_type=co2_moer)" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone WT-INDEX >actual &&
 	echo time,zone,signal,value,issued,source >expect &&

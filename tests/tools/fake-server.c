@@ -14,6 +14,8 @@
  *
  *   /status/NNN/PATH   replies status NNN
  *   /truncate/PATH     Content-Length of the whole file, half the body
+ *   /empty/PATH        200 with an empty body (Content-Length: 0)
+ *   /html/PATH         200 with an HTML page (Content-Type: text/html)
  *   /slow/PATH         waits 2 seconds, then serves PATH; in a child
  *                      process, so that slow replies overlap
  *   /flaky/PATH        503 the first time PATH is asked for, then serves it
@@ -86,19 +88,38 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static void reply_head(int fd, int status, const char *reason,
-		       size_t length, const char *extra)
+static void reply_head_typed(int fd, int status, const char *reason,
+			     const char *type, size_t length,
+			     const char *extra)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n",
-		    status, reason);
+	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n",
+		    status, reason, type);
 	if (status != 304)
 		strbuf_addf(&sb, "Content-Length: %zu\r\n", length);
 	strbuf_addf(&sb, "Connection: close\r\n%s\r\n", extra ? extra : "");
 	write_all(fd, sb.buf, sb.len);
 	strbuf_release(&sb);
+}
+
+static void reply_head(int fd, int status, const char *reason,
+		       size_t length, const char *extra)
+{
+	reply_head_typed(fd, status, reason, "text/plain", length, extra);
+}
+
+/* 200 with an HTML page, as a provider's login or error page comes. */
+static void reply_html(int fd)
+{
+	static const char page[] =
+		"<!DOCTYPE html>\n<html><head><title>Sign in</title></head>"
+		"<body><p>Please sign in to continue.</p></body></html>\n";
+
+	reply_head_typed(fd, 200, "OK", "text/html; charset=utf-8",
+			 sizeof(page) - 1, NULL);
+	write_all(fd, page, sizeof(page) - 1);
 }
 
 static void reply_text(int fd, int status, const char *reason,
@@ -353,6 +374,10 @@ static void route(struct server *s, int fd, const char *path,
 	} else if (!strncmp(path, "/status/", 8) &&
 		   sscanf(path + 8, "%3d", &code) == 1) {
 		reply_text(fd, code, "Fault", NULL);
+	} else if (!strncmp(path, "/empty/", 7)) {
+		reply_head(fd, 200, "OK", 0, NULL);
+	} else if (!strncmp(path, "/html/", 6)) {
+		reply_html(fd);
 	} else if (!strncmp(path, "/truncate/", 10)) {
 		serve_file(s, fd, path + 10, true);
 	} else if (!strncmp(path, "/flaky/", 7)) {

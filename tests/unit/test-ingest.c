@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -637,6 +638,35 @@ static void test_fetch_file(void **state)
 	strbuf_release(&url);
 }
 
+/* Equal jitter: every wait in [base / 2, base], and not all the same. */
+static void test_backoff_bounds(void **state)
+{
+	struct fetch_opts o;
+	uint64_t rng = 42;
+	(void)state;
+
+	fetch_opts_init(&o);
+	o.backoff_ms = 500;
+	for (int retry = 1; retry <= 6; retry++) {
+		long base = 500L << (retry - 1), lo = LONG_MAX, hi = 0;
+		for (int i = 0; i < 2000; i++) {
+			long w = fetch_backoff_wait(&o, retry, &rng);
+			lo = w < lo ? w : lo;
+			hi = w > hi ? w : hi;
+		}
+		assert_true(lo >= base / 2);
+		assert_true(hi <= base);
+		assert_true(hi - lo > base / 4);  /* jittered, widely */
+	}
+	o.backoff_ms = 0;
+	assert_int_equal(fetch_backoff_wait(&o, 3, &rng), 0);
+	o.backoff_ms = 1;
+	assert_int_equal(fetch_backoff_wait(&o, 1, &rng), 1);
+	/* a huge retry number does not overflow */
+	o.backoff_ms = 500;
+	assert_true(fetch_backoff_wait(&o, 200, &rng) > 0);
+}
+
 /* The redirect policy: http(s) only, no downgrade, headers stay home. */
 static void test_redirect_check(void **state)
 {
@@ -831,6 +861,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
 						teardown_dir),
 		cmocka_unit_test(test_redirect_check),
+		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test(test_template_zone),
 		cmocka_unit_test_setup_teardown(test_feeds_zone_placeholders,
 						setup_dir, teardown_dir),

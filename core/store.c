@@ -444,11 +444,15 @@ static int step_int(struct store *st, sqlite3_stmt *stmt, int64_t *out,
 	return 0;
 }
 
+/* Rows of one multi-row INSERT of the bulk path (5 parameters each). */
+#define BULK_ROWS 50
+
 /* Statements of one store_put_points() call. */
 struct put_ctx {
 	sqlite3_stmt *series_ins, *series_get, *series_basis, *vintage_ins,
 		*vintage_get,
-		*point_ins, *point_upd, *forecast_ins, *forecast_upd;
+		*point_ins, *point_upd, *forecast_ins, *forecast_upd,
+		*point_any, *point_bulk;
 	int64_t source_id;
 	/* last series and vintage looked up: batches come sorted by them */
 	const char *zone, *signal, *basis;
@@ -679,6 +683,25 @@ static void put_ctx_release(struct put_ctx *pc)
 	sqlite3_finalize(pc->point_upd);
 	sqlite3_finalize(pc->forecast_ins);
 	sqlite3_finalize(pc->forecast_upd);
+	sqlite3_finalize(pc->point_any);
+	sqlite3_finalize(pc->point_bulk);
+}
+
+/* "INSERT INTO point ... VALUES (?, ?, ?, ?, ?), ..." of BULK_ROWS rows. */
+static int prepare_bulk(struct store *st, struct put_ctx *pc,
+			struct errmsg *err)
+{
+	struct strbuf sql;
+	int ret;
+
+	strbuf_init(&sql);
+	strbuf_addstr(&sql, "INSERT INTO point (series_id, time, value, "
+			    "source_id, fetched_at) VALUES ");
+	for (int i = 0; i < BULK_ROWS; i++)
+		strbuf_addstr(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+	ret = prepare(st, sql.buf, &pc->point_bulk, err);
+	strbuf_release(&sql);
+	return ret;
 }
 
 static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
@@ -724,9 +747,93 @@ static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
 		       "lo95 = ?6, hi95 = ?7 WHERE vintage_id = ?1 AND "
 		       "time = ?2 AND (value IS NOT ?3 OR lo80 IS NOT ?4 OR "
 		       "hi80 IS NOT ?5 OR lo95 IS NOT ?6 OR hi95 IS NOT ?7)",
-		       &pc->forecast_upd, err) < 0
+		       &pc->forecast_upd, err) < 0 ||
+	       prepare(st,
+		       "SELECT EXISTS (SELECT 1 FROM point WHERE "
+		       "series_id = ? AND time BETWEEN ? AND ?)",
+		       &pc->point_any, err) < 0 ||
+	       prepare_bulk(st, pc, err) < 0
 		       ? -1
 		       : 0;
+}
+
+/*
+ * The length of the run of recorded points from pts[0] that the bulk path
+ * may take: one series (and basis), finite values, strictly increasing
+ * times.  0 for a forecast point.
+ */
+static size_t bulk_run(const struct store_point *pts, size_t n)
+{
+	size_t k = 0;
+
+	if (pts[0].issued != GS_TIME_NONE)
+		return 0;
+	while (k < n && pts[k].issued == GS_TIME_NONE &&
+	       isfinite(pts[k].value) &&
+	       (pts[k].zone == pts[0].zone ||
+		!strcmp(pts[k].zone, pts[0].zone)) &&
+	       (pts[k].signal == pts[0].signal ||
+		!strcmp(pts[k].signal, pts[0].signal)) &&
+	       same_str(pts[k].basis, pts[0].basis) &&
+	       (!k || pts[k].time > pts[k - 1].time))
+		k++;
+	return k;
+}
+
+/* BULK_ROWS points with one multi-row INSERT. */
+static int put_bulk_block(struct store *st, struct put_ctx *pc,
+			  const struct store_point *p, gs_time fetched,
+			  struct errmsg *err)
+{
+	sqlite3_stmt *b = pc->point_bulk;
+	int rc;
+
+	for (int i = 0; i < BULK_ROWS; i++) {
+		sqlite3_bind_int64(b, 5 * i + 1, pc->series_id);
+		sqlite3_bind_int64(b, 5 * i + 2, p[i].time);
+		sqlite3_bind_double(b, 5 * i + 3, p[i].value);
+		sqlite3_bind_int64(b, 5 * i + 4, pc->source_id);
+		sqlite3_bind_int64(b, 5 * i + 5, fetched);
+	}
+	rc = sqlite3_step(b);
+	sqlite3_reset(b);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "cannot store point");
+}
+
+/*
+ * The bulk path: a run of new points of one series whose time range holds
+ * no stored point yet (a first ingest, a backfill) goes in with plain
+ * multi-row INSERTs, every row new, instead of an insert-or-update per
+ * point.  *done gets how many points it stored (0: not taken).
+ */
+static int put_bulk(struct store *st, struct put_ctx *pc,
+		    const struct store_point *pts, size_t n, gs_time fetched,
+		    struct store_put_stats *stats, size_t *done,
+		    struct errmsg *err)
+{
+	size_t k = bulk_run(pts, n), i = 0;
+	int64_t any = 1;
+	bool found;
+
+	*done = 0;
+	if (k < BULK_ROWS || put_series_id(st, pc, &pts[0], err) < 0)
+		return k < BULK_ROWS ? 0 : -1;
+	sqlite3_bind_int64(pc->point_any, 1, pc->series_id);
+	sqlite3_bind_int64(pc->point_any, 2, pts[0].time);
+	sqlite3_bind_int64(pc->point_any, 3, pts[k - 1].time);
+	if (step_int(st, pc->point_any, &any, &found, err) < 0)
+		return -1;
+	if (any)
+		return 0;
+	for (; i + BULK_ROWS <= k; i += BULK_ROWS)
+		if (put_bulk_block(st, pc, pts + i, fetched, err) < 0)
+			return -1;
+	for (; i < k; i++)
+		if (put_recorded(st, pc, &pts[i], fetched, stats, err) < 0)
+			return -1;
+	stats->added += k - k % BULK_ROWS;
+	*done = k;
+	return 0;
 }
 
 int store_put_points(struct store *st, const char *source,
@@ -741,9 +848,19 @@ int store_put_points(struct store *st, const char *source,
 	if (put_ctx_prepare(st, &pc, err) < 0 ||
 	    intern_source(st, source, &pc.source_id, err) < 0)
 		goto fail;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n;) {
+		size_t done;
+		if (put_bulk(st, &pc, pts + i, n - i, fetched, &count, &done,
+			     err) < 0)
+			goto fail;
+		if (done) {
+			i += done;
+			continue;
+		}
 		if (put_one(st, &pc, &pts[i], fetched, &count, err) < 0)
 			goto fail;
+		i++;
+	}
 	put_ctx_release(&pc);
 	if (store_commit(st, err) < 0)
 		return -1;

@@ -1135,18 +1135,42 @@ static double column_real_or_nan(sqlite3_stmt *stmt, int i)
 		       : sqlite3_column_double(stmt, i);
 }
 
+/* Prepares the statement build() writes for q. */
+static int prepare_query(struct store *st, const struct store_query *q,
+			 void (*build)(struct strbuf *,
+				       const struct store_query *),
+			 sqlite3_stmt **stmt, struct errmsg *err)
+{
+	struct strbuf sql;
+	int rc;
+
+	strbuf_init(&sql);
+	build(&sql, q);
+	rc = prepare(st, sql.buf, stmt, err);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+ * Ends a row loop that stopped at step result rc with callback result
+ * ret: ret, or -1 when the step failed.
+ */
+static int finish_query(struct store *st, sqlite3_stmt *stmt, int rc,
+			int ret, const char *what, struct errmsg *err)
+{
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, what);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
 int store_each_point(struct store *st, const struct store_query *q,
 		     store_row_fn fn, void *ctx, struct errmsg *err)
 {
-	struct strbuf sql;
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
-	strbuf_init(&sql);
-	each_point_sql(&sql, q);
-	rc = prepare(st, sql.buf, &stmt, err);
-	strbuf_release(&sql);
-	if (rc < 0)
+	if (prepare_query(st, q, each_point_sql, &stmt, err) < 0)
 		return -1;
 	rc = bind_query(stmt, q, 1);
 	if (q->forecasts) /* the forecast half repeats the parameters */
@@ -1170,10 +1194,7 @@ int store_each_point(struct store *st, const struct store_query *q,
 		if ((ret = fn(&p, src, ctx)) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = db_error(st, err, "cannot read points");
-	sqlite3_finalize(stmt);
-	return ret;
+	return finish_query(st, stmt, rc, ret, "cannot read points", err);
 }
 
 /* One row per series: its recorded points in the window, first, last. */
@@ -1191,7 +1212,7 @@ static void each_series_sql(struct strbuf *sql, const struct store_query *q)
 	strbuf_addstr(sql, " GROUP BY s.id ORDER BY 1, 2");
 }
 
-static gs_time column_time_or_none(sqlite3_stmt *stmt, int i)
+static gs_time column_time(sqlite3_stmt *stmt, int i)
 {
 	return sqlite3_column_type(stmt, i) == SQLITE_NULL
 		       ? GS_TIME_NONE
@@ -1201,15 +1222,10 @@ static gs_time column_time_or_none(sqlite3_stmt *stmt, int i)
 int store_each_series(struct store *st, const struct store_query *q,
 		      store_series_fn fn, void *ctx, struct errmsg *err)
 {
-	struct strbuf sql;
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
-	strbuf_init(&sql);
-	each_series_sql(&sql, q);
-	rc = prepare(st, sql.buf, &stmt, err);
-	strbuf_release(&sql);
-	if (rc < 0)
+	if (prepare_query(st, q, each_series_sql, &stmt, err) < 0)
 		return -1;
 	bind_window(stmt, 1, q->from, q->to);
 	bind_names(stmt, q, 3);
@@ -1220,17 +1236,14 @@ int store_each_series(struct store *st, const struct store_query *q,
 			.unit = (const char *)sqlite3_column_text(stmt, 2),
 			.basis = (const char *)sqlite3_column_text(stmt, 3),
 			.points = (size_t)sqlite3_column_int64(stmt, 4),
-			.first = column_time_or_none(stmt, 5),
-			.last = column_time_or_none(stmt, 6),
+			.first = column_time(stmt, 5),
+			.last = column_time(stmt, 6),
 			.vintages = (size_t)sqlite3_column_int64(stmt, 7),
 		};
 		if ((ret = fn(&si, ctx)) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = db_error(st, err, "cannot read series");
-	sqlite3_finalize(stmt);
-	return ret;
+	return finish_query(st, stmt, rc, ret, "cannot read series", err);
 }
 
 /* Collects the first text column of every row. */
@@ -1541,13 +1554,6 @@ static char *column_strdup(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, i);
 	return s ? xstrdup((const char *)s) : NULL;
-}
-
-static gs_time column_time(sqlite3_stmt *stmt, int i)
-{
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-		return GS_TIME_NONE;
-	return sqlite3_column_int64(stmt, i);
 }
 
 static void read_run(sqlite3_stmt *stmt, struct job_run *r)

@@ -240,6 +240,8 @@ struct store_point {
 	double value;
 	gs_time issued;     /* GS_TIME_NONE for recorded values */
 	double lo80, hi80, lo95, hi95; /* NAN when absent (forecasts only) */
+	const char *basis;  /* what the values mean where sources differ
+			       ("marginal", "lifecycle"...); NULL: not said */
 };
 
 /*
@@ -248,7 +250,9 @@ struct store_point {
  * zone, signal and time; forecast points replace the same zone, signal,
  * source, issued and time.  Rows whose value does not change are left as
  * they were.  *stats (may be NULL) gets how many rows were new and how
- * many changed value.
+ * many changed value.  A point's basis is recorded on its series (zone,
+ * signal) when the series has none yet; a different one is an error (the
+ * whole batch is refused).
  */
 struct store_put_stats {
 	size_t added;   /* rows that were not stored before */
@@ -304,6 +308,20 @@ typedef int (*store_row_fn)(const struct store_point *p, const char *source,
 			    void *ctx);
 int store_each_point(struct store *st, const struct store_query *q,
 		     store_row_fn fn, void *ctx, struct errmsg *err);
+
+/* One stored series as store_each_series() reports it. */
+struct store_series_info {
+	const char *zone, *signal;
+	const char *unit, *basis;  /* NULL: not recorded */
+	size_t points;             /* recorded points in the query's window */
+	gs_time first, last;       /* of those; GS_TIME_NONE: none */
+	size_t vintages;           /* forecast vintages stored (any time) */
+};
+typedef int (*store_series_fn)(const struct store_series_info *s,
+			       void *ctx);
+/* Every series matching q's zones and signals, by zone and signal. */
+int store_each_series(struct store *st, const struct store_query *q,
+		      store_series_fn fn, void *ctx, struct errmsg *err);
 
 /* Distinct zones that have recorded points of `signal`. Caller frees. */
 int store_zones_with(struct store *st, const char *signal, char ***zones,

@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
 #define BUSY_TIMEOUT_MS 60000
 
@@ -99,6 +99,10 @@ static const char *const migrations[] = {
 	/* 3: how a job run by `greenslot run` ended (exit code, or 128 +
 	   the signal that killed it, as the shell reports it) */
 	"ALTER TABLE job_run ADD COLUMN exit_status INTEGER;",
+	/* 4: what a series' values mean where feeds differ (carbon
+	   intensity: marginal or average, lifecycle or direct); NULL:
+	   not said */
+	"ALTER TABLE series ADD COLUMN basis TEXT;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -440,13 +444,18 @@ static int step_int(struct store *st, sqlite3_stmt *stmt, int64_t *out,
 	return 0;
 }
 
+/* Rows of one multi-row INSERT of the bulk path (5 parameters each). */
+#define BULK_ROWS 50
+
 /* Statements of one store_put_points() call. */
 struct put_ctx {
-	sqlite3_stmt *series_ins, *series_get, *vintage_ins, *vintage_get,
-		*point_ins, *point_upd, *forecast_ins, *forecast_upd;
+	sqlite3_stmt *series_ins, *series_get, *series_basis, *vintage_ins,
+		*vintage_get,
+		*point_ins, *point_upd, *forecast_ins, *forecast_upd,
+		*point_any, *point_bulk;
 	int64_t source_id;
 	/* last series and vintage looked up: batches come sorted by them */
-	const char *zone, *signal;
+	const char *zone, *signal, *basis;
 	int64_t series_id;
 	gs_time issued;
 	int64_t vintage_id;
@@ -478,13 +487,46 @@ out:
 	return ret;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Records p's basis on its series (pc->series_get's row) when the series
+ * has none; refuses one that differs: marginal and average values (or
+ * lifecycle and direct) in one series would read as one signal.
+ */
+static int check_basis(struct store *st, struct put_ctx *pc,
+		       const struct store_point *p, struct errmsg *err)
+{
+	const char *stored = (const char *)sqlite3_column_text(
+		pc->series_get, 1);
+	int rc;
+
+	if (!p->basis || same_str(stored, p->basis))
+		return 0;
+	if (stored)
+		return err_set(err, "zone '%s' signal '%s' holds %s values; "
+			       "refusing %s ones in the same series (give "
+			       "the feed another zone)", p->zone, p->signal,
+			       stored, p->basis);
+	sqlite3_bind_text(pc->series_basis, 1, p->basis, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(pc->series_basis, 2, pc->series_id);
+	rc = sqlite3_step(pc->series_basis);
+	sqlite3_reset(pc->series_basis);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "cannot record series basis");
+	return 0;
+}
+
 static int put_series_id(struct store *st, struct put_ctx *pc,
 			 const struct store_point *p, struct errmsg *err)
 {
-	bool found;
+	int rc;
 
 	if (pc->zone && !strcmp(pc->zone, p->zone) &&
-	    !strcmp(pc->signal, p->signal))
+	    !strcmp(pc->signal, p->signal) && same_str(pc->basis, p->basis))
 		return 0;
 	sqlite3_bind_text(pc->series_ins, 1, p->zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(pc->series_ins, 2, p->signal, -1, SQLITE_STATIC);
@@ -498,12 +540,20 @@ static int put_series_id(struct store *st, struct put_ctx *pc,
 	sqlite3_reset(pc->series_ins);
 	sqlite3_bind_text(pc->series_get, 1, p->zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(pc->series_get, 2, p->signal, -1, SQLITE_STATIC);
-	if (step_int(st, pc->series_get, &pc->series_id, &found, err) < 0)
+	rc = sqlite3_step(pc->series_get);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(pc->series_get);
+		return db_error(st, err, rc == SQLITE_DONE ? "series vanished"
+							    : "query failed");
+	}
+	pc->series_id = sqlite3_column_int64(pc->series_get, 0);
+	rc = check_basis(st, pc, p, err);
+	sqlite3_reset(pc->series_get);
+	if (rc < 0)
 		return -1;
-	if (!found)
-		return db_error(st, err, "series vanished");
 	pc->zone = p->zone;
 	pc->signal = p->signal;
+	pc->basis = p->basis;
 	pc->issued = GS_TIME_NONE;
 	return 0;
 }
@@ -626,12 +676,32 @@ static void put_ctx_release(struct put_ctx *pc)
 {
 	sqlite3_finalize(pc->series_ins);
 	sqlite3_finalize(pc->series_get);
+	sqlite3_finalize(pc->series_basis);
 	sqlite3_finalize(pc->vintage_ins);
 	sqlite3_finalize(pc->vintage_get);
 	sqlite3_finalize(pc->point_ins);
 	sqlite3_finalize(pc->point_upd);
 	sqlite3_finalize(pc->forecast_ins);
 	sqlite3_finalize(pc->forecast_upd);
+	sqlite3_finalize(pc->point_any);
+	sqlite3_finalize(pc->point_bulk);
+}
+
+/* "INSERT INTO point ... VALUES (?, ?, ?, ?, ?), ..." of BULK_ROWS rows. */
+static int prepare_bulk(struct store *st, struct put_ctx *pc,
+			struct errmsg *err)
+{
+	struct strbuf sql;
+	int ret;
+
+	strbuf_init(&sql);
+	strbuf_addstr(&sql, "INSERT INTO point (series_id, time, value, "
+			    "source_id, fetched_at) VALUES ");
+	for (int i = 0; i < BULK_ROWS; i++)
+		strbuf_addstr(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+	ret = prepare(st, sql.buf, &pc->point_bulk, err);
+	strbuf_release(&sql);
+	return ret;
 }
 
 static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
@@ -644,8 +714,11 @@ static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
 		       "unit = excluded.unit WHERE series.unit IS NULL",
 		       &pc->series_ins, err) < 0 ||
 	       prepare(st,
-		       "SELECT id FROM series WHERE zone = ? AND signal = ?",
+		       "SELECT id, basis FROM series WHERE zone = ? AND "
+		       "signal = ?",
 		       &pc->series_get, err) < 0 ||
+	       prepare(st, "UPDATE series SET basis = ? WHERE id = ?",
+		       &pc->series_basis, err) < 0 ||
 	       prepare(st,
 		       "INSERT INTO vintage (series_id, source_id, issued, "
 		       "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -674,9 +747,93 @@ static int put_ctx_prepare(struct store *st, struct put_ctx *pc,
 		       "lo95 = ?6, hi95 = ?7 WHERE vintage_id = ?1 AND "
 		       "time = ?2 AND (value IS NOT ?3 OR lo80 IS NOT ?4 OR "
 		       "hi80 IS NOT ?5 OR lo95 IS NOT ?6 OR hi95 IS NOT ?7)",
-		       &pc->forecast_upd, err) < 0
+		       &pc->forecast_upd, err) < 0 ||
+	       prepare(st,
+		       "SELECT EXISTS (SELECT 1 FROM point WHERE "
+		       "series_id = ? AND time BETWEEN ? AND ?)",
+		       &pc->point_any, err) < 0 ||
+	       prepare_bulk(st, pc, err) < 0
 		       ? -1
 		       : 0;
+}
+
+/*
+ * The length of the run of recorded points from pts[0] that the bulk path
+ * may take: one series (and basis), finite values, strictly increasing
+ * times.  0 for a forecast point.
+ */
+static size_t bulk_run(const struct store_point *pts, size_t n)
+{
+	size_t k = 0;
+
+	if (pts[0].issued != GS_TIME_NONE)
+		return 0;
+	while (k < n && pts[k].issued == GS_TIME_NONE &&
+	       isfinite(pts[k].value) &&
+	       (pts[k].zone == pts[0].zone ||
+		!strcmp(pts[k].zone, pts[0].zone)) &&
+	       (pts[k].signal == pts[0].signal ||
+		!strcmp(pts[k].signal, pts[0].signal)) &&
+	       same_str(pts[k].basis, pts[0].basis) &&
+	       (!k || pts[k].time > pts[k - 1].time))
+		k++;
+	return k;
+}
+
+/* BULK_ROWS points with one multi-row INSERT. */
+static int put_bulk_block(struct store *st, struct put_ctx *pc,
+			  const struct store_point *p, gs_time fetched,
+			  struct errmsg *err)
+{
+	sqlite3_stmt *b = pc->point_bulk;
+	int rc;
+
+	for (int i = 0; i < BULK_ROWS; i++) {
+		sqlite3_bind_int64(b, 5 * i + 1, pc->series_id);
+		sqlite3_bind_int64(b, 5 * i + 2, p[i].time);
+		sqlite3_bind_double(b, 5 * i + 3, p[i].value);
+		sqlite3_bind_int64(b, 5 * i + 4, pc->source_id);
+		sqlite3_bind_int64(b, 5 * i + 5, fetched);
+	}
+	rc = sqlite3_step(b);
+	sqlite3_reset(b);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "cannot store point");
+}
+
+/*
+ * The bulk path: a run of new points of one series whose time range holds
+ * no stored point yet (a first ingest, a backfill) goes in with plain
+ * multi-row INSERTs, every row new, instead of an insert-or-update per
+ * point.  *done gets how many points it stored (0: not taken).
+ */
+static int put_bulk(struct store *st, struct put_ctx *pc,
+		    const struct store_point *pts, size_t n, gs_time fetched,
+		    struct store_put_stats *stats, size_t *done,
+		    struct errmsg *err)
+{
+	size_t k = bulk_run(pts, n), i = 0;
+	int64_t any = 1;
+	bool found;
+
+	*done = 0;
+	if (k < BULK_ROWS || put_series_id(st, pc, &pts[0], err) < 0)
+		return k < BULK_ROWS ? 0 : -1;
+	sqlite3_bind_int64(pc->point_any, 1, pc->series_id);
+	sqlite3_bind_int64(pc->point_any, 2, pts[0].time);
+	sqlite3_bind_int64(pc->point_any, 3, pts[k - 1].time);
+	if (step_int(st, pc->point_any, &any, &found, err) < 0)
+		return -1;
+	if (any)
+		return 0;
+	for (; i + BULK_ROWS <= k; i += BULK_ROWS)
+		if (put_bulk_block(st, pc, pts + i, fetched, err) < 0)
+			return -1;
+	for (; i < k; i++)
+		if (put_recorded(st, pc, &pts[i], fetched, stats, err) < 0)
+			return -1;
+	stats->added += k - k % BULK_ROWS;
+	*done = k;
+	return 0;
 }
 
 int store_put_points(struct store *st, const char *source,
@@ -691,9 +848,19 @@ int store_put_points(struct store *st, const char *source,
 	if (put_ctx_prepare(st, &pc, err) < 0 ||
 	    intern_source(st, source, &pc.source_id, err) < 0)
 		goto fail;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n;) {
+		size_t done;
+		if (put_bulk(st, &pc, pts + i, n - i, fetched, &count, &done,
+			     err) < 0)
+			goto fail;
+		if (done) {
+			i += done;
+			continue;
+		}
 		if (put_one(st, &pc, &pts[i], fetched, &count, err) < 0)
 			goto fail;
+		i++;
+	}
 	put_ctx_release(&pc);
 	if (store_commit(st, err) < 0)
 		return -1;
@@ -915,13 +1082,20 @@ static void add_in_list(struct strbuf *sql, const char *col, size_t n)
 	strbuf_addch(sql, ')');
 }
 
-/* Binds one half of the query from parameter i on; returns the next one. */
-static int bind_query(sqlite3_stmt *stmt, const struct store_query *q, int i)
+/* Binds q's zones and signals from parameter i on; returns the next one. */
+static int bind_names(sqlite3_stmt *stmt, const struct store_query *q, int i)
 {
 	for (size_t k = 0; k < q->nzones; k++)
 		sqlite3_bind_text(stmt, i++, q->zones[k], -1, SQLITE_STATIC);
 	for (size_t k = 0; k < q->nsignals; k++)
 		sqlite3_bind_text(stmt, i++, q->signals[k], -1, SQLITE_STATIC);
+	return i;
+}
+
+/* Binds one half of the query from parameter i on; returns the next one. */
+static int bind_query(sqlite3_stmt *stmt, const struct store_query *q, int i)
+{
+	i = bind_names(stmt, q, i);
 	bind_window(stmt, i, q->from, q->to);
 	return i + 2;
 }
@@ -961,18 +1135,42 @@ static double column_real_or_nan(sqlite3_stmt *stmt, int i)
 		       : sqlite3_column_double(stmt, i);
 }
 
+/* Prepares the statement build() writes for q. */
+static int prepare_query(struct store *st, const struct store_query *q,
+			 void (*build)(struct strbuf *,
+				       const struct store_query *),
+			 sqlite3_stmt **stmt, struct errmsg *err)
+{
+	struct strbuf sql;
+	int rc;
+
+	strbuf_init(&sql);
+	build(&sql, q);
+	rc = prepare(st, sql.buf, stmt, err);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+ * Ends a row loop that stopped at step result rc with callback result
+ * ret: ret, or -1 when the step failed.
+ */
+static int finish_query(struct store *st, sqlite3_stmt *stmt, int rc,
+			int ret, const char *what, struct errmsg *err)
+{
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_error(st, err, what);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
 int store_each_point(struct store *st, const struct store_query *q,
 		     store_row_fn fn, void *ctx, struct errmsg *err)
 {
-	struct strbuf sql;
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
-	strbuf_init(&sql);
-	each_point_sql(&sql, q);
-	rc = prepare(st, sql.buf, &stmt, err);
-	strbuf_release(&sql);
-	if (rc < 0)
+	if (prepare_query(st, q, each_point_sql, &stmt, err) < 0)
 		return -1;
 	rc = bind_query(stmt, q, 1);
 	if (q->forecasts) /* the forecast half repeats the parameters */
@@ -996,10 +1194,56 @@ int store_each_point(struct store *st, const struct store_query *q,
 		if ((ret = fn(&p, src, ctx)) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = db_error(st, err, "cannot read points");
-	sqlite3_finalize(stmt);
-	return ret;
+	return finish_query(st, stmt, rc, ret, "cannot read points", err);
+}
+
+/* One row per series: its recorded points in the window, first, last. */
+static void each_series_sql(struct strbuf *sql, const struct store_query *q)
+{
+	strbuf_addstr(sql,
+		      "SELECT s.zone, s.signal, s.unit, s.basis, "
+		      "count(p.time), min(p.time), max(p.time), "
+		      "(SELECT count(*) FROM vintage v WHERE "
+		      "v.series_id = s.id) "
+		      "FROM series s LEFT JOIN point p ON p.series_id = s.id "
+		      "AND p.time >= ? AND p.time < ? WHERE 1");
+	add_in_list(sql, "s.zone", q->nzones);
+	add_in_list(sql, "s.signal", q->nsignals);
+	strbuf_addstr(sql, " GROUP BY s.id ORDER BY 1, 2");
+}
+
+static gs_time column_time(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL
+		       ? GS_TIME_NONE
+		       : sqlite3_column_int64(stmt, i);
+}
+
+int store_each_series(struct store *st, const struct store_query *q,
+		      store_series_fn fn, void *ctx, struct errmsg *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = 0;
+
+	if (prepare_query(st, q, each_series_sql, &stmt, err) < 0)
+		return -1;
+	bind_window(stmt, 1, q->from, q->to);
+	bind_names(stmt, q, 3);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_series_info si = {
+			.zone = (const char *)sqlite3_column_text(stmt, 0),
+			.signal = (const char *)sqlite3_column_text(stmt, 1),
+			.unit = (const char *)sqlite3_column_text(stmt, 2),
+			.basis = (const char *)sqlite3_column_text(stmt, 3),
+			.points = (size_t)sqlite3_column_int64(stmt, 4),
+			.first = column_time(stmt, 5),
+			.last = column_time(stmt, 6),
+			.vintages = (size_t)sqlite3_column_int64(stmt, 7),
+		};
+		if ((ret = fn(&si, ctx)) != 0)
+			break;
+	}
+	return finish_query(st, stmt, rc, ret, "cannot read series", err);
 }
 
 /* Collects the first text column of every row. */
@@ -1387,13 +1631,6 @@ static char *column_strdup(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, i);
 	return s ? xstrdup((const char *)s) : NULL;
-}
-
-static gs_time column_time(sqlite3_stmt *stmt, int i)
-{
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-		return GS_TIME_NONE;
-	return sqlite3_column_int64(stmt, i);
 }
 
 static void read_run(sqlite3_stmt *stmt, struct job_run *r)

@@ -49,15 +49,18 @@ const struct cmd_doc cmd_ingest_doc = {
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
 	"run costs nothing.  The feeds' requests run at the same time (at "
-	"most 16, 4 to one host), so a run takes about as long as its "
+	"most 64, 16 to one host), so a run takes about as long as its "
 	"slowest feed; they are then stored one by one.  Writes one line "
 	"per feed to stderr, in FEEDS.json order: NAME: N points: A new, "
 	"U updated, R rejected, S s (or NAME: not modified, S s), where "
-	"rejected counts impossible values left out.  Then, unless "
+	"rejected counts impossible values left out; a failed feed's line is "
+	"an error, feed 'NAME': MESSAGE (S s), and an empty body or an HTML "
+	"page is such a failure.  Then, unless "
 	"--no-forecast, greenslot's forecasts of carbon intensity and price "
-	"(PT48H from the current hour) are refreshed for the zones of the "
-	"feeds that got new data, where that data is live (recorded in the "
-	"last two days).  Exit 0 when every feed landed; 1 when any feed "
+	"(PT48H from the current hour) are refreshed for the zones that got "
+	"new or changed points (from any feed, with or without a zone), where "
+	"that zone's data is live (recorded in the last two days).  Exit 0 "
+	"when every feed landed; 1 when any feed "
 	"could not be fetched, sent invalid data or could not be stored "
 	"(the other feeds still land); 2 when FEEDS.json or the options are "
 	"invalid.",
@@ -173,21 +176,22 @@ static int prepare_all(const struct feed_config *fc, const bool *selected,
 	return ret;
 }
 
-/* Zones of the feeds that stored new or changed points, each once. */
+/*
+ * The zones that got new or changed points (whatever zone the feed was
+ * configured with, if any), each once.
+ */
 struct fresh_zones {
-	const char **v;
+	char **v;
 	size_t n, alloc;
 };
 
 static void fresh_add(struct fresh_zones *fz, const char *zone)
 {
-	if (!zone)
-		return;
 	for (size_t i = 0; i < fz->n; i++)
 		if (!strcmp(fz->v[i], zone))
 			return;
 	ALLOC_GROW(fz->v, fz->n + 1, fz->alloc);
-	fz->v[fz->n++] = zone;
+	fz->v[fz->n++] = xstrdup(zone);
 }
 
 /*
@@ -239,14 +243,26 @@ struct run_state {
 	bool failed;
 };
 
+/* The parser's warnings, one line each, naming the feed. */
+static void report_warnings(const struct feed_request *rq, const char *w)
+{
+	while (w && *w) {
+		const char *nl = strchr(w, '\n');
+		int len = nl ? (int)(nl - w) : (int)strlen(w);
+		warning("feed '%s': %.*s", rq->feed->name, len, w);
+		w += len + (nl != NULL);
+	}
+}
+
 static void report_one(const struct feed_request *rq, int ret,
 		       const struct ingest_result *res,
 		       const struct errmsg *err, void *ud)
 {
 	struct run_state *rs = ud;
 
+	report_warnings(rq, res->warnings);
 	if (ret < 0) {
-		error("%s", err->msg);
+		error("%s (%.2f s)", err->msg, res->seconds);
 		rs->failed = true;
 		return;
 	}
@@ -256,8 +272,8 @@ static void report_one(const struct feed_request *rq, int ret,
 	if (res->rejected)
 		warning("feed '%s': %zu impossible values rejected (not "
 			"stored)", rq->feed->name, res->rejected);
-	if (res->added || res->updated)
-		fresh_add(&rs->fz, rq->feed->zone);
+	for (size_t i = 0; i < res->nzones; i++)
+		fresh_add(&rs->fz, res->zones[i]);
 	if (rs->a->quiet)
 		return;
 	if (res->not_modified)
@@ -297,7 +313,7 @@ static int run_all(struct store *st, const struct feed_config *fc,
 	curl_global_cleanup();
 	if (!a->no_forecast)
 		refresh_forecasts(st, &rs.fz, a->quiet);
-	free(rs.fz.v);
+	strv_free(rs.fz.v, rs.fz.n);
 	return rs.failed ? EXIT_RUNTIME : EXIT_OK;
 }
 

@@ -18,19 +18,28 @@ static const struct cmd_opt series_opts[] = {
 	{"--from T", "only points at or after T"},
 	{"--to T", "only points before T"},
 	{"--forecasts", "also print forecasts, with columns issued,source"},
+	{"--info", "one row per series instead of its points: zone,signal,"
+		   "unit,basis,points,first,last,vintages"},
 	{"--db PATH", "store to read"},
 	{NULL, NULL},
 };
 
 const struct cmd_doc cmd_series_doc = {
 	"series [--zone Z]... [--signal S]... [--from T] [--to T] "
-	"[--forecasts]",
+	"[--forecasts | --info]",
 	"print stored series as CSV",
 	"Prints time,zone,signal,value for every stored recorded point that "
 	"matches, sorted by zone, signal and time.  With --forecasts the "
 	"columns are time,zone,signal,value,issued,source, and forecast rows "
 	"follow the recorded ones of each series; recorded rows have an "
-	"empty issued and the feed that stored them as source.",
+	"empty issued and the feed that stored them as source.  With --info "
+	"it prints one row per series instead: zone,signal,unit,basis,"
+	"points,first,last,vintages, where basis says what the values mean "
+	"where feeds differ (carbon_intensity: marginal or average from "
+	"WattTime, lifecycle or direct from Electricity Maps and ENTSO-E; "
+	"empty when the feed does not say), points, first and last count "
+	"the recorded points in the window and vintages the stored "
+	"forecasts.",
 	series_opts,
 };
 
@@ -41,6 +50,7 @@ struct series_args {
 	size_t nsignals, alloc_signals;
 	gs_time from, to;
 	bool forecasts;
+	bool info;
 };
 
 /* Shortest of %.15g..%.17g that reads back to the same double. */
@@ -103,6 +113,7 @@ static int parse_args(int argc, char **argv, struct series_args *a)
 		{"from", required_argument, NULL, 'a'},
 		{"to", required_argument, NULL, 'b'},
 		{"forecasts", no_argument, NULL, 'F'},
+		{"info", no_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -133,13 +144,58 @@ static int parse_args(int argc, char **argv, struct series_args *a)
 		case 'F':
 			a->forecasts = true;
 			break;
+		case 'i':
+			a->info = true;
+			break;
 		default:
 			return -1;
 		}
 	}
 	if (optind < argc)
 		return error("unexpected argument '%s'", argv[optind]);
+	if (a->info && a->forecasts)
+		return error("--info and --forecasts exclude each other");
 	return 0;
+}
+
+static void put_time(gs_time t)
+{
+	char buf[GS_TIME_BUFSZ];
+
+	if (t != GS_TIME_NONE)
+		fputs(time_format(t, buf), stdout);
+}
+
+static int print_info(const struct store_series_info *si, void *ctx)
+{
+	(void)ctx;
+	put_field(stdout, si->zone);
+	fputc(',', stdout);
+	put_field(stdout, si->signal);
+	fputc(',', stdout);
+	put_field(stdout, si->unit);
+	fputc(',', stdout);
+	put_field(stdout, si->basis);
+	printf(",%zu,", si->points);
+	put_time(si->first);
+	fputc(',', stdout);
+	put_time(si->last);
+	printf(",%zu\n", si->vintages);
+	return 0;
+}
+
+/* The header and the rows of the listing a asks for. */
+static int print_all(struct store *st, struct series_args *a,
+		     const struct store_query *q, struct errmsg *err)
+{
+	if (a->info) {
+		fputs("zone,signal,unit,basis,points,first,last,vintages\n",
+		      stdout);
+		return store_each_series(st, q, print_info, NULL, err);
+	}
+	fputs(a->forecasts ? "time,zone,signal,value,issued,source\n" :
+			    "time,zone,signal,value\n", stdout);
+	return store_each_point(st, q, print_row, a, err);
 }
 
 int cmd_series(int argc, char **argv, struct cmd_ctx *ctx)
@@ -165,9 +221,7 @@ int cmd_series(int argc, char **argv, struct cmd_ctx *ctx)
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
-	fputs(a.forecasts ? "time,zone,signal,value,issued,source\n" :
-			    "time,zone,signal,value\n", stdout);
-	if (store_each_point(ctx->store, &q, print_row, &a, &err) < 0) {
+	if (print_all(ctx->store, &a, &q, &err) < 0) {
 		error("%s", err.msg);
 		ret = EXIT_RUNTIME;
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -14,8 +14,9 @@
  * issued at "updatedAt", else at the time of the request.  A null
  * intensity is a gap.  The points go to the feed's zone, else to the zone
  * the response names.  emissionFactorType must be lifecycle or direct and
- * the same throughout one response: the store has no place to keep it, so
- * one feed is one kind of factor.
+ * the same throughout one response; it is recorded as the series' basis
+ * (store_point.basis), so that a zone's lifecycle and direct values never
+ * mix in one series.
  */
 #include "ingest/ingest.h"
 
@@ -50,6 +51,7 @@ static int check_factor_type(struct emaps_parse *ep, json_t *entry)
 				     "has '%s' (one feed, one kind of factor)",
 				     json_doc_field(d), ft, ep->factor_type);
 	ep->factor_type = ft;
+	ep->out->basis = point_batch_intern(ep->out, ft, strlen(ft));
 	json_doc_pop(d);
 	return 0;
 }

@@ -195,7 +195,11 @@ static const struct entsoe_mix_value *fuel_at(const struct entsoe_mix_fuel *f,
 	return &f->v[lo - 1];
 }
 
-/* 0 and the intensity at t, or -1 when the mix there is not whole. */
+/*
+ * 0 and the intensity at t; -1 when the mix there is not whole, -2 when
+ * a fuel without a factor produces there (guessing its factor would
+ * invent a value).
+ */
 static int intensity_at(const struct entsoe_mix *m, gs_time t, double *ci)
 {
 	double mw = 0, g = 0;
@@ -208,7 +212,7 @@ static int intensity_at(const struct entsoe_mix *m, gs_time t, double *ci)
 			return -1;
 		if (isnan(f->factor)) {
 			if (v->mw != 0)
-				return -1;
+				return -2;
 			continue;
 		}
 		mw += v->mw;
@@ -225,7 +229,7 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 {
 	gs_time *ts = NULL;
 	size_t nts = 0, alloc = 0, k = 0, skipped = 0;
-	const char *signal, *unit;
+	const char *signal, *unit, *basis;
 
 	for (size_t i = 0; i < m->n; i++) {
 		fuel_sort(&m->f[i]);
@@ -237,14 +241,19 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 		qsort(ts, nts, sizeof(*ts), cmp_time);
 	signal = point_batch_intern(out, "carbon_intensity", 16);
 	unit = point_batch_intern(out, "gCO2eq/kWh", 10);
+	basis = m->direct ? point_batch_intern(out, "direct", 6)
+			  : point_batch_intern(out, "lifecycle", 9);
 	for (size_t i = 0; i < nts; i++) {
 		struct store_point *p;
 		double ci;
+		int rc;
 
 		if (k && ts[i] == ts[k - 1])
 			continue;
 		ts[k++] = ts[i];
-		if (intensity_at(m, ts[i], &ci) < 0 || ci < 0 || ci > 2000) {
+		rc = intensity_at(m, ts[i], &ci);
+		if (rc < 0 || ci < 0 || ci > 2000) {
+			m->unknown_skips += rc == -2;
 			skipped++;
 			continue;
 		}
@@ -254,6 +263,7 @@ size_t entsoe_mix_intensity(struct entsoe_mix *m, struct point_batch *out,
 		p->unit = unit;
 		p->time = ts[i];
 		p->value = ci;
+		p->basis = basis;
 	}
 	free(ts);
 	return skipped;

@@ -563,15 +563,45 @@ static int end_ack(struct ent_parse *p)
 		    p->code);
 }
 
+/* Says at how many times carbon_intensity is missing, and why. */
+static void warn_partial_mix(struct ent_parse *p, size_t skipped)
+{
+	struct strbuf *w = &p->st->warnings;
+	size_t nunknown = 0, other = skipped - p->mix.unknown_skips;
+
+	if (!skipped)
+		return;
+	strbuf_addf(w, "%s:%d: carbon_intensity not computed at %zu times",
+		    p->r->display, p->root_line, skipped);
+	for (size_t i = 0; p->mix.unknown_skips && i < p->mix.n; i++) {
+		if (!isnan(p->mix.f[i].factor))
+			continue;
+		strbuf_addstr(w, nunknown++ ? ", " : ": psrType ");
+		strbuf_addstr(w, p->mix.f[i].code);
+	}
+	if (nunknown)
+		strbuf_addf(w, " %s no emission factor (at %zu times)",
+			    nunknown > 1 ? "have" : "has",
+			    p->mix.unknown_skips);
+	if (other)
+		strbuf_addf(w, "%s a production type has no value (at %zu "
+			    "times)", nunknown ? ";" : ":", other);
+	strbuf_addch(w, '\n');
+}
+
 static int end_root(struct ent_parse *p)
 {
+	size_t skipped;
+
 	if (p->kind == DOC_ACK)
 		return end_ack(p);
 	if (p->type == TYPE_NONE)
 		return fail(p, p->root_line, "missing 'type'");
-	if (p->type == TYPE_A75)
-		p->st->partial_mix += entsoe_mix_intensity(&p->mix, p->out,
-							   p->zone);
+	if (p->type == TYPE_A75) {
+		skipped = entsoe_mix_intensity(&p->mix, p->out, p->zone);
+		p->st->partial_mix += skipped;
+		warn_partial_mix(p, skipped);
+	}
 	return 0;
 }
 
@@ -816,8 +846,10 @@ int entsoe_feed_parse(const struct feed_response *r, struct point_batch *out,
 
 	entsoe_stats_init(&st);
 	ret = entsoe_parse(r, out, &st, err);
-	if (!ret)
+	if (!ret) {
 		out->rejected += st.rejected;
+		strbuf_add(&out->warnings, st.warnings.buf, st.warnings.len);
+	}
 	entsoe_stats_release(&st);
 	return ret;
 }

@@ -12,9 +12,9 @@
  * Values with a generated_at are forecasts issued then; the others are
  * recorded values.  Rates in lbs/MWh become gCO2eq/kWh (x 0.45359237).
  * signal_type co2_moer (marginal) and co2_aoer (average) are both stored
- * as carbon_intensity: the store has no place for the kind of rate, so
- * the feed (its url asks for one signal_type) decides which one a zone's
- * carbon_intensity means.  The free tier's "percent" index is relative,
+ * as carbon_intensity, with the kind recorded as the series' basis
+ * ("marginal", "average"): the store refuses to mix the two in one zone's
+ * series, so a zone wanting both needs two zones.  The free tier's "percent" index is relative,
  * not a rate, and is refused.  The points go to the feed's zone, else to
  * meta.region.  Logging in (GET /login for a token) is not done here.
  */
@@ -81,6 +81,10 @@ static int read_meta(struct wt_parse *wp, json_t **meta)
 	}
 	if (read_units(wp, *meta) < 0)
 		return -1;
+	if (st) /* recorded as the series' basis: the two never mix */
+		wp->out->basis = point_batch_intern(wp->out,
+			!strcmp(st, "co2_moer") ? "marginal" : "average",
+			!strcmp(st, "co2_moer") ? 8 : 7);
 	wp->zone = json_feed_zone(wp->r, wp->out,
 				  region ? zone_from_provider(ZONE_ID_WATTTIME,
 							      region)

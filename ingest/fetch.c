@@ -3,8 +3,11 @@
  *
  * Feeds are remote services that fail in every way: slow, down, cut off,
  * redirecting somewhere odd, asking us to come back later.  One GET here
- * has timeouts, a size cap on the decoded body, a redirect policy (http
- * and https only: a server must not make us read file:///etc/passwd),
+ * has timeouts, a size cap on the decoded body, a redirect policy
+ * (fetch_redirect_check(): http and https only, so that a server cannot
+ * make us read file:///etc/passwd; never from https down to http; and
+ * never to another host with the feed's headers, which may hold a token:
+ * redirects are followed here, not by libcurl, to check each one),
  * compressed transfer, conditional requests (ETag, Last-Modified) and
  * retries with jittered exponential backoff for the failures that pass
  * (5xx, 429, timeouts, dropped connections), honouring Retry-After.
@@ -94,6 +97,7 @@ struct reply {
 	long status;
 	long retry_after_s;   /* -1: none given */
 	struct fetch_validators got;
+	char *content_type;   /* NULL: none given */
 };
 
 static bool transient(CURLcode rc)
@@ -122,9 +126,7 @@ static int set_options(CURL *c, const char *url, struct curl_slist *hdrs,
 	do { if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val); } while (0)
 	SET(CURLOPT_URL, url);
 	SET(CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, 1L);
-	SET(CURLOPT_MAXREDIRS, 5L);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);  /* job_redirect() checks each */
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_USERAGENT, USER_AGENT);
 	/* "": every encoding this libcurl decodes (gzip, deflate, br, zstd) */
@@ -160,8 +162,8 @@ static enum attempt curl_failure(CURLcode rc, const char *errbuf,
 		return ATTEMPT_FAILED;
 	}
 	if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
-		err_set(err, "redirect or url to a refused protocol (only "
-			"http and https may be redirected to)");
+		err_set(err, "url of a refused protocol (only http, https and "
+			"file)");
 		return ATTEMPT_FAILED;
 	}
 	if (rc == CURLE_PARTIAL_FILE)
@@ -200,6 +202,7 @@ static void read_reply(CURL *c, struct reply *rp)
 							   : (long)after;
 	rp->got.etag = header_copy(c, "ETag");
 	rp->got.last_modified = header_copy(c, "Last-Modified");
+	rp->content_type = header_copy(c, "Content-Type");
 }
 
 static long now_ms(void)
@@ -222,8 +225,8 @@ static uint64_t fnv1a(const char *s)
  * jitter", half of backoff_ms * 2^(retry-1) plus a random part up to the
  * other half, so that many clients do not come back at the same instant.
  */
-static long backoff_wait(const struct fetch_opts *o, int retry,
-			 uint64_t *rng)
+long fetch_backoff_wait(const struct fetch_opts *o, int retry,
+			uint64_t *rng)
 {
 	long wait = o->backoff_ms > 0 ? o->backoff_ms : 0;
 
@@ -243,7 +246,7 @@ static long next_wait(const struct fetch_opts *o, int retry,
 		      const struct reply *rp, long deadline, uint64_t *rng,
 		      struct errmsg *err)
 {
-	long wait = backoff_wait(o, retry, rng);
+	long wait = fetch_backoff_wait(o, retry, rng);
 	long left = deadline ? deadline - now_ms() : LONG_MAX;
 	long cap = o->retry_after_max_ms < left ? o->retry_after_max_ms : left;
 
@@ -323,7 +326,11 @@ struct fetch_job_state {
 	long wake_at;         /* JOB_WAITING: do not start before (ms) */
 	uint64_t rng;
 	char *host;           /* "host:port", for the per-host cap */
+	char *url;            /* where redirects led (NULL: j->url) */
+	int redirects;        /* followed so far */
 };
+
+#define FETCH_MAX_REDIRECTS 5
 
 void fetch_job_init(struct fetch_job *j, const char *url,
 		    const char *const *headers, size_t nheaders,
@@ -343,6 +350,22 @@ void fetch_job_release(struct fetch_job *j)
 {
 	strbuf_release(&j->body);
 	fetch_validators_release(&j->got);
+	free(j->content_type);
+	j->content_type = NULL;
+}
+
+/* A part of url (curl_free() it), or NULL. */
+static char *url_part(const char *url, CURLUPart part)
+{
+	CURLU *u = curl_url();
+	char *v = NULL;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, part, &v, part == CURLUPART_PORT ?
+				 CURLU_DEFAULT_PORT : 0) != CURLUE_OK)
+		v = NULL;
+	curl_url_cleanup(u);
+	return v;
 }
 
 /* Where the url goes, so that one provider gets few transfers at once. */
@@ -364,6 +387,39 @@ static char *host_of(const char *url)
 	return strbuf_detach(&sb);
 }
 
+int fetch_redirect_check(const char *from, const char *to,
+			 bool has_headers, struct errmsg *err)
+{
+	char *scheme = url_part(to, CURLUPART_SCHEME);
+	char *was = url_part(from, CURLUPART_SCHEME);
+	char *host = NULL, *to_host = NULL, *from_host = NULL;
+	int ret = 0;
+
+	if (!scheme || (strcmp(scheme, "http") && strcmp(scheme, "https")))
+		ret = err_set(err, "redirect to a refused protocol '%s' (only "
+			      "http and https may be redirected to)",
+			      scheme ? scheme : "?");
+	else if (was && !strcmp(was, "https") && strcmp(scheme, "https"))
+		ret = err_set(err, "redirect from https to http refused (the "
+			      "request would go unencrypted)");
+	if (!ret && has_headers) {
+		to_host = host_of(to);
+		from_host = host_of(from);
+		host = url_part(to, CURLUPART_HOST);
+		if (strcmp(to_host, from_host))
+			ret = err_set(err, "redirect to another host ('%s') "
+				      "refused: the feed's headers would go "
+				      "there (give the feed the url it "
+				      "redirects to)", host ? host : "?");
+	}
+	curl_free(scheme);
+	curl_free(was);
+	curl_free(host);
+	free(to_host);
+	free(from_host);
+	return ret;
+}
+
 static void job_finish(struct fetch_job *j, enum attempt a)
 {
 	struct fetch_job_state *s = j->state;
@@ -377,6 +433,8 @@ static void job_finish(struct fetch_job *j, enum attempt a)
 		j->not_modified = s->rp.status == 304;
 		j->got = s->rp.got;
 		s->rp.got.etag = s->rp.got.last_modified = NULL;
+		j->content_type = s->rp.content_type;
+		s->rp.content_type = NULL;
 		j->ret = 0;
 	}
 	s->state = JOB_DONE;
@@ -389,11 +447,13 @@ static bool job_start(CURLM *m, struct fetch_job *j)
 
 	strbuf_reset(&j->body);
 	fetch_validators_release(&s->rp.got);
+	free(s->rp.content_type);
+	s->rp.content_type = NULL;
 	s->rp.status = 0;
 	s->rp.retry_after_s = -1;
 	s->errbuf[0] = '\0';
 	s->sink = (struct sink){&j->body, j->o->max_bytes, false};
-	if (!s->attempts++ && j->o->budget_ms > 0)
+	if (!s->attempts++ && !s->redirects && j->o->budget_ms > 0)
 		s->deadline = now_ms() + j->o->budget_ms;
 	s->easy = curl_easy_init();
 	if (!s->easy) {
@@ -401,8 +461,8 @@ static bool job_start(CURLM *m, struct fetch_job *j)
 		job_finish(j, ATTEMPT_FAILED);
 		return false;
 	}
-	if (set_options(s->easy, j->url, s->hdrs, j->o, &s->sink,
-			s->errbuf) < 0 ||
+	if (set_options(s->easy, s->url ? s->url : j->url, s->hdrs, j->o,
+			&s->sink, s->errbuf) < 0 ||
 	    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j) != CURLE_OK ||
 	    curl_multi_add_handle(m, s->easy) != CURLM_OK) {
 		curl_easy_cleanup(s->easy);
@@ -413,6 +473,38 @@ static bool job_start(CURLM *m, struct fetch_job *j)
 	}
 	s->state = JOB_RUNNING;
 	return true;
+}
+
+/*
+ * A 3xx reply with a Location: ATTEMPT_RETRY when j is to start again at
+ * the new url at once (not counted as a retry), ATTEMPT_FAILED when the
+ * redirect is refused, ATTEMPT_OK when there is none to follow.
+ */
+static enum attempt job_redirect(struct fetch_job *j)
+{
+	struct fetch_job_state *s = j->state;
+	const char *from = s->url ? s->url : j->url;
+	char *to = NULL;
+
+	if (s->rp.status < 300 || s->rp.status > 399 || s->rp.status == 304 ||
+	    curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &to) !=
+		    CURLE_OK || !to)
+		return ATTEMPT_OK;
+	if (s->redirects >= FETCH_MAX_REDIRECTS) {
+		err_set(&j->err, "more than %d redirects",
+			FETCH_MAX_REDIRECTS);
+		return ATTEMPT_FAILED;
+	}
+	if (fetch_redirect_check(from, to, j->nheaders > 0, &j->err) < 0)
+		return ATTEMPT_FAILED;
+	to = xstrdup(to);
+	free(s->url);
+	s->url = to;
+	free(s->host);
+	s->host = host_of(to);
+	s->redirects++;
+	s->attempts--;
+	return ATTEMPT_RETRY;
 }
 
 /* One attempt of j ended with rc: done, or waiting for its retry. */
@@ -426,7 +518,16 @@ static void job_ended(CURLM *m, struct fetch_job *j, CURLcode rc)
 		a = curl_failure(rc, s->errbuf, &s->sink, j->o, &j->err);
 	} else {
 		read_reply(s->easy, &s->rp);
-		if (s->rp.status >= 400) {
+		a = job_redirect(j);
+		if (a == ATTEMPT_RETRY) {
+			curl_multi_remove_handle(m, s->easy);
+			curl_easy_cleanup(s->easy);
+			s->easy = NULL;
+			s->state = JOB_WAITING;
+			s->wake_at = 0;
+			return;
+		}
+		if (a == ATTEMPT_OK && s->rp.status >= 400) {
 			err_set(&j->err, "HTTP status %ld", s->rp.status);
 			a = s->rp.status >= 500 || s->rp.status == 429 ?
 				ATTEMPT_RETRY : ATTEMPT_FAILED;
@@ -516,7 +617,9 @@ static void jobs_teardown(struct fetch_job **jobs, size_t n)
 
 		curl_slist_free_all(s->hdrs);
 		fetch_validators_release(&s->rp.got);
+		free(s->rp.content_type);
 		free(s->host);
+		free(s->url);
 		free(s);
 		jobs[i]->state = NULL;
 	}

@@ -13,6 +13,7 @@
 #include "ingest/ingest.h"
 
 #include <errno.h>
+#include <strings.h>
 
 void ingest_window_default(struct ingest_window *w, gs_time now)
 {
@@ -288,6 +289,28 @@ static void chunk_states_free(struct chunk_state *cs, size_t n)
 	free(cs);
 }
 
+/*
+ * What no feed kind parses, said plainly rather than as a parse error at
+ * 1:1: an empty body, or an HTML page (a login or error page a provider
+ * sends with status 200).
+ */
+static int check_body(const struct feed_request *rq,
+		      const struct feed_chunk *c, const struct chunk_state *cs,
+		      const struct strbuf *body, struct errmsg *err)
+{
+	const char *ct = cs->job.content_type;
+
+	if (!body->len)
+		return c->path ? err_set(err, "'%s' is empty", rq->display)
+			       : err_set(err, "empty response from '%s' (0 "
+					 "bytes)", rq->display);
+	if (ct && !strncasecmp(ct, "text/html", 9))
+		return err_set(err, "'%s' sent an HTML page (Content-Type: "
+			       "%.40s), not data: check the url and its "
+			       "parameters", rq->display, ct);
+	return 0;
+}
+
 /* Fetches and parses every chunk into pb; sets res->status on failure. */
 static int fetch_and_parse(const struct feed_request *rq,
 			   const struct fetch_opts *o, struct chunk_state *cs,
@@ -317,7 +340,9 @@ static int fetch_and_parse(const struct feed_request *rq,
 		}
 		r.body = body.buf;
 		r.len = body.len;
-		if (rq->feed->kind->parse(&r, pb, err) < 0) {
+		pb->basis = NULL;
+		if (check_body(rq, c, &cs[i], &body, err) < 0 ||
+		    rq->feed->kind->parse(&r, pb, err) < 0) {
 			res->status = INGEST_INVALID;
 			ret = -1;
 		}
@@ -330,17 +355,20 @@ static int fetch_and_parse(const struct feed_request *rq,
 /*
  * Whether the n points of one forecast vintage (one zone, signal and issue
  * time, sorted by time) say, time for time and value for value, what the
- * feed's last vintage before it said.
+ * feed's last vintage issued by `issued_by` said; *issued gets that
+ * vintage's issue time (GS_TIME_NONE: there is none).
  */
 static int vintage_repeats(struct store *st, const char *source,
 			   const struct store_point *p, size_t n,
-			   bool *repeats, struct errmsg *err)
+			   gs_time issued_by, bool *repeats, gs_time *issued,
+			   struct errmsg *err)
 {
 	struct series prev;
 
 	series_init(&prev);
-	if (store_get_forecast(st, p->zone, p->signal, source, p->issued - 1,
-			       p[0].time, p[n - 1].time + 1, &prev, NULL,
+	*issued = GS_TIME_NONE;
+	if (store_get_forecast(st, p->zone, p->signal, source, issued_by,
+			       p[0].time, p[n - 1].time + 1, &prev, issued,
 			       err) < 0) {
 		series_release(&prev);
 		return -1;
@@ -349,6 +377,30 @@ static int vintage_repeats(struct store *st, const char *source,
 	for (size_t i = 0; i < n && *repeats; i++)
 		*repeats = prev.t[i] == p[i].time && prev.v[i] == p[i].value;
 	series_release(&prev);
+	return 0;
+}
+
+/*
+ * A vintage repeats when it says what the feed's last vintage before it
+ * said, or what its newest one says when that was issued later: an
+ * overlapping run that fetched the same forecast a second later may have
+ * stored it first.
+ */
+static int vintage_is_repeat(struct store *st, const char *source,
+			     const struct store_point *p, size_t n,
+			     bool *repeats, struct errmsg *err)
+{
+	gs_time issued;
+
+	if (vintage_repeats(st, source, p, n, p->issued - 1, repeats,
+			    &issued, err) < 0)
+		return -1;
+	if (*repeats)
+		return 0;
+	if (vintage_repeats(st, source, p, n, GS_TIME_NONE, repeats,
+			    &issued, err) < 0)
+		return -1;
+	*repeats = *repeats && issued != GS_TIME_NONE && issued > p->issued;
 	return 0;
 }
 
@@ -375,8 +427,8 @@ static int drop_repeated_vintages(struct store *st, const char *source,
 			       !strcmp(pb->pts[j].zone, p->zone) &&
 			       !strcmp(pb->pts[j].signal, p->signal))
 				j++;
-			if (vintage_repeats(st, source, p, j - i, &repeats,
-					    err) < 0)
+			if (vintage_is_repeat(st, source, p, j - i, &repeats,
+					      err) < 0)
 				return -1;
 		}
 		if (repeats)
@@ -390,25 +442,81 @@ static int drop_repeated_vintages(struct store *st, const char *source,
 	return 0;
 }
 
+/*
+ * The repeated-vintage check and the write share one BEGIN IMMEDIATE
+ * transaction (store_put_points() nests in it): an overlapping cron run
+ * that fetched the same forecast waits for this one's write and then sees
+ * its vintage, instead of both checking before either wrote.
+ */
+/* The zones whose points changed, each once (they point into the batch). */
+struct zone_list {
+	const char **v;
+	size_t n, alloc;
+};
+
+/*
+ * store_put_points() zone by zone (pb is sorted by zone), inside the
+ * caller's transaction, so that the run knows which zones got new or
+ * changed points: a zone-less feed (a long-form CSV, UK regional) fills
+ * many.
+ */
+static int put_by_zone(struct store *st, const char *source,
+		       const struct point_batch *pb, gs_time fetched,
+		       struct store_put_stats *total, struct zone_list *zl,
+		       struct errmsg *err)
+{
+	size_t i = 0;
+
+	total->added = total->updated = 0;
+	while (i < pb->n) {
+		struct store_put_stats stats;
+		size_t j = i + 1;
+		while (j < pb->n && !strcmp(pb->pts[j].zone, pb->pts[i].zone))
+			j++;
+		if (store_put_points(st, source, pb->pts + i, j - i, fetched,
+				     &stats, err) < 0)
+			return -1;
+		total->added += stats.added;
+		total->updated += stats.updated;
+		if (stats.added || stats.updated) {
+			ALLOC_GROW(zl->v, zl->n + 1, zl->alloc);
+			zl->v[zl->n++] = pb->pts[i].zone;
+		}
+		i = j;
+	}
+	return 0;
+}
+
 static int store_batch(struct store *st, const struct feed_request *rq,
 		       struct point_batch *pb, gs_time fetched,
-		       struct ingest_result *res, struct errmsg *err)
+		       struct zone_list *zl, struct ingest_result *res,
+		       struct errmsg *err)
 {
 	struct store_put_stats stats;
 	size_t repeated;
 	struct errmsg why;
 
+	if (store_begin(st, &why) < 0)
+		goto fail;
 	if (drop_repeated_vintages(st, rq->feed->name, pb, &repeated,
 				   &why) < 0 ||
-	    store_put_points(st, rq->feed->name, pb->pts, pb->n, fetched,
-			     &stats, &why) < 0) {
-		res->status = INGEST_STORE_FAILED;
-		return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
+	    put_by_zone(st, rq->feed->name, pb, fetched, &stats, zl,
+			&why) < 0) {
+		store_rollback(st);
+		zl->n = 0;
+		goto fail;
+	}
+	if (store_commit(st, &why) < 0) {
+		zl->n = 0;
+		goto fail;
 	}
 	res->points = pb->n + repeated;
 	res->added = stats.added;
 	res->updated = stats.updated;
 	return 0;
+fail:
+	res->status = INGEST_STORE_FAILED;
+	return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 }
 
 static void summarize(struct strbuf *sb, int ret,
@@ -425,12 +533,27 @@ static void summarize(struct strbuf *sb, int ret,
 			    res->updated, res->rejected);
 }
 
+/* Makes a failed feed's message start "feed 'NAME': " (parse errors). */
+static void name_feed(const struct feed *f, struct errmsg *err)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "feed '%s': ", f->name);
+	if (strncmp(err->msg, sb.buf, sb.len)) {
+		strbuf_addstr(&sb, err->msg);
+		err_set(err, "%s", sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
 /* One feed of ingest_feeds() between its phases. */
 struct feed_run {
 	const struct feed_request *rq;
 	struct fetch_opts o;
 	struct chunk_state *cs;
 	struct point_batch pb;
+	struct zone_list zones; /* changed: res.zones */
 	char *bearer;           /* "Authorization: ..." from the login */
 	struct secrets secrets; /* what the login expanded */
 	gs_time started;
@@ -541,16 +664,20 @@ static void run_finish(struct store *st, struct feed_run *run,
 		res->clipped = point_batch_clip(&run->pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
 			w->clip_to ? w->to : GS_TIME_NONE);
-		ret = store_batch(st, rq, &run->pb, now, res, err);
+		ret = store_batch(st, rq, &run->pb, now, &run->zones, res,
+				  err);
 		if (!ret && save_cache(st, rq, run->cs, now, err) < 0) {
 			res->status = INGEST_STORE_FAILED;
 			ret = -1;
 		}
 	}
-	point_batch_release(&run->pb);
+	res->warnings = run->pb.warnings.buf;
+	res->zones = run->zones.v;
+	res->nzones = run->zones.n;
 	chunk_states_free(run->cs, rq->nchunks);
 	run->cs = NULL;
 	if (ret < 0) {
+		name_feed(rq->feed, err);
 		secrets_scrub(&rq->secrets, err);
 		secrets_scrub(&run->secrets, err);
 	}
@@ -589,6 +716,8 @@ void ingest_feeds(struct store *st, const struct feed_request *const *rqs,
 	for (size_t k = 0; k < n; k++) {
 		run_finish(st, &runs[k], w);
 		done(rqs[k], runs[k].ret, &runs[k].res, &runs[k].err, ud);
+		point_batch_release(&runs[k].pb);
+		free(runs[k].zones.v);
 	}
 	free(runs);
 }
@@ -608,6 +737,9 @@ static void one_done(const struct feed_request *rq, int ret,
 	(void)rq;
 	o->ret = ret;
 	*o->res = *res;
+	o->res->warnings = NULL;
+	o->res->zones = NULL;
+	o->res->nzones = 0;
 	if (ret < 0)
 		*o->err = *err;
 }

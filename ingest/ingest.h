@@ -43,8 +43,14 @@ struct point_batch {
 	size_t n, alloc;
 	size_t rejected;    /* impossible values the parser skipped */
 	double price_floor; /* prices below it are rejected; NAN: no floor */
+	const char *basis;  /* interned; point_batch_put() gives it to each
+			       point (store_point.basis); reset to NULL
+			       before each response is parsed */
 	char **strs;        /* interned strings the points point to */
 	size_t nstrs, alloc_strs;
+	struct strbuf warnings; /* parser warnings, one "\n"-terminated line
+				   each ("DISPLAY:LINE: ..."): printed by the
+				   command, naming the feed */
 };
 
 void point_batch_init(struct point_batch *pb);
@@ -268,6 +274,13 @@ struct fetch_opts {
 };
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 void fetch_opts_init(struct fetch_opts *o);
+/*
+ * The wait before retry number `retry` (1, 2, ...) in ms, "equal jitter":
+ * with base = backoff_ms x 2^(retry - 1), between base / 2 and base, the
+ * random part from *rng (a splitmix64 state).
+ */
+long fetch_backoff_wait(const struct fetch_opts *o, int retry,
+			uint64_t *rng);
 
 /* ETag and Last-Modified of a response, as sent (NULL when absent). */
 struct fetch_validators {
@@ -277,8 +290,18 @@ struct fetch_validators {
 void fetch_validators_release(struct fetch_validators *v);
 
 /*
- * GETs url (http, https or file) into body with libcurl: redirects only to
- * http(s), status >= 400 is an error.  Messages never contain the url (it
+ * Whether a request to `from` may follow a redirect to `to`: only to http
+ * or https, never from https to http, and, when the request carries the
+ * feed's headers (which may hold a token), never to another host or port.
+ * -1 with a message (naming the target's host, never the url) when not.
+ */
+int fetch_redirect_check(const char *from, const char *to,
+			 bool has_headers, struct errmsg *err);
+
+/*
+ * GETs url (http, https or file) into body with libcurl: up to 5
+ * redirects, each as fetch_redirect_check() allows; status >= 400 is an
+ * error.  Messages never contain the url (it
  * may hold a token): the caller says which feed and template.  Call
  * curl_global_init() before the first fetch.
  */
@@ -313,6 +336,7 @@ struct fetch_job {
 	struct errmsg err;
 	struct strbuf body;
 	struct fetch_validators got;
+	char *content_type;         /* the reply's Content-Type, or NULL */
 	bool not_modified;
 	gs_time fetched;            /* when its last attempt ended */
 	struct fetch_job_state *state;  /* fetch.c's, during fetch_many() */
@@ -323,8 +347,14 @@ void fetch_job_init(struct fetch_job *j, const char *url,
 		    const struct fetch_validators *send);
 void fetch_job_release(struct fetch_job *j);
 
-#define FETCH_PARALLEL 16   /* transfers at once */
-#define FETCH_PER_HOST 4    /* of those, to one host and port */
+/*
+ * Transfers at once: enough for every feed of a large FEEDS.json, so that
+ * 50 feeds take about as long as the slowest; of those, to one host and
+ * port (a provider's API serving many zones): enough to go fast, few
+ * enough not to look like an attack or trip a rate limit.
+ */
+#define FETCH_PARALLEL 64
+#define FETCH_PER_HOST 16
 /*
  * Runs every job to its end with one curl multi handle: each with its own
  * retries, backoff and budget exactly as fetch_url_cond(); a job waiting
@@ -407,6 +437,11 @@ struct ingest_result {
 	size_t rejected;    /* impossible values the parser skipped */
 	bool not_modified;  /* every chunk answered 304: nothing parsed */
 	double seconds;     /* from the start of the run to stored */
+	/* valid during ingest_feeds()' done() only (ingest_feed(): NULL) */
+	const char *warnings;     /* the parser's lines, "\n"-terminated */
+	const char *const *zones; /* the zones that got new or changed
+				     points (a zone-less feed's too) */
+	size_t nzones;
 };
 
 /*
@@ -497,7 +532,8 @@ int uk_feed_parse_counted(const struct feed_response *r,
  *   Acknowledgement_...      "no matching data found": no points;
  *                            any other reason is an error
  * All points go to the feed's zone.  entsoe_parse() also counts what it
- * skipped; entsoe_feed_parse() is the kind's parse function.
+ * skipped; entsoe_feed_parse() is the kind's parse function and passes
+ * the warnings on in out->warnings.
  */
 struct entsoe_stats {
 	bool no_data;          /* an acknowledgement: no matching data */
@@ -507,7 +543,9 @@ struct entsoe_stats {
 	size_t partial_mix;    /* times without carbon_intensity: a missing
 				  production type or an unknown fuel */
 	size_t unknown_psr;    /* series of a psrType not in the table */
-	struct strbuf warnings; /* one line each, "\n"-terminated */
+	struct strbuf warnings; /* one line each, "\n"-terminated: unknown
+				   psrTypes and times without
+				   carbon_intensity, with why */
 };
 void entsoe_stats_init(struct entsoe_stats *st);
 void entsoe_stats_release(struct entsoe_stats *st);
@@ -558,6 +596,8 @@ struct entsoe_mix {
 	size_t n, alloc;
 	size_t seq;
 	bool direct;  /* direct (combustion) factors instead of lifecycle */
+	size_t unknown_skips; /* times entsoe_mix_intensity() skipped for a
+				 fuel without a factor producing there */
 };
 void entsoe_mix_init(struct entsoe_mix *m);
 void entsoe_mix_release(struct entsoe_mix *m);

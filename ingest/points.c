@@ -13,6 +13,7 @@ void point_batch_init(struct point_batch *pb)
 {
 	memset(pb, 0, sizeof(*pb));
 	pb->price_floor = (double)NAN;
+	strbuf_init(&pb->warnings);
 }
 
 void point_batch_release(struct point_batch *pb)
@@ -21,6 +22,7 @@ void point_batch_release(struct point_batch *pb)
 		free(pb->strs[i]);
 	free(pb->strs);
 	free(pb->pts);
+	strbuf_release(&pb->warnings);
 	point_batch_init(pb);
 }
 
@@ -58,11 +60,17 @@ static int cmp_time(gs_time a, gs_time b)
 	return (a > b) - (a < b);
 }
 
+/* Interned strings: the same pointer is the same string (a fast path). */
+static int cmp_str(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 static int cmp_key(const struct store_point *a, const struct store_point *b)
 {
-	int c = strcmp(a->zone, b->zone);
+	int c = cmp_str(a->zone, b->zone);
 	if (!c)
-		c = strcmp(a->signal, b->signal);
+		c = cmp_str(a->signal, b->signal);
 	if (!c)
 		c = cmp_time(a->issued, b->issued);
 	if (!c)
@@ -93,6 +101,12 @@ size_t point_batch_dedup(struct point_batch *pb)
 
 	if (pb->n < 2)
 		return 0;
+	/* already sorted without equal keys (a file in order): nothing to do */
+	for (n = 1; n < pb->n && cmp_key(&pb->pts[n - 1], &pb->pts[n]) < 0;)
+		n++;
+	if (n == pb->n)
+		return 0;
+	n = 0;
 	r = xmalloc(st_mult(pb->n, sizeof(*r)));
 	for (size_t i = 0; i < pb->n; i++) {
 		r[i].p = &pb->pts[i];
@@ -149,4 +163,5 @@ void point_batch_put(struct point_batch *pb, const char *zone,
 	p->time = t;
 	p->issued = issued;
 	p->value = v;
+	p->basis = pb->basis;
 }

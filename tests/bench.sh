@@ -203,14 +203,15 @@ bench_entsoe() {
 	rm -f "$xml" "$work"/?.db*
 }
 
-# BENCH=NAME runs only that benchmark (csv, entsoe, or a script's NAME).
+# BENCH=NAME runs only that benchmark (csv, entsoe, ingest for both, or a
+# script's NAME).
 only=${BENCH:-}
-if [ -z "$only" ] || [ "$only" = csv ]; then
+if [ -z "$only" ] || [ "$only" = csv ] || [ "$only" = ingest ]; then
 	echo "# CSV ingest"
 	bench_csv
 	echo
 fi
-if [ -z "$only" ] || [ "$only" = entsoe ]; then
+if [ -z "$only" ] || [ "$only" = entsoe ] || [ "$only" = ingest ]; then
 	echo "# ENTSO-E A75 ingest"
 	bench_entsoe
 	echo

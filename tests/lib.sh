@@ -12,12 +12,15 @@
 #   expect_code N CMD...   run CMD, stdout to ./out, stderr to ./err; fail
 #                          (return 1) unless it exits with status N; the
 #                          per-feed lines of `ingest` go from err to
-#                          ./feeds, without their seconds
+#                          ./feeds, without their seconds (which are
+#                          also cut from a failed feed's error line)
 #   test_cmp EXPECTED ACTUAL   diff -u, fails on any difference
 #   test_grep PATTERN FILE     fails (showing FILE) unless grep -E matches
-#   start_fake_server DIR      serve DIR on 127.0.0.1 (tests/tools/fake-server,
-#                              requests logged to ./requests.log); sets PORT
-#                              and URL; the server stops when the script ends
+#   start_fake_server DIR [OPTION...]  serve DIR on 127.0.0.1
+#                              (tests/tools/fake-server, requests logged to
+#                              ./requests.log); sets PORT and URL (and PORT2
+#                              with -n 2); the server stops when the script
+#                              ends
 #   sql DB QUERY               sqlite3 that waits for locks (10 s) instead of
 #                              failing "database is locked" next to a writer
 #   store_points DB            every recorded point of a store, one line
@@ -67,7 +70,10 @@ expect_code() {
 	got=$?
 	feed_line='^([A-Za-z0-9_.-]+: ([0-9]+ points: .*|not modified)), [0-9.]+ s$'
 	sed -n -E "s/$feed_line/\\1/p" err >feeds
-	sed -E "/$feed_line/d" err >err.tmp && mv err.tmp err
+	# a failed feed's error line ends in its seconds: dropped like theirs
+	sed -E -e "/$feed_line/d" \
+		-e "s/^(greenslot: feed '.*) \([0-9.]+ s\)$/\1/" err >err.tmp &&
+		mv err.tmp err
 	if [ "$got" -ne "$want" ]; then
 		echo "expected exit $want, got $got from: $*"
 		echo "--- stderr:"; cat err
@@ -94,11 +100,13 @@ FAKE_IDLE=60
 [ -z "$VG" ] || FAKE_IDLE=900
 
 start_fake_server() {
-	"$BUILD/tests/fake-server" -l requests.log -i "$FAKE_IDLE" port "$1" &
+	dir=$1; shift
+	"$BUILD/tests/fake-server" -l requests.log -i "$FAKE_IDLE" "$@" port "$dir" &
 	FAKE_SERVER_PID=$!
 	i=0
 	while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(cat port)
+	PORT=$(sed -n 1p port)
+	PORT2=$(sed -n 2p port)
 	URL=http://127.0.0.1:$PORT
 }
 

@@ -11,7 +11,7 @@ mkdir www
 cp "$FIX/ingest/CISO-2021-06-01-07.csv" www/ciso.csv
 printf 'time,carbon_intensity\n2021-06-01T00:00:00Z,abc\n' >www/bad.csv
 
-start_fake_server www
+start_fake_server www -n 2
 
 feed() { # name url [extra json]
 	printf '  {"name": "%s", "kind": "csv", "zone": "%s", "retries": %s,\n' \
@@ -120,6 +120,27 @@ test_expect_success 'a redirect to file:// is refused; one to http is followed' 
 	test_grep "^GET /ciso.csv HTTP" requests.log
 '
 
+test_expect_success 'a redirect to another host with the feed'\''s (secret) headers is refused' '
+	feeds <<-EOF &&
+	hdr $URL/redirect-to/$PORT2/ciso.csv?k=1 "headers": {"X-Api-Key": "{env:TOKEN}"}
+	plain $URL/redirect-to/$PORT2/ciso.csv?k=2
+	same $URL/redirect/ciso.csv?k=3 "headers": {"X-Api-Key": "{env:TOKEN}"}
+	EOF
+	expect_code 1 $GS ingest --feeds feeds.json &&
+	echo "greenslot: feed '\''hdr'\'': cannot fetch '\''$URL/redirect-to/$PORT2/ciso.csv?k=1'\'': redirect to another host ('\''127.0.0.1'\'') refused: the feed'\''s headers would go there (give the feed the url it redirects to)" >expect &&
+	grep -v "^warning" err | sed "s/ ([0-9.]* s)\$//" >actual &&
+	test_cmp expect actual &&
+	cat >expect <<-\EOF &&
+	plain: 1512 points: 0 new, 0 updated, 0 rejected
+	same: 1512 points: 0 new, 0 updated, 0 rejected
+	EOF
+	test_cmp expect feeds &&
+	test_grep "^GET /ciso.csv\?k=2 " requests.log &&
+	test_grep "^GET /ciso.csv\?k=3 " requests.log &&
+	! grep -q "^GET /ciso.csv?k=1 " requests.log &&
+	no_secret
+'
+
 test_expect_success 'a server that never answers times out (exit 1)' '
 	TIMEOUT=PT1S &&
 	feeds <<-EOF &&
@@ -135,7 +156,7 @@ test_expect_success 'invalid content and a fetch failure are both exit 1' '
 	bad $URL/bad.csv
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/bad.csv:2:22: column '\''carbon_intensity'\'': invalid number '\''abc'\''" >expect &&
+	echo "greenslot: feed '\''bad'\'': $URL/bad.csv:2:22: column '\''carbon_intensity'\'': invalid number '\''abc'\''" >expect &&
 	test_cmp expect err &&
 	feeds <<-EOF &&
 	bad $URL/bad.csv

@@ -52,7 +52,7 @@ test_expect_success 'an unknown unit is invalid input naming line and column' '
 	printf "time,zone,signal,value,unit\n2021-06-01T00:00:00Z,X,load,5,MWh\n" >unit.csv &&
 	feeds unit &&
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: unit.csv:2:31: unknown unit '\''MWh'\'' for signal '\''load'\'' (want MW, kW, GW)" >expect &&
+	echo "greenslot: feed '\''unit'\'': unit.csv:2:31: unknown unit '\''MWh'\'' for signal '\''load'\'' (want MW, kW, GW)" >expect &&
 	test_cmp expect err &&
 	$GS series --zone X >actual &&
 	test $(wc -l <actual) -eq 1
@@ -110,7 +110,7 @@ test_expect_success 'a bad number: exit 1, FILE:LINE:COL, nothing of the feed st
 	{"feeds": [{"name": "bad", "kind": "csv", "url": "bad.csv", "zone": "BAD"}]}
 	EOF
 	expect_code 1 $GS ingest --feeds sub/feeds.json &&
-	echo "greenslot: sub/bad.csv:6:22: column '\''carbon_intensity'\'': invalid number '\''12x'\''" >expect &&
+	echo "greenslot: feed '\''bad'\'': sub/bad.csv:6:22: column '\''carbon_intensity'\'': invalid number '\''12x'\''" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out &&
 	$GS series --zone BAD >actual &&
@@ -136,7 +136,7 @@ test_expect_success 'more invalid files, each with its position' '
 	for f in noofs unknown cut nan sig quote; do
 		feeds $f &&
 		expect_code 1 $GS ingest --feeds feeds.json &&
-		sed "s/^greenslot: //" err || return 1
+		sed "s/^greenslot: feed .[a-z]*.: //" err || return 1
 	done >actual &&
 	test_cmp expect actual
 '
@@ -147,7 +147,7 @@ test_expect_success 'every feed is tried; invalid content is exit 1' '
 	expect_code 1 $GS ingest --feeds feeds.json &&
 	echo "ok: 1 points: 1 new, 0 updated, 0 rejected" >expect &&
 	test_cmp expect feeds &&
-	test_grep "^greenslot: nan.csv:2:22: " err
+	test_grep "^greenslot: feed .nan.: nan.csv:2:22: " err
 '
 
 test_expect_success 'a missing file is a fetch failure (exit 1)' '

@@ -53,4 +53,46 @@ test_expect_success 'three ingests and a reader racing to create a new store, te
 	done
 '
 
+# A provider forecast without an issue time (UK ESO) gets the request time:
+# two overlapping runs that fetched it seconds apart must store it once.
+# The repeated-vintage check runs inside the write transaction, so the
+# second run, waiting for the lock, sees the first one's vintage.
+cp "$FIX/ingest/uk-carbon-intensity/national_pt24h_2023-03-16T1201Z.json" uk.json
+cat >uk-feeds.json <<\EOF
+{"feeds": [{"name": "uk", "kind": "uk-carbon-intensity", "zone": "GB",
+  "url": "uk.json"}]}
+EOF
+cat >one.csv <<\EOF
+time,zone,signal,value
+2023-03-16T00:00:00Z,XX,carbon_intensity,1
+EOF
+echo '{"feeds": [{"name": "one", "kind": "csv", "url": "one.csv"}]}' >one-feeds.json
+
+test_expect_success 'a forecast fetched by two runs waiting on the write lock is stored once' '
+	expect_code 0 $GS ingest --db uk.db --no-forecast --feeds one-feeds.json &&
+	python3 -c "
+import sqlite3, time, os
+c = sqlite3.connect(\"uk.db\", isolation_level=None)
+c.execute(\"BEGIN IMMEDIATE\")
+open(\"locked\", \"w\").close()
+while not os.path.exists(\"go\"):
+    time.sleep(0.05)
+time.sleep(0.5)
+c.execute(\"COMMIT\")
+" &
+	holder=$! &&
+	while [ ! -e locked ]; do sleep 0.05; done &&
+	$GS ingest --db uk.db --no-forecast --feeds uk-feeds.json >o1 2>e1 &
+	p1=$! &&
+	sleep 1.2 &&
+	$GS ingest --db uk.db --no-forecast --feeds uk-feeds.json >o2 2>e2 &
+	p2=$! &&
+	sleep 1 &&
+	touch go &&
+	wait $holder && wait $p1 && wait $p2 &&
+	cat e1 e2 &&
+	test $(sql uk.db "SELECT count(*) FROM vintage") -eq 1 &&
+	test $(sql uk.db "SELECT count(DISTINCT issued) FROM vintage") -eq 1
+'
+
 test_done

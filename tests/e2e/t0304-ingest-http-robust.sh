@@ -2,7 +2,8 @@
 # HTTP robustness of ingest against tests/tools/fake-server: gzip bodies,
 # 429 with Retry-After, a 500 or a reset that passes on retry, and
 # conditional requests (ETag, Last-Modified) so that unchanged data is
-# neither downloaded nor parsed again, unless --refetch.
+# neither downloaded nor parsed again, unless --refetch; an empty body and
+# an HTML page (200) are errors naming the feed, for every kind of body.
 . "$(dirname "$0")/../lib.sh"
 
 mkdir www
@@ -170,6 +171,49 @@ test_expect_success 'a failed store keeps the cache unchanged' '
 	cp ciso.keep www/ciso.csv &&
 	sqlite3 fs.db "SELECT feed, hex(key), etag, last_modified, fetched_at FROM http_cache" >cache.2 &&
 	test_cmp cache.1 cache.2
+'
+
+# one feed per kind of body (csv, JSON, XML) behind a fault path
+kinds_feeds() { # fault
+	cat >feeds.json <<-EOF
+	{"feeds": [
+	  {"name": "c", "kind": "csv", "zone": "CISO", "retries": 0, "url": "$URL/$1/ciso.csv"},
+	  {"name": "j", "kind": "electricitymaps", "zone": "DE", "retries": 0, "url": "$URL/$1/j.json"},
+	  {"name": "x", "kind": "entsoe", "zone": "DE", "retries": 0, "url": "$URL/$1/x.xml"}
+	]}
+	EOF
+}
+
+test_expect_success 'an empty body (200, 0 bytes): exit 1 naming each feed, nothing stored' '
+	kinds_feeds empty &&
+	expect_code 1 $GS ingest --db empty.db --feeds feeds.json $WINDOW &&
+	cat >expect <<-EOF &&
+	greenslot: feed '\''c'\'': empty response from '\''$URL/empty/ciso.csv'\'' (0 bytes)
+	greenslot: feed '\''j'\'': empty response from '\''$URL/empty/j.json'\'' (0 bytes)
+	greenslot: feed '\''x'\'': empty response from '\''$URL/empty/x.xml'\'' (0 bytes)
+	EOF
+	test_cmp expect err &&
+	test_cmp /dev/null feeds &&
+	test $(sql empty.db "SELECT count(*) FROM point") -eq 0
+'
+
+test_expect_success 'an HTML page (200, text/html): exit 1 naming each feed, nothing stored' '
+	kinds_feeds html &&
+	expect_code 1 $GS ingest --db html.db --feeds feeds.json $WINDOW &&
+	cat >expect <<-EOF &&
+	greenslot: feed '\''c'\'': '\''$URL/html/ciso.csv'\'' sent an HTML page (Content-Type: text/html; charset=utf-8), not data: check the url and its parameters
+	greenslot: feed '\''j'\'': '\''$URL/html/j.json'\'' sent an HTML page (Content-Type: text/html; charset=utf-8), not data: check the url and its parameters
+	greenslot: feed '\''x'\'': '\''$URL/html/x.xml'\'' sent an HTML page (Content-Type: text/html; charset=utf-8), not data: check the url and its parameters
+	EOF
+	test_cmp expect err &&
+	test $(sql html.db "SELECT count(*) FROM point") -eq 0
+'
+
+test_expect_success 'a failed feed'\''s error line ends in its seconds' '
+	kinds_feeds empty &&
+	$GS ingest --db empty.db --feeds feeds.json $WINDOW 2>raw;
+	test $? -eq 1 &&
+	test $(grep -c -E "^greenslot: feed .[cjx].: empty response .* \([0-9]+\.[0-9][0-9] s\)$" raw) -eq 3
 '
 
 test_done

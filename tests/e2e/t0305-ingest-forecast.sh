@@ -59,4 +59,55 @@ test_expect_success '--no-forecast leaves the forecasts alone' '
 	test $($GS series --forecasts --zone LIVE | grep -c ",greenslot$") -eq 0
 '
 
+# Zone-less feeds: a long-form CSV of two zones, and a UK regional
+# response (the zones GB-13 and GB-14 come from the response).  Refreshed
+# are the zones that got new or changed points, not the feed's zone.
+python3 - $hour <<\PY
+import json, math, sys, datetime as dt
+end = int(sys.argv[1])
+def iso(t, fmt="%Y-%m-%dT%H:%M:%SZ"):
+    return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime(fmt)
+def ci(i, base):
+    return round(base + 60 * math.sin(2 * math.pi * (i % 24) / 24), 1)
+with open("two.csv", "w") as f:
+    print("time,zone,signal,value", file=f)
+    for z, base in (("LIVE-A", 200), ("LIVE-B", 300)):
+        for i in range(168):
+            print("%s,%s,carbon_intensity,%s" % (iso(end - 3600 * (167 - i)), z,
+                  ci(i, base)), file=f)
+data = []
+for i in range(336):
+    t = end - 1800 * (336 - i)
+    data.append({"from": iso(t, "%Y-%m-%dT%H:%MZ"),
+                 "to": iso(t + 1800, "%Y-%m-%dT%H:%MZ"),
+                 "regions": [{"regionid": r, "intensity":
+                              {"forecast": ci(i // 2, b), "actual": ci(i // 2, b)}}
+                             for r, b in ((13, 150), (14, 250))]})
+json.dump({"data": data}, open("regional.json", "w"))
+PY
+cat >zoneless.json <<\JSON
+{"feeds": [
+  {"name": "two", "kind": "csv", "url": "two.csv"},
+  {"name": "regional", "kind": "uk-carbon-intensity", "url": "regional.json"}
+]}
+JSON
+
+test_expect_success 'zone-less feeds: the zones of their points are refreshed' '
+	expect_code 0 $GS ingest --db zl.db --feeds zoneless.json &&
+	test_grep "^two: 336 points: 336 new, 0 updated, 0 rejected$" feeds &&
+	sed -n "s/^forecast \([^ ]*\) carbon_intensity: [0-9]* points from .*/\1/p" out >actual &&
+	printf "%s\n" GB-13 GB-14 LIVE-A LIVE-B >expect &&
+	sort actual | test_cmp expect -
+'
+
+test_expect_success 'only the zone whose points changed is refreshed' '
+	sed "\$s/,[0-9.]*\$/,999/" two.csv >two.new && mv two.new two.csv &&
+	tail -n 1 two.csv | grep -q "^.*,LIVE-B,carbon_intensity,999$" &&
+	expect_code 0 $GS ingest --db zl.db --feeds zoneless.json --feed two &&
+	test_grep "^two: 336 points: 0 new, 1 updated, 0 rejected$" feeds &&
+	grep "^forecast" out >actual &&
+	test $(wc -l <actual) -eq 1 &&
+	test_grep "^forecast LIVE-B carbon_intensity: 48 points from " actual
+'
+
 test_done

@@ -49,7 +49,7 @@ test_expect_success 'four slow feeds: results in FEEDS.json order' '
 	EOF2
 	test_cmp expect feeds &&
 	sed -n 1p err >err1 && sed -n 2p err >err2 &&
-	test_grep "^greenslot: http://127.0.0.1:[0-9]+/slow/bad.csv:2:22: " \
+	test_grep "^greenslot: feed .f2.: http://127.0.0.1:[0-9]+/slow/bad.csv:2:22: " \
 		err1 &&
 	test_grep "^greenslot: feed .f3.: cannot fetch .*: HTTP status 404$" \
 		err2 &&

@@ -170,7 +170,7 @@ test_expect_success 'the API error body is an error naming its message (exit 1)'
 	bad GB /error
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/error:2:12: the carbon intensity API answered '\''400 Bad Request'\'': Please enter a valid ISO 8601 date, e.g. 2017-08-25T12:35Z" >expect &&
+	echo "greenslot: feed '\''bad'\'': $URL/error:2:12: the carbon intensity API answered '\''400 Bad Request'\'': Please enter a valid ISO 8601 date, e.g. 2017-08-25T12:35Z" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out
 '
@@ -188,7 +188,7 @@ test_expect_success 'truncated JSON stores nothing (exit 1, also when cut off in
 	cut CUT /cut.json
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	test_grep "^greenslot: $URL/cut.json:[0-9]+:[0-9]+: invalid JSON: " err &&
+	test_grep "^greenslot: feed .cut.: $URL/cut.json:[0-9]+:[0-9]+: invalid JSON: " err &&
 	feeds <<-\EOF &&
 	cut CUT /truncate/regional/all
 	EOF

@@ -153,7 +153,7 @@ test_expect_success 'malformed XML: exit 1, the position, nothing stored' '
 	bad bad.xml
 	EOF
 	ingest 1 &&
-	echo "greenslot: $URL/bad.xml?$Q:46:29: invalid XML: Opening and ending tag mismatch: quantity line 46 and quantty" >expect &&
+	echo "greenslot: feed '\''bad'\'': $URL/bad.xml?$Q:46:29: invalid XML: Opening and ending tag mismatch: quantity line 46 and quantty" >expect &&
 	test_cmp expect err &&
 	test_cmp /dev/null out &&
 	$GS series --forecasts >after &&
@@ -184,7 +184,7 @@ test_expect_success 'a refused query is an error with the reason' '
 	refused refused.xml
 	EOF
 	ingest 1 &&
-	echo "greenslot: $URL/refused.xml?$Q:5: request refused: Invalid query attributes or parameters. (reason code '\''999'\'')" >expect &&
+	echo "greenslot: feed '\''refused'\'': $URL/refused.xml?$Q:5: request refused: Invalid query attributes or parameters. (reason code '\''999'\'')" >expect &&
 	test_cmp expect err &&
 	! grep -q "$ENTSOE_TOKEN" err
 '
@@ -200,7 +200,17 @@ test_expect_success '"factors": "direct" counts combustion only' '
 		--to 2023-06-01T00:15:00Z &&
 	direct=$(sed -n "2s/.*,//p" out) &&
 	echo "direct $direct" &&
-	awk -v d="$direct" "BEGIN { exit !(d > 0 && d < 90.0655) }"
+	awk -v d="$direct" "BEGIN { exit !(d > 0 && d < 90.0655) }" &&
+	expect_code 0 $GS series --db direct.db --info --signal carbon_intensity &&
+	test_grep "^DE,carbon_intensity,gCO2eq/kWh,direct,4," out &&
+	expect_code 0 $GS series --info --signal carbon_intensity \
+		--signal generation_solar &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	DE,carbon_intensity,gCO2eq/kWh,lifecycle,4,2023-06-01T00:00:00Z,2023-06-01T00:45:00Z,0
+	DE,generation_solar,MW,,4,2023-06-01T00:00:00Z,2023-06-01T00:45:00Z,0
+	EOF
+	test_cmp expect out
 '
 
 test_expect_success '"factors" on a feed whose mix greenslot does not compute is refused' '
@@ -225,6 +235,56 @@ test_expect_success 'a price below the SDAC floor (-500 EUR/MWh) is rejected and
 	expect_code 0 $GS series --db floor.db --signal price &&
 	! grep -e "-600.5" out &&
 	test_grep "^2023-06-01T00:00:00Z,DE_LU|DE,price," out
+'
+
+test_expect_success 'an unknown psrType (B99): its own fuel, warned, and no intensity where it produces' '
+	sed "s|<psrType>B16</psrType>|<psrType>B99</psrType>|" \
+		www/A75-DE.xml >www/b99.xml &&
+	feeds <<-EOF &&
+	gen b99.xml
+	EOF
+	expect_code 0 $GS ingest --db b99.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	cat >expect <<-EOF &&
+	greenslot: warning: feed '\''gen'\'': $URL/b99.xml?$Q:96: unknown psrType '\''B99'\'' stored as '\''generation_b99'\''
+	greenslot: warning: feed '\''gen'\'': $URL/b99.xml?$Q:14: carbon_intensity not computed at 3 times: psrType B99 has no emission factor (at 2 times); a production type has no value (at 1 times)
+	EOF
+	grep -v "^gen: " err >actual &&
+	test_cmp expect actual &&
+	expect_code 0 $GS series --db b99.db --signal generation_b99 --signal carbon_intensity &&
+	cat >expect <<-\EOF &&
+	time,zone,signal,value
+	2023-06-01T00:00:00Z,DE,carbon_intensity,90.06557377049181
+	2023-06-01T00:15:00Z,DE,carbon_intensity,97.70491803278688
+	2023-06-01T00:00:00Z,DE,generation_b99,0
+	2023-06-01T00:15:00Z,DE,generation_b99,0
+	2023-06-01T00:30:00Z,DE,generation_b99,50
+	2023-06-01T00:45:00Z,DE,generation_b99,50
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'B25 (energy storage): mapped, outside the mix, intensity computed' '
+	sed "s|<psrType>B16</psrType>|<psrType>B25</psrType>|" \
+		www/A75-DE.xml >www/b25.xml &&
+	feeds <<-EOF &&
+	gen b25.xml
+	EOF
+	expect_code 0 $GS ingest --db b25.db --feeds feeds.json \
+		--from 2023-06-01T00:00:00Z --to 2023-06-02T00:00:00Z &&
+	! grep -q "psrType" err &&
+	test_grep "carbon_intensity not computed at 1 times: a production type has no value \(at 1 times\)$" err &&
+	expect_code 0 $GS series --db b25.db --signal generation_energy_storage &&
+	cat >expect <<-\EOF &&
+	time,zone,signal,value
+	2023-06-01T00:00:00Z,DE,generation_energy_storage,0
+	2023-06-01T00:15:00Z,DE,generation_energy_storage,0
+	2023-06-01T00:30:00Z,DE,generation_energy_storage,50
+	2023-06-01T00:45:00Z,DE,generation_energy_storage,50
+	EOF
+	test_cmp expect out &&
+	expect_code 0 $GS series --db b25.db --signal carbon_intensity &&
+	test $(grep -c ",DE,carbon_intensity," out) = 4
 '
 
 test_done

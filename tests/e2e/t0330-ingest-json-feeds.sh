@@ -17,6 +17,7 @@ printf '{"zone": "DE", "history": [\n {"datetime": "2019-05-21T00:00:00Z",\n  "c
 cp "$FIX/ingest/watttime/historical.json" www/v3/historical
 cp "$FIX/ingest/watttime/forecast.json" www/v3/forecast
 sed 's/lbs_co2_per_mwh/percent/' www/v3/historical >www/v3/signal-index
+sed 's/co2_moer/co2_aoer/' www/v3/historical >www/v3/historical-aoer
 printf '{"utc_offset_seconds": 0,\n "hourly": {"time": ["2024-01-01T00:00",\n' \
 	>www/v1/cut
 
@@ -146,7 +147,7 @@ test_expect_success 'open-meteo: malformed JSON is exit 1 and stores nothing' '
 	cut open-meteo cut /v1/cut
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/v1/cut:3:1: invalid JSON: '\'']'\'' expected near end of file" >expect &&
+	echo "greenslot: feed '\''cut'\'': $URL/v1/cut:3:1: invalid JSON: '\'']'\'' expected near end of file" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone cut >actual &&
 	echo time,zone,signal,value,issued,source >expect &&
@@ -191,6 +192,15 @@ test_expect_success 'electricitymaps: history, latest and forecast' '
 	test_cmp expect actual
 '
 
+test_expect_success 'electricitymaps: emissionFactorType is the basis of the series' '
+	expect_code 0 $GS series --info --zone DE &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	DE,carbon_intensity,gCO2eq/kWh,lifecycle,4,2019-05-21T00:00:00Z,2019-05-21T04:00:00Z,1
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'electricitymaps: a second run changes nothing' '
 	$GS series --forecasts >before &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
@@ -226,7 +236,7 @@ test_expect_success 'electricitymaps: a wrong type is exit 1 and stores nothing'
 	de-bad electricitymaps DE-BAD /v3/carbon-intensity/bad
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
-	echo "greenslot: $URL/v3/carbon-intensity/bad:5:22: '\''history[1].carbonIntensity'\'' must be a number" >expect &&
+	echo "greenslot: feed '\''de-bad'\'': $URL/v3/carbon-intensity/bad:5:22: '\''history[1].carbonIntensity'\'' must be a number" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone DE-BAD >actual &&
 	echo time,zone,signal,value,issued,source >expect &&
@@ -287,13 +297,42 @@ test_expect_success 'watttime: a second run changes nothing' '
 	test_cmp before after
 '
 
+test_expect_success 'watttime: average rates into a zone of marginal ones are refused' '
+	$GS series --forecasts >before &&
+	feeds <<-EOF &&
+	wt-avg watttime CISO /v3/historical-aoer?start={from}
+	EOF
+	expect_code 1 $GS ingest --feeds feeds.json &&
+	echo "greenslot: feed '\''wt-avg'\'': zone '\''CISO'\'' signal '\''carbon_intensity'\'' holds marginal values; refusing average ones in the same series (give the feed another zone)" >expect &&
+	grep -v "^wt-avg: " err >actual &&
+	test_cmp expect actual &&
+	$GS series --forecasts >after &&
+	test_cmp before after
+'
+
+test_expect_success 'watttime: the basis of each series in series --info' '
+	feeds <<-EOF &&
+	wt-avg watttime CISO-AOER /v3/historical-aoer?start={from}
+	EOF
+	expect_code 0 $GS ingest --feeds feeds.json &&
+	expect_code 0 $GS series --info --zone CISO --zone CISO-AOER &&
+	cat >expect <<-\EOF &&
+	zone,signal,unit,basis,points,first,last,vintages
+	CISO,carbon_intensity,gCO2eq/kWh,marginal,12,2023-06-08T00:00:00Z,2023-06-08T00:55:00Z,1
+	CISO-AOER,carbon_intensity,gCO2eq/kWh,average,12,2023-06-08T00:00:00Z,2023-06-08T00:55:00Z,0
+	EOF
+	test_cmp expect out &&
+	expect_code 2 $GS series --info --forecasts &&
+	test_grep "^greenslot: --info and --forecasts exclude each other" err
+'
+
 test_expect_success 'watttime: the percent index is refused, nothing stored' '
 	feeds <<-EOF &&
 	wt-index watttime WT-INDEX /v3/signal-index
 	EOF
 	expect_code 1 $GS ingest --feeds feeds.json &&
 	line=$(grep -n "\"units\"" www/v3/signal-index | cut -d: -f1) &&
-	echo "greenslot: $URL/v3/signal-index:$line:14: '\''meta.units'\'' is '\''percent'\'': a relative index, not a carbon intensity (ask for signal_type=co2_moer)" >expect &&
+	echo "greenslot: feed '\''wt-index'\'': $URL/v3/signal-index:$line:14: '\''meta.units'\'' is '\''percent'\'': a relative index, not a carbon intensity (ask for signal_type=co2_moer)" >expect &&
 	test_cmp expect err &&
 	$GS series --forecasts --zone WT-INDEX >actual &&
 	echo time,zone,signal,value,issued,source >expect &&

@@ -2,20 +2,27 @@
  * fake-server.c - a small HTTP/1.1 server for the end-to-end tests of
  * feeds, after curl's test servers: canned files plus faults on demand.
  *
- *   fake-server [-l LOG] [-T TIMELOG] [-i IDLE_SECONDS] PORTFILE DIR
+ *   fake-server [-l LOG] [-T TIMELOG] [-i IDLE_SECONDS] [-n PORTS]
+ *               PORTFILE DIR
  *
- * Binds 127.0.0.1 on a free port, writes the port number to PORTFILE
- * (atomically: tests wait for the file), and serves DIR.  Every request
+ * Binds 127.0.0.1 on a free port (-n: on PORTS free ports, 1 to 8, all
+ * served alike), writes the port number to PORTFILE (one line per port;
+ * atomically: tests wait for the file), and serves DIR.  Every request
  * line is appended to LOG, so tests can check what was asked for, then
  * "  If-None-Match: ..." and "  If-Modified-Since: ..." lines when sent.  The
  * path prefix picks a fault:
  *
  *   /status/NNN/PATH   replies status NNN
  *   /truncate/PATH     Content-Length of the whole file, half the body
- *   /slow/PATH         waits 2 seconds, then serves PATH
+ *   /empty/PATH        200 with an empty body (Content-Length: 0)
+ *   /html/PATH         200 with an HTML page (Content-Type: text/html)
+ *   /slow/PATH         waits 2 seconds, then serves PATH; in a child
+ *                      process, so that slow replies overlap
  *   /flaky/PATH        503 the first time PATH is asked for, then serves it
  *   /redirect/PATH     302 to /PATH on this server
  *   /redirect-file     302 to file:///etc/passwd (clients must refuse)
+ *   /redirect-to/PORT/PATH  302 to http://127.0.0.1:PORT/PATH (another
+ *                      host, as clients see it, when PORT is another port)
  *   /gzip/PATH         PATH with Content-Encoding: gzip (stored deflate
  *                      blocks: no zlib needed, any inflater reads them)
  *   /retry-after/N/PATH  429 with Retry-After: N the first time, then PATH
@@ -34,9 +41,10 @@
  * TIMELOG gets "MS request PATH" when a request has been read and "MS
  * reply PATH" when its reply has been sent, MS from CLOCK_MONOTONIC (one
  * clock for all servers of a test): so a test can tell that a client
- * sent requests to several servers before any of them replied.
+ * sent requests to several servers before any of them replied, and (the
+ * /slow/ replies overlapping) how many requests were open at once.
  *
- * One connection at a time, Connection: close.  Exits after IDLE_SECONDS
+ * One connection at a time (but /slow/ replies), Connection: close.  Exits after IDLE_SECONDS
  * (default 60) without a connection, or on SIGTERM.
  */
 #include "core/core.h"
@@ -53,8 +61,11 @@
 #define MAX_HEAD 16384
 #define READ_TIMEOUT_MS 5000
 
+#define MAX_PORTS 8
+
 struct server {
-	int listen_fd;
+	int listen_fd[MAX_PORTS];
+	int nports;
 	const char *dir;
 	FILE *log;
 	FILE *timelog;
@@ -77,19 +88,38 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static void reply_head(int fd, int status, const char *reason,
-		       size_t length, const char *extra)
+static void reply_head_typed(int fd, int status, const char *reason,
+			     const char *type, size_t length,
+			     const char *extra)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n",
-		    status, reason);
+	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n",
+		    status, reason, type);
 	if (status != 304)
 		strbuf_addf(&sb, "Content-Length: %zu\r\n", length);
 	strbuf_addf(&sb, "Connection: close\r\n%s\r\n", extra ? extra : "");
 	write_all(fd, sb.buf, sb.len);
 	strbuf_release(&sb);
+}
+
+static void reply_head(int fd, int status, const char *reason,
+		       size_t length, const char *extra)
+{
+	reply_head_typed(fd, status, reason, "text/plain", length, extra);
+}
+
+/* 200 with an HTML page, as a provider's login or error page comes. */
+static void reply_html(int fd)
+{
+	static const char page[] =
+		"<!DOCTYPE html>\n<html><head><title>Sign in</title></head>"
+		"<body><p>Please sign in to continue.</p></body></html>\n";
+
+	reply_head_typed(fd, 200, "OK", "text/html; charset=utf-8",
+			 sizeof(page) - 1, NULL);
+	write_all(fd, page, sizeof(page) - 1);
 }
 
 static void reply_text(int fd, int status, const char *reason,
@@ -344,11 +374,12 @@ static void route(struct server *s, int fd, const char *path,
 	} else if (!strncmp(path, "/status/", 8) &&
 		   sscanf(path + 8, "%3d", &code) == 1) {
 		reply_text(fd, code, "Fault", NULL);
+	} else if (!strncmp(path, "/empty/", 7)) {
+		reply_head(fd, 200, "OK", 0, NULL);
+	} else if (!strncmp(path, "/html/", 6)) {
+		reply_html(fd);
 	} else if (!strncmp(path, "/truncate/", 10)) {
 		serve_file(s, fd, path + 10, true);
-	} else if (!strncmp(path, "/slow/", 6)) {
-		sleep(2);
-		serve_file(s, fd, path + 6, false);
 	} else if (!strncmp(path, "/flaky/", 7)) {
 		if (first_time(s, path))
 			reply_text(fd, 503, "Service Unavailable", NULL);
@@ -384,6 +415,13 @@ static void route(struct server *s, int fd, const char *path,
 	} else if (is(path, "/redirect-file")) {
 		reply_text(fd, 302, "Found",
 			   "Location: file:///etc/passwd\r\n");
+	} else if (!strncmp(path, "/redirect-to/", 13) &&
+		   sscanf(path + 13, "%6d/%n", &code, &n) == 1 && n) {
+		strbuf_init(&extra);
+		strbuf_addf(&extra, "Location: http://127.0.0.1:%d/%s\r\n",
+			    code, path + 13 + n);
+		reply_text(fd, 302, "Found", extra.buf);
+		strbuf_release(&extra);
 	} else if (!strncmp(path, "/redirect/", 10)) {
 		strbuf_init(&extra);
 		strbuf_addf(&extra, "Location: %s\r\n", path + 9);
@@ -429,6 +467,26 @@ static void log_time(struct server *s, const char *what, const char *path)
 	fflush(s->timelog);
 }
 
+/*
+ * /slow/PATH: a child waits 2 s and replies, while this process goes on
+ * accepting.  False when there is no child (the caller replies itself,
+ * without waiting).
+ */
+static bool slow_reply(struct server *s, int fd, const char *path)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return false;
+	if (pid > 0)
+		return true;
+	sleep(2);
+	serve_file(s, fd, path + 6, false);
+	log_time(s, "reply", path);
+	close(fd);
+	_exit(0);
+}
+
 static void handle(struct server *s, int fd)
 {
 	char head[MAX_HEAD], method[16], path[4096];
@@ -461,6 +519,8 @@ static void handle(struct server *s, int fd)
 		fflush(s->log);
 	}
 	log_time(s, "request", path);
+	if (!strncmp(path, "/slow/", 6) && slow_reply(s, fd, path))
+		return;
 	route(s, fd, path, head);
 	log_time(s, "reply", path);
 }
@@ -478,7 +538,7 @@ static int listen_local(int *port)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = 0;
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(fd, 16) < 0 ||
+	    listen(fd, 128) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
 		close(fd);
 		return -1;
@@ -487,7 +547,7 @@ static int listen_local(int *port)
 	return fd;
 }
 
-static int write_port(const char *path, int port)
+static int write_ports(const char *path, const int *ports, int n)
 {
 	struct strbuf tmp;
 	FILE *f;
@@ -496,8 +556,10 @@ static int write_port(const char *path, int port)
 	strbuf_init(&tmp);
 	strbuf_addf(&tmp, "%s.tmp", path);
 	f = fopen(tmp.buf, "w");
-	if (!f || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 ||
-	    rename(tmp.buf, path) < 0)
+	for (int i = 0; f && i < n; i++)
+		if (fprintf(f, "%d\n", ports[i]) < 0)
+			ret = -1;
+	if (!f || fclose(f) != 0 || ret < 0 || rename(tmp.buf, path) < 0)
 		ret = -1;
 	strbuf_release(&tmp);
 	return ret;
@@ -505,25 +567,34 @@ static int write_port(const char *path, int port)
 
 static void serve(struct server *s)
 {
+	struct pollfd p[MAX_PORTS];
+
 	for (;;) {
-		struct pollfd p = {s->listen_fd, POLLIN, 0};
-		int fd, n = poll(&p, 1, s->idle_s * 1000);
+		int n;
+		for (int i = 0; i < s->nports; i++)
+			p[i] = (struct pollfd){s->listen_fd[i], POLLIN, 0};
+		n = poll(p, (nfds_t)s->nports, s->idle_s * 1000);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return;
-		fd = accept(s->listen_fd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		handle(s, fd);
-		close(fd);
+		for (int i = 0; i < s->nports; i++) {
+			int fd;
+			if (!(p[i].revents & POLLIN))
+				continue;
+			fd = accept(s->listen_fd[i], NULL, NULL);
+			if (fd < 0)
+				continue;
+			handle(s, fd);
+			close(fd);
+		}
 	}
 }
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: fake-server [-l LOG] [-T TIMELOG] "
-			"[-i IDLE_SECONDS] PORTFILE DIR\n");
+			"[-i IDLE_SECONDS] [-n PORTS] PORTFILE DIR\n");
 	return 2;
 }
 
@@ -532,10 +603,11 @@ int main(int argc, char **argv)
 	struct server s = {0};
 	const char *log = NULL, *timelog = NULL;
 	char *end;
-	int c, port;
+	int c, ports[MAX_PORTS];
 
 	s.idle_s = 60;
-	while ((c = getopt(argc, argv, "l:T:i:")) != -1) {
+	s.nports = 1;
+	while ((c = getopt(argc, argv, "l:T:i:n:")) != -1) {
 		switch (c) {
 		case 'l':
 			log = optarg;
@@ -548,6 +620,11 @@ int main(int argc, char **argv)
 			if (*end || s.idle_s <= 0)
 				return usage();
 			break;
+		case 'n':
+			s.nports = (int)strtol(optarg, &end, 10);
+			if (*end || s.nports < 1 || s.nports > MAX_PORTS)
+				return usage();
+			break;
 		default:
 			return usage();
 		}
@@ -556,6 +633,7 @@ int main(int argc, char **argv)
 		return usage();
 	s.dir = argv[optind + 1];
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_IGN); /* /slow/ children: reaped by the kernel */
 	if (log && !(s.log = fopen(log, "a"))) {
 		perror(log);
 		return 1;
@@ -564,13 +642,20 @@ int main(int argc, char **argv)
 		perror(timelog);
 		return 1;
 	}
-	s.listen_fd = listen_local(&port);
-	if (s.listen_fd < 0 || write_port(argv[optind], port) < 0) {
+	for (int i = 0; i < s.nports; i++) {
+		s.listen_fd[i] = listen_local(&ports[i]);
+		if (s.listen_fd[i] < 0) {
+			perror("fake-server");
+			return 1;
+		}
+	}
+	if (write_ports(argv[optind], ports, s.nports) < 0) {
 		perror("fake-server");
 		return 1;
 	}
 	serve(&s);
-	close(s.listen_fd);
+	for (int i = 0; i < s.nports; i++)
+		close(s.listen_fd[i]);
 	if (s.log)
 		fclose(s.log);
 	if (s.timelog)

@@ -453,6 +453,74 @@ static void test_store_roundtrip(void **state)
 	strbuf_release(&db);
 }
 
+/* n points of CISO carbon intensity from t0, hourly, value base + i. */
+static void hourly(struct store_point *p, size_t n, gs_time t0, double base)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (struct store_point){"CISO", "carbon_intensity", NULL,
+			t0 + (gs_time)i * 3600, base + (double)i, GS_TIME_NONE,
+			(double)NAN, (double)NAN, (double)NAN, (double)NAN,
+			NULL};
+}
+
+/*
+ * The bulk path (runs of new points into an empty time range) counts and
+ * stores exactly what the point-by-point path does, and is left for the
+ * point-by-point path where the range holds points or times repeat.
+ */
+static void test_store_bulk(void **state)
+{
+	enum { N = 230 };
+	char dir[] = "/tmp/gs-bulk-XXXXXX";
+	struct strbuf db, cmd;
+	struct store *st;
+	struct errmsg err;
+	struct series s;
+	struct store_put_stats c;
+	struct store_point *p = calloc(2 * N, sizeof(*p));
+	(void)state;
+
+	assert_non_null(p);
+	assert_non_null(mkdtemp(dir));
+	strbuf_init(&db);
+	strbuf_addf(&db, "%s/gs.db", dir);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	hourly(p, N, 0, 100);
+	assert_int_equal(store_put_points(st, "f", p, N, 1, &c, &err), 0);
+	assert_int_equal(c.added, N);
+	assert_int_equal(c.updated, 0);
+	/* again: the range holds points, nothing changes */
+	assert_int_equal(store_put_points(st, "f", p, N, 2, &c, &err), 0);
+	assert_int_equal(c.added + c.updated, 0);
+	/* overlapping the stored range by one changed point: 1 updated */
+	hourly(p, N, (gs_time)(N - 1) * 3600, 5000);
+	assert_int_equal(store_put_points(st, "f", p, N, 3, &c, &err), 0);
+	assert_int_equal(c.added, N - 1);
+	assert_int_equal(c.updated, 1);
+	/* a repeated time in a run: the later value wins, as point by point */
+	hourly(p, 2 * N, (gs_time)(3 * N) * 3600, 7);
+	p[N].time = p[N - 1].time;
+	assert_int_equal(store_put_points(st, "f", p, 2 * N, 4, &c, &err), 0);
+	assert_int_equal(c.added, 2 * N - 1);
+	assert_int_equal(c.updated, 1);
+	series_init(&s);
+	assert_int_equal(store_get_series(st, "CISO", "carbon_intensity",
+					  GS_TIME_NONE, GS_TIME_NONE, &s,
+					  &err), 0);
+	assert_int_equal(s.n, N + N - 1 + 2 * N - 1);
+	assert_true(s.v[0] == 100 && s.v[N - 1] == 5000 && s.v[N] == 5001);
+	assert_true(s.v[2 * N - 1] == 7);
+	assert_true(s.v[3 * N - 2] == 7 + N);  /* the later of the two */
+	series_release(&s);
+	store_free(st);
+	free(p);
+	strbuf_init(&cmd);
+	strbuf_addf(&cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_release(&cmd);
+	strbuf_release(&db);
+}
+
 static void test_store_refuses_newer_schema(void **state)
 {
 	char dir[] = "/tmp/gs-newer-XXXXXX";
@@ -492,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_file_write_atomic_stale_temps),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_refuses_newer_schema),
+		cmocka_unit_test(test_store_bulk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

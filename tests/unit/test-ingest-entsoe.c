@@ -249,7 +249,10 @@ static void test_unknown_psr(void **state)
 	assert_true(val(&r, "generation_b99", "2023-06-01T00:30:00Z") == 30);
 	assert_int_equal(r.st.unknown_psr, 1);
 	assert_string_equal(r.st.warnings.buf, "t.xml:4: unknown psrType "
-			    "'B99' stored as 'generation_b99'\n");
+			    "'B99' stored as 'generation_b99'\n"
+			    "t.xml:1: carbon_intensity not computed at 1 "
+			    "times: psrType B99 has no emission factor (at 1 "
+			    "times)\n");
 	/* at 0 MW the unknown fuel does not matter; at 30 MW it does */
 	assert_true(val(&r, "carbon_intensity", "2023-06-01T00:00:00Z") ==
 		    490);

@@ -328,12 +328,7 @@ static void test_conditional(void **state)
  */
 static void test_fetch_many(void **state)
 {
-	static const char *const paths[] = {
-		"/fail-once/a.txt?many", "/status/404/a.txt",
-		"/gzip/big.txt", "/a.txt?1", "/a.txt?2", "/a.txt?3",
-		"/a.txt?4", "/a.txt?5", "/status/503/a.txt?many",
-	};
-	enum { N = ARRAY_SIZE(paths) };
+	enum { N = FETCH_PER_HOST + 4 };
 	struct server *s = *state;
 	struct fetch_opts o, small;
 	struct fetch_job jobs[N], *jp[N];
@@ -345,7 +340,17 @@ static void test_fetch_many(void **state)
 	small.max_bytes = 999;
 	for (size_t i = 0; i < N; i++) {
 		strbuf_init(&urls[i]);
-		strbuf_addf(&urls[i], "%s%s", s->url.buf, paths[i]);
+		strbuf_addstr(&urls[i], s->url.buf);
+		if (i == 0)
+			strbuf_addstr(&urls[i], "/fail-once/a.txt?many");
+		else if (i == 1)
+			strbuf_addstr(&urls[i], "/status/404/a.txt");
+		else if (i == 2)
+			strbuf_addstr(&urls[i], "/gzip/big.txt");
+		else if (i == N - 1)
+			strbuf_addstr(&urls[i], "/status/503/a.txt?many");
+		else
+			strbuf_addf(&urls[i], "/a.txt?%zu", i);
 		fetch_job_init(&jobs[i], urls[i].buf, NULL, 0,
 			       i == 2 ? &small : &o, NULL);
 		jp[i] = &jobs[i];
@@ -358,14 +363,14 @@ static void test_fetch_many(void **state)
 	assert_int_equal(jobs[2].ret, -1);
 	assert_string_equal(jobs[2].err.msg, "response larger than 999 bytes");
 	assert_int_equal(jobs[2].body.len, 0);
-	for (size_t i = 3; i < 8; i++) {
+	for (size_t i = 3; i < N - 1; i++) {
 		assert_int_equal(jobs[i].ret, 0);
 		assert_string_equal(jobs[i].body.buf, "hello\n");
 		assert_false(jobs[i].not_modified);
 		assert_null(jobs[i].state);
 	}
-	assert_int_equal(jobs[8].ret, -1);
-	assert_string_equal(jobs[8].err.msg, "HTTP status 503");
+	assert_int_equal(jobs[N - 1].ret, -1);
+	assert_string_equal(jobs[N - 1].err.msg, "HTTP status 503");
 	for (size_t i = 0; i < N; i++) {
 		fetch_job_release(&jobs[i]);
 		strbuf_release(&urls[i]);
@@ -458,6 +463,7 @@ static void test_migration_1_to_2(void **state)
 	assert_int_equal(sqlite3_exec(raw, "DROP TABLE http_cache; "
 				      "ALTER TABLE job_run DROP COLUMN "
 				      "exit_status; "
+				      "ALTER TABLE series DROP COLUMN basis; "
 				      "PRAGMA user_version = 1", NULL, NULL,
 				      NULL), SQLITE_OK);
 	sqlite3_close(raw);
@@ -482,12 +488,68 @@ static void test_migration_1_to_2(void **state)
 	free(etag);
 	free(lm);
 	store_free(st);
-	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 3);
+	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 4);
 	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
 				    "pragma_table_info('job_run') WHERE "
 				    "name = 'exit_status'"), 1);
 	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
+				    "pragma_table_info('series') WHERE "
+				    "name = 'basis'"), 1);
+	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM "
 				    "ingest_run"), 1);
+	strbuf_release(&db);
+}
+
+/* Puts one carbon_intensity point of `basis` at t; returns the result. */
+static int put_basis(struct store *st, const char *basis, gs_time t,
+		     struct errmsg *err)
+{
+	const double nan = (double)NAN;
+	struct store_point p = {"XX", "carbon_intensity", "gCO2eq/kWh", t,
+				100, GS_TIME_NONE, nan, nan, nan, nan,
+				basis};
+
+	return store_put_points(st, "feed", &p, 1, 10, NULL, err);
+}
+
+/*
+ * A version 3 store (no series.basis) migrates to 4 and keeps its data;
+ * a series then takes the first basis given and refuses another one.
+ */
+static void test_migration_3_to_4_basis(void **state)
+{
+	struct server *s = *state;
+	struct store *st;
+	struct errmsg err;
+	struct strbuf db;
+	sqlite3 *raw;
+
+	strbuf_init(&db);
+	strbuf_addf(&db, "%s/v3.db", s->dir);
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(put_basis(st, NULL, 0, &err), 0);
+	store_free(st);
+	assert_int_equal(sqlite3_open(db.buf, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "ALTER TABLE series DROP COLUMN "
+				      "basis; PRAGMA user_version = 3", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(store_open(db.buf, 0, &st, &err), 0);
+	assert_int_equal(count_rows(db.buf, "PRAGMA user_version"), 4);
+	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM point"), 1);
+	/* no basis yet: the first one given is recorded */
+	assert_int_equal(put_basis(st, "marginal", 3600, &err), 0);
+	assert_int_equal(put_basis(st, NULL, 7200, &err), 0);
+	assert_int_equal(put_basis(st, "marginal", 7200, &err), 0);
+	assert_int_equal(put_basis(st, "average", 10800, &err), -1);
+	assert_string_equal(err.msg, "zone 'XX' signal 'carbon_intensity' "
+			    "holds marginal values; refusing average ones in "
+			    "the same series (give the feed another zone)");
+	store_free(st);
+	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM series "
+				    "WHERE basis = 'marginal'"), 1);
+	assert_int_equal(count_rows(db.buf, "SELECT count(*) FROM point"), 3);
 	strbuf_release(&db);
 }
 
@@ -501,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_fetch_many),
 		cmocka_unit_test(test_http_cache_store),
 		cmocka_unit_test(test_migration_1_to_2),
+		cmocka_unit_test(test_migration_3_to_4_basis),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -627,14 +628,80 @@ static void test_fetch_file(void **state)
 	o.retries = 0;
 	assert_int_equal(fetch_url("ftp://127.0.0.1/x", NULL, 0, &o, &body,
 				   &err), -1);
-	assert_string_equal(err.msg, "redirect or url to a refused protocol "
-			    "(only http and https may be redirected to)");
+	assert_string_equal(err.msg, "url of a refused protocol (only http, "
+			    "https and file)");
 	strbuf_addstr(&url, ".missing");
 	assert_int_equal(fetch_url(url.buf, NULL, 0, &o, &body, &err), -1);
 	/* curl's own words, made lower-case like ours */
 	assert_true(err.msg[0] >= 'a' && err.msg[0] <= 'z');
 	strbuf_release(&body);
 	strbuf_release(&url);
+}
+
+/* Equal jitter: every wait in [base / 2, base], and not all the same. */
+static void test_backoff_bounds(void **state)
+{
+	struct fetch_opts o;
+	uint64_t rng = 42;
+	(void)state;
+
+	fetch_opts_init(&o);
+	o.backoff_ms = 500;
+	for (int retry = 1; retry <= 6; retry++) {
+		long base = 500L << (retry - 1), lo = LONG_MAX, hi = 0;
+		for (int i = 0; i < 2000; i++) {
+			long w = fetch_backoff_wait(&o, retry, &rng);
+			lo = w < lo ? w : lo;
+			hi = w > hi ? w : hi;
+		}
+		assert_true(lo >= base / 2);
+		assert_true(hi <= base);
+		assert_true(hi - lo > base / 4);  /* jittered, widely */
+	}
+	o.backoff_ms = 0;
+	assert_int_equal(fetch_backoff_wait(&o, 3, &rng), 0);
+	o.backoff_ms = 1;
+	assert_int_equal(fetch_backoff_wait(&o, 1, &rng), 1);
+	/* a huge retry number does not overflow */
+	o.backoff_ms = 500;
+	assert_true(fetch_backoff_wait(&o, 200, &rng) > 0);
+}
+
+/* The redirect policy: http(s) only, no downgrade, headers stay home. */
+static void test_redirect_check(void **state)
+{
+	struct errmsg err;
+	(void)state;
+
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "https://a.example/y", true,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "https://b.example/y", false,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "http://a.example:80/y", true,
+					      &err), 0);
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "http://a.example/y", false,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect from https to http refused "
+			    "(the request would go unencrypted)");
+	assert_int_equal(fetch_redirect_check("http://a.example/x",
+					      "file:///etc/passwd", false,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect to a refused protocol 'file' "
+			    "(only http and https may be redirected to)");
+	assert_int_equal(fetch_redirect_check("https://a.example/x?k=SECRET",
+					      "https://b.example/y", true,
+					      &err), -1);
+	assert_string_equal(err.msg, "redirect to another host ('b.example') "
+			    "refused: the feed's headers would go there (give "
+			    "the feed the url it redirects to)");
+	/* another port is another host */
+	assert_int_equal(fetch_redirect_check("https://a.example/x",
+					      "https://a.example:8443/x", true,
+					      &err), -1);
 }
 
 /* ---- zone placeholders (the zone catalog, ingest/zones.c) ---- */
@@ -793,6 +860,8 @@ int main(void)
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_fetch_file, setup_dir,
 						teardown_dir),
+		cmocka_unit_test(test_redirect_check),
+		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test(test_template_zone),
 		cmocka_unit_test_setup_teardown(test_feeds_zone_placeholders,
 						setup_dir, teardown_dir),

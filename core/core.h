@@ -224,8 +224,6 @@ enum store_flags {
 int store_open(const char *path, unsigned flags, struct store **out,
 	       struct errmsg *err);
 void store_free(struct store *st);
-/* The database handle, for modules that prepare their own statements. */
-struct sqlite3 *store_db(struct store *st);
 
 int store_begin(struct store *st, struct errmsg *err);
 int store_commit(struct store *st, struct errmsg *err);

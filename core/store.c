@@ -397,11 +397,6 @@ void store_free(struct store *st)
 	free(st);
 }
 
-struct sqlite3 *store_db(struct store *st)
-{
-	return st->db;
-}
-
 int store_begin(struct store *st, struct errmsg *err)
 {
 	if (st->txn_depth++ > 0)

@@ -8,7 +8,6 @@
 #include "report/report.h"
 #include "forecast/forecast.h"
 
-#include <sqlite3.h>
 
 #define CI_SIGNAL "carbon_intensity"
 /* How far before the horizon to look for the value in force at its start. */
@@ -175,47 +174,28 @@ static struct report_feed *feed_entry(struct report_health *h,
 	return f;
 }
 
-static void add_run(struct report_health *h, sqlite3_stmt *q)
+static int add_run(const struct store_ingest_run *r, void *ctx)
 {
-	struct report_feed *f =
-		feed_entry(h, (const char *)sqlite3_column_text(q, 0));
-	gs_time finished = sqlite3_column_int64(q, 1);
-	bool ok = sqlite3_column_int(q, 2) != 0;
-	const char *msg = (const char *)sqlite3_column_text(q, 4);
+	struct report_feed *f = feed_entry(ctx, r->feed);
 
 	f->runs++;
-	f->failed += !ok;
-	f->last_run = finished;
-	f->last_run_ok = ok;
+	f->failed += !r->ok;
+	f->last_run = r->finished;
+	f->last_run_ok = r->ok;
 	free(f->last_message);
-	f->last_message = msg ? xstrdup(msg) : NULL;
-	if (!ok)
-		return;
-	f->last_ok = finished;
-	f->last_ok_points = (size_t)sqlite3_column_int64(q, 3);
-	f->rejected = parse_rejected(msg);
+	f->last_message = r->message ? xstrdup(r->message) : NULL;
+	if (!r->ok)
+		return 0;
+	f->last_ok = r->finished;
+	f->last_ok_points = r->points;
+	f->rejected = parse_rejected(r->message);
+	return 0;
 }
 
 int report_store_health(void *vstore, struct report_health *out,
 			struct errmsg *err)
 {
-	sqlite3 *db = store_db(vstore);
-	sqlite3_stmt *q;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "SELECT feed, finished, ok, points, "
-				   "message FROM ingest_run "
-				   "ORDER BY feed, finished, id",
-			       -1, &q, NULL) != SQLITE_OK)
-		return err_set(err, "cannot read ingest runs: %s",
-			       sqlite3_errmsg(db));
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		add_run(out, q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return err_set(err, "cannot read ingest runs: %s",
-			       sqlite3_errmsg(db));
-	return 0;
+	return store_each_ingest_run(vstore, add_run, out, err);
 }
 
 void report_health_release(struct report_health *h)

@@ -366,13 +366,13 @@ static void test_store_roundtrip(void **state)
 	gs_time issued;
 	struct store_point pts[4] = {
 		{"CISO", "carbon_intensity", NULL, 0, 100, GS_TIME_NONE,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
 		{"CISO", "carbon_intensity", NULL, 3600, 200, GS_TIME_NONE,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
 		{"CISO", "carbon_intensity", NULL, 7200, 300, 3600,
-		 250, 350, 200, 400},
+		 250, 350, 200, 400, NULL},
 		{"CISO", "carbon_intensity", NULL, 10800, 310, 3600,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN},
+		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
 	};
 	struct store_query q = {.from = GS_TIME_NONE, .to = GS_TIME_NONE};
 	struct collected c = {0};

@@ -491,12 +491,12 @@ static void test_inputs_from_store(void **state)
 		snprintf(sig[k], sizeof(sig[k]), "generation_f%02d", k);
 		pts[k] = (struct store_point){"Z", sig[k], NULL, 0, k + 1,
 			GS_TIME_NONE, (double)NAN, (double)NAN, (double)NAN,
-			(double)NAN};
+			(double)NAN, NULL};
 	}
 	for (int k = 0; k < 2; k++) /* 20 degC issued at 0, 25 at 3600 */
 		pts[14 + k] = (struct store_point){"Z", "temperature", NULL,
 			7200, 20 + 5 * k, 3600 * k, (double)NAN, (double)NAN,
-			(double)NAN, (double)NAN};
+			(double)NAN, (double)NAN, NULL};
 	assert_non_null(mkdtemp(dir));
 	strbuf_init(&db);
 	strbuf_addf(&db, "%s/gs.db", dir);

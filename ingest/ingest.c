@@ -59,14 +59,8 @@ static int chunk_target(struct feed_request *rq, const struct feed_config *fc,
 			       "(want http://, https://, file:// or a path)",
 			       f->name, f->url);
 	}
-	if (sb.buf[0] != '/' && *fc->dir) {
-		struct strbuf joined;
-		strbuf_init(&joined);
-		strbuf_addf(&joined, "%s%s", fc->dir, sb.buf);
-		strbuf_release(&sb);
-		sb = joined;
-	}
-	c->path = strbuf_detach(&sb);
+	c->path = feeds_resolve(fc, sb.buf);
+	strbuf_release(&sb);
 	return 0;
 }
 
@@ -578,6 +572,7 @@ static void run_begin(struct store *st, struct feed_run *run,
 	run->o = *fetch;
 	run->o.timeout_ms = (long)(f->timeout_s * 1000);
 	run->o.retries = f->retries;
+	run->o.ca_file = f->ca_file;
 	/* a Retry-After may not take longer than the attempts could */
 	run->o.budget_ms = run->o.timeout_ms * (run->o.retries + 1);
 	run->cs = xcalloc(rq->nchunks + 1, sizeof(*run->cs));

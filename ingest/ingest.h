@@ -204,6 +204,7 @@ struct feed {
 	int retries;        /* extra attempts on 5xx, 429 and timeouts */
 	double price_floor; /* "price_floor", else the kind's; NAN: none */
 	bool direct_factors; /* "factors": "direct" (entsoe mix) */
+	char *ca_file;      /* "ca_file" resolved, or NULL: system CAs */
 	int line, col;      /* where the feed is in FEEDS.json */
 	int kind_line, kind_col;
 };
@@ -217,12 +218,15 @@ struct feed_config {
 
 /*
  * {"feeds": [{"name", "kind", "url", "zone"?, "headers"?: {NAME: VALUE},
- * "timeout"?: "PT30S", "retries"?: 0..10}]}.  Names are unique and match
- * [A-Za-z0-9_.-]+; url templates are checked for syntax (environment
- * variables only when expanded).
+ * "timeout"?: "PT30S", "retries"?: 0..10, "ca_file"?: PATH}]}.  Names
+ * are unique and match [A-Za-z0-9_.-]+; url templates are checked for
+ * syntax (environment variables only when expanded); a ca_file must be a
+ * readable file.
  */
 int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err);
 void feeds_release(struct feed_config *fc);
+/* path as FEEDS.json means it: relative to its directory (malloc'd). */
+char *feeds_resolve(const struct feed_config *fc, const char *path);
 
 /* The feed with that name, or NULL. */
 const struct feed *feeds_find(const struct feed_config *fc, const char *name);
@@ -271,6 +275,8 @@ struct fetch_opts {
 	uint64_t jitter_seed; /* seeded per process by fetch_opts_init() */
 	bool refetch;         /* ingest_feed: ignore the stored ETag and
 				 Last-Modified (`ingest --refetch`) */
+	const char *ca_file;  /* CAs to trust for https (CURLOPT_CAINFO)
+				 instead of the system's; NULL: those */
 };
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 void fetch_opts_init(struct fetch_opts *o);

@@ -158,7 +158,8 @@ static const char man_exit[] =
 /* The man page, from the same table as --help so the two cannot drift. */
 static void print_man(FILE *out)
 {
-	fprintf(out, ".TH GREENSLOT 1 \"\" \"greenslot\" \"User Commands\"\n"
+	fprintf(out, ".TH GREENSLOT 1 \"\" \"greenslot " GS_VERSION "\" "
+		     "\"User Commands\"\n"
 		     ".SH NAME\ngreenslot \\- plan batch computing for less "
 		     "carbon\n.SH SYNOPSIS\n.B greenslot\n.I COMMAND\n"
 		     "[OPTIONS] [ARGS]\n.SH DESCRIPTION\n");
@@ -189,7 +190,8 @@ static void print_command_man(FILE *out, const struct command *c)
 	fprintf(out, ".TH GREENSLOT\\-");
 	for (const char *p = c->name; *p; p++)
 		fputc(*p >= 'a' && *p <= 'z' ? *p - 32 : *p, out);
-	fprintf(out, " 1 \"\" \"greenslot\" \"User Commands\"\n.SH NAME\n"
+	fprintf(out, " 1 \"\" \"greenslot " GS_VERSION "\" \"User "
+		     "Commands\"\n.SH NAME\n"
 		     "greenslot\\-%s \\- ", c->name);
 	roff_text(out, c->doc->summary);
 	fprintf(out, "\n.SH SYNOPSIS\n");
@@ -411,7 +413,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "completion"))
 		return completion_main(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
-		printf("greenslot 0.1\n");
+		printf("greenslot %s\n", GS_VERSION);
 		return EXIT_OK;
 	}
 	c = find_command(argv[1]);

@@ -26,6 +26,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The one version: `greenslot --version`, the User-Agent, the man page. */
+#define GS_VERSION "0.1"
+
 #if defined(__GNUC__)
 #define GS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define GS_NORETURN __attribute__((noreturn))

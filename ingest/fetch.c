@@ -28,7 +28,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-#define USER_AGENT "greenslot/0.1 (+https://github.com/greenslot)"
+#define USER_AGENT "greenslot/" GS_VERSION " (+https://github.com/greenslot)"
 #define RETRY_AFTER_MAX_MS (5L * 60 * 1000)
 
 /* splitmix64: a small PRNG for jitter, its state held by the caller */

@@ -31,7 +31,7 @@ test_expect_success 'every command has --help on stdout with exit 0' '
 
 test_expect_success 'the man page documents every option that --help shows' '
 	expect_code 0 $GS man && mv out man.1 &&
-	test_grep "^\.TH GREENSLOT 1" man.1 &&
+	test_grep "^\.TH GREENSLOT 1 \"\" \"greenslot $($GS --version | cut -d" " -f2)\" " man.1 &&
 	for c in $commands; do
 		test_grep "^\.SS $c\$" man.1 &&
 		$GS $c --help | sed -n "s/^  \(--[a-z-]*\).*/\1/p" | grep -v "^--help$" >opts &&

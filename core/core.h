@@ -243,6 +243,9 @@ struct store_point {
 	double lo80, hi80, lo95, hi95; /* NAN when absent (forecasts only) */
 	const char *basis;  /* what the values mean where sources differ
 			       ("marginal", "lifecycle"...); NULL: not said */
+	bool estimated;     /* the provider says it estimated the value
+			       (Electricity Maps isEstimated): counted by
+			       ingest, not stored */
 };
 
 /*

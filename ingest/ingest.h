@@ -441,6 +441,7 @@ struct ingest_result {
 	size_t duplicates;  /* rows overridden by a later row */
 	size_t clipped;     /* rows outside an explicit window */
 	size_t rejected;    /* impossible values the parser skipped */
+	size_t estimated;   /* of points, those the provider estimated */
 	bool not_modified;  /* every chunk answered 304: nothing parsed */
 	double seconds;     /* from the start of the run to stored */
 	/* valid during ingest_feeds()' done() only (ingest_feed(): NULL) */
@@ -449,6 +450,12 @@ struct ingest_result {
 				     points (a zone-less feed's too) */
 	size_t nzones;
 };
+
+/*
+ * "N points: A new, U updated, R rejected" and ", E estimated" when some
+ * were: a feed's line on stderr and in the ingest log.
+ */
+void ingest_result_counts(struct strbuf *sb, const struct ingest_result *res);
 
 /*
  * Fetches, parses and stores one feed in one transaction, then logs the

@@ -56,10 +56,15 @@ static const struct cmd_opt *shared_opts(const struct command *c)
 	return (c->flags & CMD_METRICS) ? metrics_opts : NULL;
 }
 
+/* A flag too long for its column ("--policy a|b|c") has its own line. */
 static void print_options(FILE *out, const struct cmd_opt *o)
 {
-	for (; o && o->flag; o++)
-		fprintf(out, "  %-24s %s\n", o->flag, o->help);
+	for (; o && o->flag; o++) {
+		if (strlen(o->flag) > 24)
+			fprintf(out, "  %s\n%27s%s\n", o->flag, "", o->help);
+		else
+			fprintf(out, "  %-24s %s\n", o->flag, o->help);
+	}
 }
 
 static void print_synopsis(FILE *out, const char *synopsis)
@@ -227,79 +232,178 @@ static int man_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* A flag line ("-o, --output FILE") takes a value when a word follows. */
-static bool flag_has_value(const char *flag)
+/* The value word of a flag line ("FILE" of "-o, --output FILE"), or NULL. */
+static const char *flag_value(const char *flag)
 {
+	const char *v = NULL;
+
 	for (const char *p = strchr(flag, ' '); p; p = strchr(p + 1, ' '))
 		if (p[-1] != ',')
-			return true;
-	return false;
+			v = p + 1;
+	return v;
 }
 
-/* Each long and short option of a flag line, into the completion's list
- * of options and (when it takes a value) of options with a value. */
-static void completion_words(const struct cmd_opt *o, struct strbuf *all,
-			     struct strbuf *valued)
+/* What completes an option's value, as its value word says. */
+enum value_kind {
+	VALUE_FREE,    /* a time, a number, a name: nothing to offer */
+	VALUE_FILES,   /* FILE, PATH, HISTORY, X.json */
+	VALUE_DIRS,    /* DIR */
+	VALUE_WORDS,   /* a|b|c: those */
+	VALUE_SIGNALS, /* SIGNAL: the signals known by name */
+	VALUE_NKINDS,
+};
+
+static enum value_kind value_kind(const char *v)
 {
+	if (strchr(v, '|'))
+		return VALUE_WORDS;
+	if (!strcmp(v, "SIGNAL"))
+		return VALUE_SIGNALS;
+	if (!strcmp(v, "DIR"))
+		return VALUE_DIRS;
+	if (!strcmp(v, "FILE") || !strcmp(v, "PATH") ||
+	    !strcmp(v, "HISTORY") || strstr(v, ".json"))
+		return VALUE_FILES;
+	return VALUE_FREE;
+}
+
+/* One command's part of the completion script, as it is put together. */
+struct completion {
+	struct strbuf opts;               /* " --a -b --c" */
+	struct strbuf pats[VALUE_NKINDS]; /* "|--x|-y": the options of a kind */
+	struct strbuf words;              /* case lines for VALUE_WORDS */
+	const char *signals;              /* "carbon_intensity price ..." */
+};
+
+/* "--format) kind=words words='a b c' ;;" for a|b|c (or the signals). */
+static void completion_words(struct completion *c, const char *pat,
+			     const char *value, enum value_kind kind)
+{
+	strbuf_addf(&c->words, "\t\t%s) kind=words words=\"", pat);
+	if (kind == VALUE_SIGNALS)
+		strbuf_addstr(&c->words, c->signals);
+	for (; kind == VALUE_WORDS && *value; value++)
+		strbuf_addch(&c->words, *value == '|' ? ' ' : *value);
+	strbuf_addstr(&c->words, "\" ;;\n");
+}
+
+/* Each long and short option of a flag line, and what its value takes. */
+static void completion_options(struct completion *c, const struct cmd_opt *o)
+{
+	struct strbuf pat;
+
+	strbuf_init(&pat);
 	for (; o && o->flag; o++) {
-		const char *p = o->flag;
-		bool has_value = flag_has_value(o->flag);
+		const char *p = o->flag, *value = flag_value(o->flag);
+		enum value_kind kind = value ? value_kind(value) : VALUE_FREE;
+
+		strbuf_reset(&pat);
 		while (*p == '-') {
 			size_t n = strcspn(p, " ,");
-			strbuf_addf(all, " %.*s", (int)n, p);
-			if (has_value)
-				strbuf_addf(valued, "|%.*s", (int)n, p);
+			strbuf_addf(&c->opts, " %.*s", (int)n, p);
+			strbuf_addf(&pat, "|%.*s", (int)n, p);
 			p += n;
 			p += strspn(p, ", ");
 		}
+		if (!value)
+			continue;
+		if (kind == VALUE_WORDS || kind == VALUE_SIGNALS)
+			completion_words(c, pat.buf + 1, value, kind);
+		else
+			strbuf_addstr(&c->pats[kind], pat.buf);
 	}
+	strbuf_release(&pat);
 }
 
-/* A bash completion script: commands, then each command's options;
- * an option that takes a value completes file names. */
+/* Options main.c takes for every command (run_command()), as flag lines. */
+static const struct cmd_opt completion_shared[] = {
+	{"--db PATH", NULL},
+	{"--sites SITES.json", NULL},
+	{NULL, NULL},
+};
+
+/* "\tCOMMAND) opts=...\n\t\tcase $prev in ... esac ;;" */
+static void completion_command(struct completion *c,
+			       const struct command *cmd)
+{
+	static const char *const kinds[VALUE_NKINDS] = {
+		[VALUE_FREE] = "free", [VALUE_FILES] = "files",
+		[VALUE_DIRS] = "dirs",
+	};
+
+	strbuf_reset(&c->opts);
+	strbuf_reset(&c->words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_reset(&c->pats[k]);
+	completion_options(c, cmd->doc->options);
+	completion_options(c, shared_opts(cmd));
+	printf("\t%s) opts=\"%s --help\"\n\t\tcase $prev in\n%s", cmd->name,
+	       c->opts.buf + 1, c->words.buf);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		if (c->pats[k].len)
+			printf("\t\t%s) kind=%s ;;\n", c->pats[k].buf + 1,
+			       kinds[k]);
+	printf("\t\tesac ;;\n");
+}
+
+/*
+ * A bash completion script, from the command table: commands, each
+ * command's options, and an option's values: the words of "a|b|c", the
+ * known signals for SIGNAL, file names for FILE, PATH and X.json,
+ * directories for DIR, nothing for the others (times, numbers, names).
+ */
 static int completion_main(int argc, char **argv)
 {
-	struct strbuf all, valued;
+	struct completion c;
+	struct strbuf signals;
 
 	if (argc < 3 || strcmp(argv[2], "bash")) {
 		error("usage: greenslot completion bash");
 		return EXIT_USAGE;
 	}
-	strbuf_init(&all);
-	strbuf_init(&valued);
+	strbuf_init(&signals);
+	signal_names(&signals);
+	c.signals = signals.buf;
+	strbuf_init(&c.opts);
+	strbuf_init(&c.words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_init(&c.pats[k]);
 	printf("# bash completion for greenslot, made by "
 	       "'greenslot completion bash'\n_greenslot()\n{\n"
 	       "\tlocal cur=${COMP_WORDS[COMP_CWORD]} "
-	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= valued=\n"
+	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= kind= words=\n"
 	       "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
 	       "\t\tCOMPREPLY=($(compgen -W \"");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf("%s ", commands[i].name);
 	printf("man completion --help --version\" -- \"$cur\"))\n"
-	       "\t\treturn\n\tfi\n\tcase ${COMP_WORDS[1]} in\n");
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		strbuf_reset(&all);
-		strbuf_reset(&valued);
-		strbuf_addstr(&valued, "--db|--sites");
-		completion_words(commands[i].doc->options, &all, &valued);
-		completion_words(shared_opts(&commands[i]), &all, &valued);
-		printf("\t%s) opts=\"%s --help\"; valued=\"|%s|\" ;;\n",
-		       commands[i].name, all.buf + 1, valued.buf);
-	}
+	       "\t\treturn\n\tfi\n\tcase $prev in\n");
+	completion_options(&c, completion_shared);
+	printf("\t%s) kind=files ;;\n\tesac\n\tcase ${COMP_WORDS[1]} in\n",
+	       c.pats[VALUE_FILES].buf + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		completion_command(&c, &commands[i]);
 	printf("\tman) COMPREPLY=($(compgen -W \"--list");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf(" %s", commands[i].name);
 	printf("\" -- \"$cur\")); return ;;\n"
 	       "\tcompletion) COMPREPLY=($(compgen -W bash -- \"$cur\")); "
 	       "return ;;\n\tesac\n"
-	       "\tcase $valued in *\"|$prev|\"*)\n"
-	       "\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-	       "\tesac\n\tcase $cur in\n"
-	       "\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
-	       "\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n\tesac\n}\n"
+	       "\tcase $kind in\n"
+	       "\twords) COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) ;;\n"
+	       "\tfiles) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+	       "\tdirs) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
+	       "\tfree) COMPREPLY=() ;;\n"
+	       "\t*) case $cur in\n"
+	       "\t\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
+	       "\t\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+	       "\t\tesac ;;\n\tesac\n}\n"
 	       "complete -o filenames -F _greenslot greenslot\n");
-	strbuf_release(&all);
-	strbuf_release(&valued);
+	strbuf_release(&c.opts);
+	strbuf_release(&c.words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_release(&c.pats[k]);
+	strbuf_release(&signals);
 	return EXIT_OK;
 }
 

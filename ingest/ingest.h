@@ -87,6 +87,12 @@ size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to);
  */
 bool signal_valid(const char *signal);
 /*
+ * Appends the signals known by name alone, space-separated
+ * ("carbon_intensity price ..."; generation_FUEL and busy_RESOURCE are
+ * open-ended), for the shell's completion.
+ */
+void signal_names(struct strbuf *sb);
+/*
  * False for values no grid or sky produces: not finite, carbon intensity
  * outside 0..2000 gCO2eq/kWh, temperature or dewpoint outside -90..60
  * degC, negative wind, radiation or precipitation.

@@ -20,6 +20,11 @@ struct command {
 	const struct cmd_doc *doc;
 };
 
+/* Commands about the command table itself, defined below it. */
+static int cmd_man(int argc, char **argv, struct cmd_ctx *ctx);
+static int cmd_completion(int argc, char **argv, struct cmd_ctx *ctx);
+static const struct cmd_doc cmd_man_doc, cmd_completion_doc;
+
 static const struct command commands[] = {
 	{"ingest", cmd_ingest, CMD_STORE | CMD_METRICS, &cmd_ingest_doc},
 	{"series", cmd_series, CMD_STORE_RO, &cmd_series_doc},
@@ -32,6 +37,8 @@ static const struct command commands[] = {
 	{"export", cmd_export, CMD_SITES_OPT, &cmd_export_doc},
 	{"run", cmd_run, CMD_STORE | CMD_SITES_OPT | CMD_METRICS,
 	 &cmd_run_doc},
+	{"man", cmd_man, 0, &cmd_man_doc},
+	{"completion", cmd_completion, 0, &cmd_completion_doc},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -102,13 +109,9 @@ static void main_help(FILE *out)
 			commands[i].doc->summary,
 			commands[i].fn ? "" : " (not yet implemented)");
 	fprintf(out,
-		"  %-10s %s\n  %-10s %s\n\n"
-		"Run 'greenslot COMMAND --help' for a command's options.\n"
+		"\nRun 'greenslot COMMAND --help' for a command's options.\n"
 		"Exit codes: 0 success, 1 run-time failure, 2 usage error or "
-		"invalid input,\n3 plan written but some jobs unplaced.\n",
-		"man", "print the manual page (roff); 'man COMMAND' one "
-		"command's", "completion", "print the bash completion "
-		"script ('completion bash')");
+		"invalid input,\n3 plan written but some jobs unplaced.\n");
 }
 
 /* Escapes roff control characters at the start of lines and backslashes. */
@@ -209,23 +212,44 @@ static void print_command_man(FILE *out, const struct command *c)
 	fprintf(out, "%s.SH SEE ALSO\n.BR greenslot (1)\n", man_exit);
 }
 
+static const struct cmd_opt man_opts[] = {
+	{"--list", "print the commands, one a line (each has a page "
+		   "greenslot-COMMAND(1))"},
+	{NULL, NULL},
+};
+
+static const struct cmd_doc cmd_man_doc = {
+	"man [COMMAND | --list]",
+	"print the manual page (roff); 'man COMMAND' one command's",
+	"Prints greenslot(1), every command with its options, as roff on "
+	"stdout; with COMMAND, the page greenslot-COMMAND(1) of that command "
+	"alone.  Both are made from the table that --help prints, so they "
+	"cannot differ from it; 'make install' installs them all.  Read one "
+	"with 'greenslot man | man -l -'.",
+	man_opts,
+};
+
 /* `greenslot man [COMMAND|--list]` */
-static int man_main(int argc, char **argv)
+static int cmd_man(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const struct command *c;
 
-	if (argc < 3) {
+	if (argc < 2) {
 		print_man(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[2], "--list")) {
+	if (argc > 2) {
+		error("usage: greenslot man [COMMAND | --list]");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--list")) {
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			printf("%s\n", commands[i].name);
 		return EXIT_OK;
 	}
-	c = find_command(argv[2]);
+	c = find_command(argv[1]);
 	if (!c) {
-		error("unknown command '%s'; see 'greenslot --help'", argv[2]);
+		error("unknown command '%s'; see 'greenslot --help'", argv[1]);
 		return EXIT_USAGE;
 	}
 	print_command_man(stdout, c);
@@ -322,7 +346,20 @@ static const struct cmd_opt completion_shared[] = {
 	{NULL, NULL},
 };
 
-/* "\tCOMMAND) opts=...\n\t\tcase $prev in ... esac ;;" */
+/* The words of a command's arguments; none (file names) but for these. */
+static void completion_args(const struct command *cmd)
+{
+	if (cmd->fn == cmd_completion)
+		printf(" args=bash");
+	if (cmd->fn != cmd_man)
+		return;
+	printf(" args=\"");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	printf("\"");
+}
+
+/* "\tCOMMAND) opts=... args=...\n\t\tcase $prev in ... esac ;;" */
 static void completion_command(struct completion *c,
 			       const struct command *cmd)
 {
@@ -337,8 +374,10 @@ static void completion_command(struct completion *c,
 		strbuf_reset(&c->pats[k]);
 	completion_options(c, cmd->doc->options);
 	completion_options(c, shared_opts(cmd));
-	printf("\t%s) opts=\"%s --help\"\n\t\tcase $prev in\n%s", cmd->name,
-	       c->opts.buf + 1, c->words.buf);
+	strbuf_addstr(&c->opts, " --help");
+	printf("\t%s) opts=\"%s\"", cmd->name, c->opts.buf + 1);
+	completion_args(cmd);
+	printf("\n\t\tcase $prev in\n%s", c->words.buf);
 	for (int k = 0; k < VALUE_NKINDS; k++)
 		if (c->pats[k].len)
 			printf("\t\t%s) kind=%s ;;\n", c->pats[k].buf + 1,
@@ -346,18 +385,49 @@ static void completion_command(struct completion *c,
 	printf("\t\tesac ;;\n");
 }
 
+static const struct cmd_doc cmd_completion_doc = {
+	"completion bash",
+	"print the bash completion script",
+	"Prints a bash completion script for greenslot, made from the table "
+	"that --help prints: the commands, each command's options, and the "
+	"values of an option where they are known: the choices its --help "
+	"spells a|b|c (--format, --policy, --objective, --model), the "
+	"signals known by name after --signal, file names after an option "
+	"whose value is FILE, PATH or a .json file, directories after DIR; "
+	"nothing after times, durations and numbers.  Load it with "
+	"'. <(greenslot completion bash)'; 'make install' installs it.",
+	NULL,
+};
+
+/* What the script does once the case of the command has set its words. */
+static const char completion_tail[] =
+	"\tcase $kind in\n"
+	"\twords) COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) ;;\n"
+	"\tfiles) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+	"\tdirs) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
+	"\tfree) COMPREPLY=() ;;\n"
+	"\t*) case $cur in\n"
+	"\t\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
+	"\t\t*) if [ -n \"$args\" ]; then\n"
+	"\t\t\tCOMPREPLY=($(compgen -W \"$args\" -- \"$cur\"))\n"
+	"\t\telse\n"
+	"\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	"\t\tfi ;;\n"
+	"\t\tesac ;;\n\tesac\n}\n"
+	"complete -o filenames -F _greenslot greenslot\n";
+
 /*
  * A bash completion script, from the command table: commands, each
  * command's options, and an option's values: the words of "a|b|c", the
  * known signals for SIGNAL, file names for FILE, PATH and X.json,
  * directories for DIR, nothing for the others (times, numbers, names).
  */
-static int completion_main(int argc, char **argv)
+static int cmd_completion(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct completion c;
 	struct strbuf signals;
 
-	if (argc < 3 || strcmp(argv[2], "bash")) {
+	if (argc != 2 || strcmp(argv[1], "bash")) {
 		error("usage: greenslot completion bash");
 		return EXIT_USAGE;
 	}
@@ -371,34 +441,19 @@ static int completion_main(int argc, char **argv)
 	printf("# bash completion for greenslot, made by "
 	       "'greenslot completion bash'\n_greenslot()\n{\n"
 	       "\tlocal cur=${COMP_WORDS[COMP_CWORD]} "
-	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= kind= words=\n"
+	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= args= kind= words=\n"
 	       "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
 	       "\t\tCOMPREPLY=($(compgen -W \"");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf("%s ", commands[i].name);
-	printf("man completion --help --version\" -- \"$cur\"))\n"
+	printf("--help --version\" -- \"$cur\"))\n"
 	       "\t\treturn\n\tfi\n\tcase $prev in\n");
 	completion_options(&c, completion_shared);
 	printf("\t%s) kind=files ;;\n\tesac\n\tcase ${COMP_WORDS[1]} in\n",
 	       c.pats[VALUE_FILES].buf + 1);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		completion_command(&c, &commands[i]);
-	printf("\tman) COMPREPLY=($(compgen -W \"--list");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf(" %s", commands[i].name);
-	printf("\" -- \"$cur\")); return ;;\n"
-	       "\tcompletion) COMPREPLY=($(compgen -W bash -- \"$cur\")); "
-	       "return ;;\n\tesac\n"
-	       "\tcase $kind in\n"
-	       "\twords) COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) ;;\n"
-	       "\tfiles) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
-	       "\tdirs) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
-	       "\tfree) COMPREPLY=() ;;\n"
-	       "\t*) case $cur in\n"
-	       "\t\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
-	       "\t\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
-	       "\t\tesac ;;\n\tesac\n}\n"
-	       "complete -o filenames -F _greenslot greenslot\n");
+	printf("\tesac\n%s", completion_tail);
 	strbuf_release(&c.opts);
 	strbuf_release(&c.words);
 	for (int k = 0; k < VALUE_NKINDS; k++)
@@ -512,10 +567,6 @@ int main(int argc, char **argv)
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "man"))
-		return man_main(argc, argv);
-	if (!strcmp(argv[1], "completion"))
-		return completion_main(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
 		printf("greenslot %s\n", GS_VERSION);
 		return EXIT_OK;

@@ -3,7 +3,7 @@
 # source, exit codes for misuse.
 . "$(dirname "$0")/../lib.sh"
 
-commands="ingest series forecast train predict solve report export run"
+commands="ingest series forecast train predict solve report export run man completion"
 
 test_expect_success 'greenslot --help lists every command and exits 0' '
 	expect_code 0 $GS --help &&
@@ -34,12 +34,24 @@ test_expect_success 'the man page documents every option that --help shows' '
 	test_grep "^\.TH GREENSLOT 1 \"\" \"greenslot $($GS --version | cut -d" " -f2)\" " man.1 &&
 	for c in $commands; do
 		test_grep "^\.SS $c\$" man.1 &&
-		$GS $c --help | sed -n "s/^  \(--[a-z-]*\).*/\1/p" | grep -v "^--help$" >opts &&
+		$GS $c --help | sed -n -e "/^  --help /d" -e "s/^  \(--[a-z-]*\).*/\1/p" >opts &&
 		while read -r o; do
 			roff=$(printf "%s" "$o" | sed "s/-/\\\\\\\\-/g")
 			grep -q -e "^\.B $roff" man.1 || { echo "man page lacks $o of $c"; exit 1; }
 		done <opts || return 1
 	done
+'
+
+test_expect_success 'man and completion are commands of the table' '
+	expect_code 0 $GS man man &&
+	test_grep "^\.TH GREENSLOT\\\\-MAN 1 " out &&
+	test_grep "^\.B \\\\-\\\\-list$" out &&
+	expect_code 0 $GS completion --help &&
+	test_grep "^usage: greenslot completion bash$" out &&
+	expect_code 2 $GS completion zsh &&
+	test_grep "usage: greenslot completion bash" err &&
+	expect_code 2 $GS man nope &&
+	test_grep "unknown command .nope." err
 '
 
 test_expect_success 'train on a missing history is a usage error (exit 2)' '

@@ -20,6 +20,11 @@ struct command {
 	const struct cmd_doc *doc;
 };
 
+/* Commands about the command table itself, defined below it. */
+static int cmd_man(int argc, char **argv, struct cmd_ctx *ctx);
+static int cmd_completion(int argc, char **argv, struct cmd_ctx *ctx);
+static const struct cmd_doc cmd_man_doc, cmd_completion_doc;
+
 static const struct command commands[] = {
 	{"ingest", cmd_ingest, CMD_STORE | CMD_METRICS, &cmd_ingest_doc},
 	{"series", cmd_series, CMD_STORE_RO, &cmd_series_doc},
@@ -32,6 +37,8 @@ static const struct command commands[] = {
 	{"export", cmd_export, CMD_SITES_OPT, &cmd_export_doc},
 	{"run", cmd_run, CMD_STORE | CMD_SITES_OPT | CMD_METRICS,
 	 &cmd_run_doc},
+	{"man", cmd_man, 0, &cmd_man_doc},
+	{"completion", cmd_completion, 0, &cmd_completion_doc},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -56,10 +63,15 @@ static const struct cmd_opt *shared_opts(const struct command *c)
 	return (c->flags & CMD_METRICS) ? metrics_opts : NULL;
 }
 
+/* A flag too long for its column ("--policy a|b|c") has its own line. */
 static void print_options(FILE *out, const struct cmd_opt *o)
 {
-	for (; o && o->flag; o++)
-		fprintf(out, "  %-24s %s\n", o->flag, o->help);
+	for (; o && o->flag; o++) {
+		if (strlen(o->flag) > 24)
+			fprintf(out, "  %s\n%27s%s\n", o->flag, "", o->help);
+		else
+			fprintf(out, "  %-24s %s\n", o->flag, o->help);
+	}
 }
 
 static void print_synopsis(FILE *out, const char *synopsis)
@@ -97,13 +109,9 @@ static void main_help(FILE *out)
 			commands[i].doc->summary,
 			commands[i].fn ? "" : " (not yet implemented)");
 	fprintf(out,
-		"  %-10s %s\n  %-10s %s\n\n"
-		"Run 'greenslot COMMAND --help' for a command's options.\n"
+		"\nRun 'greenslot COMMAND --help' for a command's options.\n"
 		"Exit codes: 0 success, 1 run-time failure, 2 usage error or "
-		"invalid input,\n3 plan written but some jobs unplaced.\n",
-		"man", "print the manual page (roff); 'man COMMAND' one "
-		"command's", "completion", "print the bash completion "
-		"script ('completion bash')");
+		"invalid input,\n3 plan written but some jobs unplaced.\n");
 }
 
 /* Escapes roff control characters at the start of lines and backslashes. */
@@ -158,7 +166,8 @@ static const char man_exit[] =
 /* The man page, from the same table as --help so the two cannot drift. */
 static void print_man(FILE *out)
 {
-	fprintf(out, ".TH GREENSLOT 1 \"\" \"greenslot\" \"User Commands\"\n"
+	fprintf(out, ".TH GREENSLOT 1 \"\" \"greenslot " GS_VERSION "\" "
+		     "\"User Commands\"\n"
 		     ".SH NAME\ngreenslot \\- plan batch computing for less "
 		     "carbon\n.SH SYNOPSIS\n.B greenslot\n.I COMMAND\n"
 		     "[OPTIONS] [ARGS]\n.SH DESCRIPTION\n");
@@ -189,7 +198,8 @@ static void print_command_man(FILE *out, const struct command *c)
 	fprintf(out, ".TH GREENSLOT\\-");
 	for (const char *p = c->name; *p; p++)
 		fputc(*p >= 'a' && *p <= 'z' ? *p - 32 : *p, out);
-	fprintf(out, " 1 \"\" \"greenslot\" \"User Commands\"\n.SH NAME\n"
+	fprintf(out, " 1 \"\" \"greenslot " GS_VERSION "\" \"User "
+		     "Commands\"\n.SH NAME\n"
 		     "greenslot\\-%s \\- ", c->name);
 	roff_text(out, c->doc->summary);
 	fprintf(out, "\n.SH SYNOPSIS\n");
@@ -202,102 +212,253 @@ static void print_command_man(FILE *out, const struct command *c)
 	fprintf(out, "%s.SH SEE ALSO\n.BR greenslot (1)\n", man_exit);
 }
 
+static const struct cmd_opt man_opts[] = {
+	{"--list", "print the commands, one a line (each has a page "
+		   "greenslot-COMMAND(1))"},
+	{NULL, NULL},
+};
+
+static const struct cmd_doc cmd_man_doc = {
+	"man [COMMAND | --list]",
+	"print the manual page (roff); 'man COMMAND' one command's",
+	"Prints greenslot(1), every command with its options, as roff on "
+	"stdout; with COMMAND, the page greenslot-COMMAND(1) of that command "
+	"alone.  Both are made from the table that --help prints, so they "
+	"cannot differ from it; 'make install' installs them all.  Read one "
+	"with 'greenslot man | man -l -'.",
+	man_opts,
+};
+
 /* `greenslot man [COMMAND|--list]` */
-static int man_main(int argc, char **argv)
+static int cmd_man(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const struct command *c;
 
-	if (argc < 3) {
+	if (argc < 2) {
 		print_man(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[2], "--list")) {
+	if (argc > 2) {
+		error("usage: greenslot man [COMMAND | --list]");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--list")) {
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			printf("%s\n", commands[i].name);
 		return EXIT_OK;
 	}
-	c = find_command(argv[2]);
+	c = find_command(argv[1]);
 	if (!c) {
-		error("unknown command '%s'; see 'greenslot --help'", argv[2]);
+		error("unknown command '%s'; see 'greenslot --help'", argv[1]);
 		return EXIT_USAGE;
 	}
 	print_command_man(stdout, c);
 	return EXIT_OK;
 }
 
-/* A flag line ("-o, --output FILE") takes a value when a word follows. */
-static bool flag_has_value(const char *flag)
+/* The value word of a flag line ("FILE" of "-o, --output FILE"), or NULL. */
+static const char *flag_value(const char *flag)
 {
+	const char *v = NULL;
+
 	for (const char *p = strchr(flag, ' '); p; p = strchr(p + 1, ' '))
 		if (p[-1] != ',')
-			return true;
-	return false;
+			v = p + 1;
+	return v;
 }
 
-/* Each long and short option of a flag line, into the completion's list
- * of options and (when it takes a value) of options with a value. */
-static void completion_words(const struct cmd_opt *o, struct strbuf *all,
-			     struct strbuf *valued)
+/* What completes an option's value, as its value word says. */
+enum value_kind {
+	VALUE_FREE,    /* a time, a number, a name: nothing to offer */
+	VALUE_FILES,   /* FILE, PATH, HISTORY, X.json */
+	VALUE_DIRS,    /* DIR */
+	VALUE_WORDS,   /* a|b|c: those */
+	VALUE_SIGNALS, /* SIGNAL: the signals known by name */
+	VALUE_NKINDS,
+};
+
+static enum value_kind value_kind(const char *v)
 {
+	if (strchr(v, '|'))
+		return VALUE_WORDS;
+	if (!strcmp(v, "SIGNAL"))
+		return VALUE_SIGNALS;
+	if (!strcmp(v, "DIR"))
+		return VALUE_DIRS;
+	if (!strcmp(v, "FILE") || !strcmp(v, "PATH") ||
+	    !strcmp(v, "HISTORY") || strstr(v, ".json"))
+		return VALUE_FILES;
+	return VALUE_FREE;
+}
+
+/* One command's part of the completion script, as it is put together. */
+struct completion {
+	struct strbuf opts;               /* " --a -b --c" */
+	struct strbuf pats[VALUE_NKINDS]; /* "|--x|-y": the options of a kind */
+	struct strbuf words;              /* case lines for VALUE_WORDS */
+	const char *signals;              /* "carbon_intensity price ..." */
+};
+
+/* "--format) kind=words words='a b c' ;;" for a|b|c (or the signals). */
+static void completion_words(struct completion *c, const char *pat,
+			     const char *value, enum value_kind kind)
+{
+	strbuf_addf(&c->words, "\t\t%s) kind=words words=\"", pat);
+	if (kind == VALUE_SIGNALS)
+		strbuf_addstr(&c->words, c->signals);
+	for (; kind == VALUE_WORDS && *value; value++)
+		strbuf_addch(&c->words, *value == '|' ? ' ' : *value);
+	strbuf_addstr(&c->words, "\" ;;\n");
+}
+
+/* Each long and short option of a flag line, and what its value takes. */
+static void completion_options(struct completion *c, const struct cmd_opt *o)
+{
+	struct strbuf pat;
+
+	strbuf_init(&pat);
 	for (; o && o->flag; o++) {
-		const char *p = o->flag;
-		bool has_value = flag_has_value(o->flag);
+		const char *p = o->flag, *value = flag_value(o->flag);
+		enum value_kind kind = value ? value_kind(value) : VALUE_FREE;
+
+		strbuf_reset(&pat);
 		while (*p == '-') {
 			size_t n = strcspn(p, " ,");
-			strbuf_addf(all, " %.*s", (int)n, p);
-			if (has_value)
-				strbuf_addf(valued, "|%.*s", (int)n, p);
+			strbuf_addf(&c->opts, " %.*s", (int)n, p);
+			strbuf_addf(&pat, "|%.*s", (int)n, p);
 			p += n;
 			p += strspn(p, ", ");
 		}
+		if (!value)
+			continue;
+		if (kind == VALUE_WORDS || kind == VALUE_SIGNALS)
+			completion_words(c, pat.buf + 1, value, kind);
+		else
+			strbuf_addstr(&c->pats[kind], pat.buf);
 	}
+	strbuf_release(&pat);
 }
 
-/* A bash completion script: commands, then each command's options;
- * an option that takes a value completes file names. */
-static int completion_main(int argc, char **argv)
-{
-	struct strbuf all, valued;
+/* Options main.c takes for every command (run_command()), as flag lines. */
+static const struct cmd_opt completion_shared[] = {
+	{"--db PATH", NULL},
+	{"--sites SITES.json", NULL},
+	{NULL, NULL},
+};
 
-	if (argc < 3 || strcmp(argv[2], "bash")) {
+/* The words of a command's arguments; none (file names) but for these. */
+static void completion_args(const struct command *cmd)
+{
+	if (cmd->fn == cmd_completion)
+		printf(" args=bash");
+	if (cmd->fn != cmd_man)
+		return;
+	printf(" args=\"");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	printf("\"");
+}
+
+/* "\tCOMMAND) opts=... args=...\n\t\tcase $prev in ... esac ;;" */
+static void completion_command(struct completion *c,
+			       const struct command *cmd)
+{
+	static const char *const kinds[VALUE_NKINDS] = {
+		[VALUE_FREE] = "free", [VALUE_FILES] = "files",
+		[VALUE_DIRS] = "dirs",
+	};
+
+	strbuf_reset(&c->opts);
+	strbuf_reset(&c->words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_reset(&c->pats[k]);
+	completion_options(c, cmd->doc->options);
+	completion_options(c, shared_opts(cmd));
+	strbuf_addstr(&c->opts, " --help");
+	printf("\t%s) opts=\"%s\"", cmd->name, c->opts.buf + 1);
+	completion_args(cmd);
+	printf("\n\t\tcase $prev in\n%s", c->words.buf);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		if (c->pats[k].len)
+			printf("\t\t%s) kind=%s ;;\n", c->pats[k].buf + 1,
+			       kinds[k]);
+	printf("\t\tesac ;;\n");
+}
+
+static const struct cmd_doc cmd_completion_doc = {
+	"completion bash",
+	"print the bash completion script",
+	"Prints a bash completion script for greenslot, made from the table "
+	"that --help prints: the commands, each command's options, and the "
+	"values of an option where they are known: the choices its --help "
+	"spells a|b|c (--format, --policy, --objective, --model), the "
+	"signals known by name after --signal, file names after an option "
+	"whose value is FILE, PATH or a .json file, directories after DIR; "
+	"nothing after times, durations and numbers.  Load it with "
+	"'. <(greenslot completion bash)'; 'make install' installs it.",
+	NULL,
+};
+
+/* What the script does once the case of the command has set its words. */
+static const char completion_tail[] =
+	"\tcase $kind in\n"
+	"\twords) COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) ;;\n"
+	"\tfiles) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+	"\tdirs) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
+	"\tfree) COMPREPLY=() ;;\n"
+	"\t*) case $cur in\n"
+	"\t\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
+	"\t\t*) if [ -n \"$args\" ]; then\n"
+	"\t\t\tCOMPREPLY=($(compgen -W \"$args\" -- \"$cur\"))\n"
+	"\t\telse\n"
+	"\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	"\t\tfi ;;\n"
+	"\t\tesac ;;\n\tesac\n}\n"
+	"complete -o filenames -F _greenslot greenslot\n";
+
+/*
+ * A bash completion script, from the command table: commands, each
+ * command's options, and an option's values: the words of "a|b|c", the
+ * known signals for SIGNAL, file names for FILE, PATH and X.json,
+ * directories for DIR, nothing for the others (times, numbers, names).
+ */
+static int cmd_completion(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct completion c;
+	struct strbuf signals;
+
+	if (argc != 2 || strcmp(argv[1], "bash")) {
 		error("usage: greenslot completion bash");
 		return EXIT_USAGE;
 	}
-	strbuf_init(&all);
-	strbuf_init(&valued);
+	strbuf_init(&signals);
+	signal_names(&signals);
+	c.signals = signals.buf;
+	strbuf_init(&c.opts);
+	strbuf_init(&c.words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_init(&c.pats[k]);
 	printf("# bash completion for greenslot, made by "
 	       "'greenslot completion bash'\n_greenslot()\n{\n"
 	       "\tlocal cur=${COMP_WORDS[COMP_CWORD]} "
-	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= valued=\n"
+	       "prev=${COMP_WORDS[COMP_CWORD-1]} opts= args= kind= words=\n"
 	       "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
 	       "\t\tCOMPREPLY=($(compgen -W \"");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf("%s ", commands[i].name);
-	printf("man completion --help --version\" -- \"$cur\"))\n"
-	       "\t\treturn\n\tfi\n\tcase ${COMP_WORDS[1]} in\n");
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		strbuf_reset(&all);
-		strbuf_reset(&valued);
-		strbuf_addstr(&valued, "--db|--sites");
-		completion_words(commands[i].doc->options, &all, &valued);
-		completion_words(shared_opts(&commands[i]), &all, &valued);
-		printf("\t%s) opts=\"%s --help\"; valued=\"|%s|\" ;;\n",
-		       commands[i].name, all.buf + 1, valued.buf);
-	}
-	printf("\tman) COMPREPLY=($(compgen -W \"--list");
+	printf("--help --version\" -- \"$cur\"))\n"
+	       "\t\treturn\n\tfi\n\tcase $prev in\n");
+	completion_options(&c, completion_shared);
+	printf("\t%s) kind=files ;;\n\tesac\n\tcase ${COMP_WORDS[1]} in\n",
+	       c.pats[VALUE_FILES].buf + 1);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf(" %s", commands[i].name);
-	printf("\" -- \"$cur\")); return ;;\n"
-	       "\tcompletion) COMPREPLY=($(compgen -W bash -- \"$cur\")); "
-	       "return ;;\n\tesac\n"
-	       "\tcase $valued in *\"|$prev|\"*)\n"
-	       "\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-	       "\tesac\n\tcase $cur in\n"
-	       "\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
-	       "\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n\tesac\n}\n"
-	       "complete -o filenames -F _greenslot greenslot\n");
-	strbuf_release(&all);
-	strbuf_release(&valued);
+		completion_command(&c, &commands[i]);
+	printf("\tesac\n%s", completion_tail);
+	strbuf_release(&c.opts);
+	strbuf_release(&c.words);
+	for (int k = 0; k < VALUE_NKINDS; k++)
+		strbuf_release(&c.pats[k]);
+	strbuf_release(&signals);
 	return EXIT_OK;
 }
 
@@ -406,12 +567,8 @@ int main(int argc, char **argv)
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "man"))
-		return man_main(argc, argv);
-	if (!strcmp(argv[1], "completion"))
-		return completion_main(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
-		printf("greenslot 0.1\n");
+		printf("greenslot %s\n", GS_VERSION);
 		return EXIT_OK;
 	}
 	c = find_command(argv[1]);

@@ -26,6 +26,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The one version: `greenslot --version`, the User-Agent, the man page. */
+#define GS_VERSION "0.1"
+
 #if defined(__GNUC__)
 #define GS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define GS_NORETURN __attribute__((noreturn))
@@ -240,6 +243,9 @@ struct store_point {
 	double lo80, hi80, lo95, hi95; /* NAN when absent (forecasts only) */
 	const char *basis;  /* what the values mean where sources differ
 			       ("marginal", "lifecycle"...); NULL: not said */
+	bool estimated;     /* the provider says it estimated the value
+			       (Electricity Maps isEstimated): counted by
+			       ingest, not stored */
 };
 
 /*

@@ -15,14 +15,15 @@ static const struct cmd_opt forecast_opts[] = {
 	{"--db PATH", "store to read history from and write forecasts to"},
 	{"--zone Z", "zone to forecast (repeatable; default every zone with "
 		     "recorded data of the signal)"},
-	{"--signal S", "signal to forecast (repeatable; default "
+	{"--signal SIGNAL", "signal to forecast (repeatable; default "
 		       "carbon_intensity and price)"},
 	{"--at T", "issue time: fit on values recorded before it (default "
 		   "now, floored to the hour)"},
 	{"--horizon D", "how far ahead (ISO 8601; default PT48H, backtest "
 			"PT24H)"},
-	{"--model M", "greenslot (default: the combination), seasonal_naive, "
-		      "smoothing or regression; stored under that name"},
+	{"--model greenslot|seasonal_naive|smoothing|regression",
+	 "the model (default greenslot, the combination); its forecasts are "
+	 "stored under its name"},
 	{"--from T", "backtest: first issue time (default the first recorded "
 		     "time + 7 days, rounded up to 00:00 UTC)"},
 	{"--to T", "backtest: issue times before this (default the last "

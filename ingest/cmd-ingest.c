@@ -42,9 +42,11 @@ const struct cmd_doc cmd_ingest_doc = {
 	"have \"headers\" (an object; values are templates like the url), "
 	"\"timeout\" (ISO 8601, default PT60S), \"retries\" (on 5xx and "
 	"timeouts, default 2), \"price_floor\" (lower prices are rejected), "
-	"\"factors\" (entsoe: lifecycle or direct) and \"login\" ({url, "
+	"\"factors\" (entsoe: lifecycle or direct), \"login\" ({url, "
 	"username, password}: HTTP Basic for a bearer token, as WattTime "
-	"wants).  HTTP requests accept compressed responses, "
+	"wants) and \"ca_file\" (a PEM file of the CAs to trust for the "
+	"feed's https server instead of the system's, relative to FEEDS.json; "
+	"certificates are always verified).  HTTP requests accept compressed responses, "
 	"retry with jittered backoff (honouring Retry-After up to 5 "
 	"minutes) and are conditional: a server that answers 304 Not "
 	"Modified for the url template and window of the last successful "
@@ -53,7 +55,9 @@ const struct cmd_doc cmd_ingest_doc = {
 	"slowest feed; they are then stored one by one.  Writes one line "
 	"per feed to stderr, in FEEDS.json order: NAME: N points: A new, "
 	"U updated, R rejected, S s (or NAME: not modified, S s), where "
-	"rejected counts impossible values left out; a failed feed's line is "
+	"rejected counts impossible values left out, and E estimated comes "
+	"before S s when the provider marked stored values as estimated "
+	"(Electricity Maps isEstimated); a failed feed's line is "
 	"an error, feed 'NAME': MESSAGE (S s), and an empty body or an HTML "
 	"page is such a failure.  Then, unless "
 	"--no-forecast, greenslot's forecasts of carbon intensity and price "
@@ -259,6 +263,7 @@ static void report_one(const struct feed_request *rq, int ret,
 		       const struct errmsg *err, void *ud)
 {
 	struct run_state *rs = ud;
+	struct strbuf counts;
 
 	report_warnings(rq, res->warnings);
 	if (ret < 0) {
@@ -276,13 +281,16 @@ static void report_one(const struct feed_request *rq, int ret,
 		fresh_add(&rs->fz, res->zones[i]);
 	if (rs->a->quiet)
 		return;
-	if (res->not_modified)
+	if (res->not_modified) {
 		fprintf(stderr, "%s: not modified, %.2f s\n", rq->feed->name,
 			res->seconds);
-	else
-		fprintf(stderr, "%s: %zu points: %zu new, %zu updated, "
-			"%zu rejected, %.2f s\n", rq->feed->name, res->points,
-			res->added, res->updated, res->rejected, res->seconds);
+		return;
+	}
+	strbuf_init(&counts);
+	ingest_result_counts(&counts, res);
+	fprintf(stderr, "%s: %s, %.2f s\n", rq->feed->name, counts.buf,
+		res->seconds);
+	strbuf_release(&counts);
 }
 
 /*

@@ -14,7 +14,7 @@
 
 static const struct cmd_opt series_opts[] = {
 	{"--zone Z", "only this zone (repeatable)"},
-	{"--signal S", "only this signal (repeatable)"},
+	{"--signal SIGNAL", "only this signal (repeatable)"},
 	{"--from T", "only points at or after T"},
 	{"--to T", "only points before T"},
 	{"--forecasts", "also print forecasts, with columns issued,source"},

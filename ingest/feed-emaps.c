@@ -10,7 +10,8 @@
  *           "emissionFactorType", "isEstimated", "estimationMethod", ...}
  *
  * History entries are recorded values, estimated ones included (the
- * provider's best value for that hour); forecast entries are forecasts
+ * provider's best value for that hour; marked store_point.estimated, so
+ * that ingest says how many there were); forecast entries are forecasts
  * issued at "updatedAt", else at the time of the request.  A null
  * intensity is a gap.  The points go to the feed's zone, else to the zone
  * the response names.  emissionFactorType must be lifecycle or direct and
@@ -87,7 +88,8 @@ static int entry_zone(struct emaps_parse *ep, json_t *entry)
 static int read_entry(struct emaps_parse *ep, json_t *entry)
 {
 	struct json_doc *d = &ep->d;
-	bool estimated;
+	bool estimated = false;
+	size_t n = ep->out->n;
 	double v;
 	gs_time t;
 	int r;
@@ -105,6 +107,8 @@ static int read_entry(struct emaps_parse *ep, json_t *entry)
 		return r < 0 ? -1 : 0;
 	point_batch_put(ep->out, ep->zone, ep->signal, ep->unit, t, ep->issued,
 			v);
+	if (ep->out->n > n)  /* not rejected */
+		ep->out->pts[n].estimated = estimated;
 	return 0;
 }
 

@@ -28,7 +28,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-#define USER_AGENT "greenslot/0.1 (+https://github.com/greenslot)"
+#define USER_AGENT "greenslot/" GS_VERSION " (+https://github.com/greenslot)"
 #define RETRY_AFTER_MAX_MS (5L * 60 * 1000)
 
 /* splitmix64: a small PRNG for jitter, its state held by the caller */
@@ -53,6 +53,7 @@ void fetch_opts_init(struct fetch_opts *o)
 	o->retry_after_max_ms = RETRY_AFTER_MAX_MS;
 	o->budget_ms = 0;
 	o->refetch = false;
+	o->ca_file = NULL;
 	/* per process: two cron runs of the same feeds do not retry in step */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	o->jitter_seed = (uint64_t)ts.tv_sec * 1000000007ULL ^
@@ -138,6 +139,9 @@ static int set_options(CURL *c, const char *url, struct curl_slist *hdrs,
 	 */
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	/* a feed's own CAs replace the bundle; they never skip the check */
+	if (o->ca_file)
+		SET(CURLOPT_CAINFO, o->ca_file);
 	SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	SET(CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	/*

@@ -59,14 +59,8 @@ static int chunk_target(struct feed_request *rq, const struct feed_config *fc,
 			       "(want http://, https://, file:// or a path)",
 			       f->name, f->url);
 	}
-	if (sb.buf[0] != '/' && *fc->dir) {
-		struct strbuf joined;
-		strbuf_init(&joined);
-		strbuf_addf(&joined, "%s%s", fc->dir, sb.buf);
-		strbuf_release(&sb);
-		sb = joined;
-	}
-	c->path = strbuf_detach(&sb);
+	c->path = feeds_resolve(fc, sb.buf);
+	strbuf_release(&sb);
 	return 0;
 }
 
@@ -519,6 +513,14 @@ fail:
 	return err_set(err, "feed '%s': %s", rq->feed->name, why.msg);
 }
 
+void ingest_result_counts(struct strbuf *sb, const struct ingest_result *res)
+{
+	strbuf_addf(sb, "%zu points: %zu new, %zu updated, %zu rejected",
+		    res->points, res->added, res->updated, res->rejected);
+	if (res->estimated)
+		strbuf_addf(sb, ", %zu estimated", res->estimated);
+}
+
 static void summarize(struct strbuf *sb, int ret,
 		      const struct ingest_result *res,
 		      const struct errmsg *err)
@@ -528,9 +530,17 @@ static void summarize(struct strbuf *sb, int ret,
 	else if (res->not_modified)
 		strbuf_addstr(sb, "not modified");
 	else
-		strbuf_addf(sb, "%zu points: %zu new, %zu updated, "
-			    "%zu rejected", res->points, res->added,
-			    res->updated, res->rejected);
+		ingest_result_counts(sb, res);
+}
+
+/* The points the provider marked estimated, of those that are stored. */
+static size_t count_estimated(const struct point_batch *pb)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pb->n; i++)
+		n += pb->pts[i].estimated;
+	return n;
 }
 
 /* Makes a failed feed's message start "feed 'NAME': " (parse errors). */
@@ -578,6 +588,7 @@ static void run_begin(struct store *st, struct feed_run *run,
 	run->o = *fetch;
 	run->o.timeout_ms = (long)(f->timeout_s * 1000);
 	run->o.retries = f->retries;
+	run->o.ca_file = f->ca_file;
 	/* a Retry-After may not take longer than the attempts could */
 	run->o.budget_ms = run->o.timeout_ms * (run->o.retries + 1);
 	run->cs = xcalloc(rq->nchunks + 1, sizeof(*run->cs));
@@ -664,6 +675,7 @@ static void run_finish(struct store *st, struct feed_run *run,
 		res->clipped = point_batch_clip(&run->pb,
 			w->clip_from ? w->from : GS_TIME_NONE,
 			w->clip_to ? w->to : GS_TIME_NONE);
+		res->estimated = count_estimated(&run->pb);
 		ret = store_batch(st, rq, &run->pb, now, &run->zones, res,
 				  err);
 		if (!ret && save_cache(st, rq, run->cs, now, err) < 0) {

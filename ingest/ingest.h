@@ -87,6 +87,12 @@ size_t point_batch_clip(struct point_batch *pb, gs_time from, gs_time to);
  */
 bool signal_valid(const char *signal);
 /*
+ * Appends the signals known by name alone, space-separated
+ * ("carbon_intensity price ..."; generation_FUEL and busy_RESOURCE are
+ * open-ended), for the shell's completion.
+ */
+void signal_names(struct strbuf *sb);
+/*
  * False for values no grid or sky produces: not finite, carbon intensity
  * outside 0..2000 gCO2eq/kWh, temperature or dewpoint outside -90..60
  * degC, negative wind, radiation or precipitation.
@@ -204,6 +210,7 @@ struct feed {
 	int retries;        /* extra attempts on 5xx, 429 and timeouts */
 	double price_floor; /* "price_floor", else the kind's; NAN: none */
 	bool direct_factors; /* "factors": "direct" (entsoe mix) */
+	char *ca_file;      /* "ca_file" resolved, or NULL: system CAs */
 	int line, col;      /* where the feed is in FEEDS.json */
 	int kind_line, kind_col;
 };
@@ -217,12 +224,15 @@ struct feed_config {
 
 /*
  * {"feeds": [{"name", "kind", "url", "zone"?, "headers"?: {NAME: VALUE},
- * "timeout"?: "PT30S", "retries"?: 0..10}]}.  Names are unique and match
- * [A-Za-z0-9_.-]+; url templates are checked for syntax (environment
- * variables only when expanded).
+ * "timeout"?: "PT30S", "retries"?: 0..10, "ca_file"?: PATH}]}.  Names
+ * are unique and match [A-Za-z0-9_.-]+; url templates are checked for
+ * syntax (environment variables only when expanded); a ca_file must be a
+ * readable file.
  */
 int feeds_load(struct feed_config *fc, const char *path, struct errmsg *err);
 void feeds_release(struct feed_config *fc);
+/* path as FEEDS.json means it: relative to its directory (malloc'd). */
+char *feeds_resolve(const struct feed_config *fc, const char *path);
 
 /* The feed with that name, or NULL. */
 const struct feed *feeds_find(const struct feed_config *fc, const char *name);
@@ -271,6 +281,8 @@ struct fetch_opts {
 	uint64_t jitter_seed; /* seeded per process by fetch_opts_init() */
 	bool refetch;         /* ingest_feed: ignore the stored ETag and
 				 Last-Modified (`ingest --refetch`) */
+	const char *ca_file;  /* CAs to trust for https (CURLOPT_CAINFO)
+				 instead of the system's; NULL: those */
 };
 #define FETCH_MAX_BYTES ((size_t)512 << 20)
 void fetch_opts_init(struct fetch_opts *o);
@@ -435,6 +447,7 @@ struct ingest_result {
 	size_t duplicates;  /* rows overridden by a later row */
 	size_t clipped;     /* rows outside an explicit window */
 	size_t rejected;    /* impossible values the parser skipped */
+	size_t estimated;   /* of points, those the provider estimated */
 	bool not_modified;  /* every chunk answered 304: nothing parsed */
 	double seconds;     /* from the start of the run to stored */
 	/* valid during ingest_feeds()' done() only (ingest_feed(): NULL) */
@@ -443,6 +456,12 @@ struct ingest_result {
 				     points (a zone-less feed's too) */
 	size_t nzones;
 };
+
+/*
+ * "N points: A new, U updated, R rejected" and ", E estimated" when some
+ * were: a feed's line on stderr and in the ingest log.
+ */
+void ingest_result_counts(struct strbuf *sb, const struct ingest_result *res);
 
 /*
  * Fetches, parses and stores one feed in one transaction, then logs the

@@ -104,6 +104,12 @@ static enum signal_class signal_class(const char *signal)
 	return SIG_NONE;
 }
 
+void signal_names(struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(plain_signals); i++)
+		strbuf_addf(sb, "%s%s", i ? " " : "", plain_signals[i].name);
+}
+
 bool signal_valid(const char *signal)
 {
 	return signal_class(signal) != SIG_NONE;

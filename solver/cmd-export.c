@@ -9,8 +9,8 @@
 #include <getopt.h>
 
 static const struct cmd_opt export_opts[] = {
-	{"--format F", "slurm, at, systemd, kubernetes, json or csv "
-		       "(required)"},
+	{"--format slurm|at|systemd|kubernetes|json|csv", "what to write "
+							 "(required)"},
 	{"--sites SITES.json", "site catalog: slurm takes each site's "
 			       "\"slurm\": {\"cluster\", \"partition\"}"},
 	{"--tz ZONE", "slurm, at: write times in ZONE (e.g. UTC, "

@@ -21,11 +21,11 @@ static const struct cmd_opt solve_opts[] = {
 		      "the slot since 1970-01-01T00:00:00Z)"},
 	{"--horizon D", "length planned (default PT48H)"},
 	{"--slot D", "slot length (default PT30M)"},
-	{"--policy P", "milp (default), search, greedy, fifo, round-robin or "
-		       "random"},
-	{"--objective O", "carbon (default, kg CO2eq), cost, or makespan "
-			  "(hours from the plan's start to the latest end; "
-			  "ties: least carbon)"},
+	{"--policy milp|search|greedy|fifo|round-robin|random",
+	 "how to place the jobs (default milp)"},
+	{"--objective carbon|cost|makespan",
+	 "what to minimize: kg CO2eq (default), cost, or makespan (hours "
+	 "from the plan's start to the latest end; ties: least carbon)"},
 	{"--weights W", "carbon=1,cost=0.2,makespan=0.1: minimize the "
 			"weighted sum of the raw terms (kg, currency and "
 			"hours, not normalized)"},

@@ -44,6 +44,19 @@ test_expect_success 'the fake server is up' '
 	test_grep "^[0-9]+$" port
 '
 
+test_expect_success 'the User-Agent carries the version --version prints' '
+	expect_code 0 $GS --version &&
+	version=$(sed -n "s/^greenslot \([0-9][0-9.]*\)$/\1/p" out) &&
+	test -n "$version" &&
+	feeds <<-EOF &&
+	ua $URL/ua/ciso.csv
+	EOF
+	expect_code 0 $GS ingest --no-forecast --feeds feeds.json --db ua.db &&
+	echo "  User-Agent: greenslot/$version (+https://github.com/greenslot)" >expect &&
+	grep "^  User-Agent: " requests.log >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success '{env:TOKEN} is expanded in the request, never printed' '
 	feeds <<-EOF &&
 	ciso $URL/ciso.csv?token={env:TOKEN}&from={from:%Y%m%d%H%M} "headers": {"Authorization": "Bearer {env:TOKEN}"}

@@ -173,7 +173,7 @@ test_expect_success 'electricitymaps: history, latest and forecast' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	de-hist: 3 points: 3 new, 0 updated, 0 rejected
+	de-hist: 3 points: 3 new, 0 updated, 0 rejected, 1 estimated
 	de-latest: 1 points: 1 new, 0 updated, 0 rejected
 	de-fc: 3 points: 3 new, 0 updated, 0 rejected
 	EOF
@@ -205,7 +205,7 @@ test_expect_success 'electricitymaps: a second run changes nothing' '
 	$GS series --forecasts >before &&
 	expect_code 0 $GS ingest --feeds feeds.json &&
 	cat >expect <<-\EOF &&
-	de-hist: 3 points: 0 new, 0 updated, 0 rejected
+	de-hist: 3 points: 0 new, 0 updated, 0 rejected, 1 estimated
 	de-latest: 1 points: 0 new, 0 updated, 0 rejected
 	de-fc: 3 points: 0 new, 0 updated, 0 rejected
 	EOF
@@ -220,7 +220,7 @@ test_expect_success 'electricitymaps: a backfill asks for 10 days at a time' '
 	EOF
 	expect_code 0 $GS ingest --feeds feeds.json \
 		--from 2019-05-01T00:00:00Z --to 2019-05-25T00:00:00Z &&
-	echo "de-hist: 3 points: 0 new, 0 updated, 0 rejected" >expect &&
+	echo "de-hist: 3 points: 0 new, 0 updated, 0 rejected, 1 estimated" >expect &&
 	test_cmp expect feeds &&
 	grep "start=2019" requests.log >actual &&
 	cat >expect <<-\EOF &&
@@ -229,6 +229,13 @@ test_expect_success 'electricitymaps: a backfill asks for 10 days at a time' '
 	GET /v3/carbon-intensity/history?zone=DE&start=2019-05-21T00:00:00Z&end=2019-05-25T00:00:00Z HTTP/1.1
 	EOF
 	test_cmp expect actual
+'
+
+test_expect_success 'electricitymaps: estimated points outside --to are not counted' '
+	expect_code 0 $GS ingest --feeds feeds.json \
+		--from 2019-05-21T00:00:00Z --to 2019-05-21T03:00:00Z &&
+	echo "de-hist: 2 points: 0 new, 0 updated, 0 rejected" >expect &&
+	test_cmp expect feeds
 '
 
 test_expect_success 'electricitymaps: a wrong type is exit 1 and stores nothing' '

@@ -33,6 +33,8 @@
  *                      Last-Modified; 304 to a matching If-None-Match (or
  *                      If-Modified-Since when there is none); logs both
  *   /hang              never replies (waits for the client to give up)
+ *   /ua/PATH           PATH, logging "  User-Agent: ..." after the request
+ *                      line (only here: other tests compare whole logs)
  *   /login/B64/TOKEN   {"token": "TOKEN"} when the request carries
  *                      "Authorization: Basic B64", else 401
  *   /bearer/TOKEN/PATH PATH when the request carries "Authorization:
@@ -385,6 +387,8 @@ static void route(struct server *s, int fd, const char *path,
 			reply_text(fd, 503, "Service Unavailable", NULL);
 		else
 			serve_file(s, fd, path + 7, false);
+	} else if (!strncmp(path, "/ua/", 4)) {
+		serve_file(s, fd, path + 3, false);
 	} else if (!strncmp(path, "/gzip/", 6)) {
 		serve_gzip(s, fd, path + 6);
 	} else if (!strncmp(path, "/login/", 7)) {
@@ -515,6 +519,10 @@ static void handle(struct server *s, int fd)
 		strbuf_reset(&h);
 		if (header_value(head, "If-Modified-Since", &h))
 			fprintf(s->log, "  If-Modified-Since: %s\n", h.buf);
+		strbuf_reset(&h);
+		if (!strncmp(path, "/ua/", 4) &&
+		    header_value(head, "User-Agent", &h))
+			fprintf(s->log, "  User-Agent: %s\n", h.buf);
 		strbuf_release(&h);
 		fflush(s->log);
 	}

@@ -282,6 +282,9 @@ static void test_emaps_history(void **state)
 		     "gCO2eq/kWh");
 	assert_string_equal(pb.pts[0].zone, "DE");
 	assert_true(pb.pts[0].issued == GS_TIME_NONE);
+	/* isEstimated marks the point (the rejected ones mark nothing) */
+	assert_false(pb.pts[0].estimated);
+	assert_true(pb.pts[1].estimated);
 	point_batch_release(&pb);
 
 	/* the feed's zone wins */

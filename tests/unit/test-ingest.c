@@ -419,22 +419,33 @@ static int teardown_dir(void **state)
 	return 0;
 }
 
-static void expect_feeds_error(const char *dir, const char *text,
-			       const char *msg)
+
+/* feeds.json in dir holding text fails to load with the message want. */
+static void expect_feeds_fail(const char *dir, const char *text,
+			      const char *want)
 {
 	struct feed_config fc;
 	struct errmsg err;
-	struct strbuf path, want;
+	struct strbuf path;
 
 	strbuf_init(&path);
-	strbuf_init(&want);
-	write_file(dir, "feeds.json", text);
 	strbuf_addf(&path, "%s/feeds.json", dir);
-	strbuf_addf(&want, "%s:%s", path.buf, msg);
+	write_file(dir, "feeds.json", text);
 	assert_int_equal(feeds_load(&fc, path.buf, &err), -1);
-	assert_string_equal(err.msg, want.buf);
+	assert_string_equal(err.msg, want);
 	feeds_release(&fc);
 	strbuf_release(&path);
+}
+
+/* The same, want being "DIR/feeds.json:" and msg. */
+static void expect_feeds_error(const char *dir, const char *text,
+			       const char *msg)
+{
+	struct strbuf want;
+
+	strbuf_init(&want);
+	strbuf_addf(&want, "%s/feeds.json:%s", dir, msg);
+	expect_feeds_fail(dir, text, want.buf);
 	strbuf_release(&want);
 }
 
@@ -575,8 +586,8 @@ static void test_feeds_errors(void **state)
 		"1:12: invalid JSON: unexpected token near '}'");
 }
 
-/* A duplicate name points at both feeds. */
-static void test_feeds_duplicate(void **state)
+/* "ca_file" is resolved like url paths and must be a readable file. */
+static void test_feeds_ca_file(void **state)
 {
 	struct tmpdir *d = *state;
 	struct feed_config fc;
@@ -585,18 +596,51 @@ static void test_feeds_duplicate(void **state)
 
 	strbuf_init(&path);
 	strbuf_init(&want);
-	write_file(d->path, "feeds.json",
-		   "{\"feeds\": [\n"
-		   "  {\"name\": \"a\", \"kind\": \"csv\", \"url\": \"x.csv\"},\n"
-		   "  {\"url\": \"y.csv\", \"kind\": \"csv\", \"name\": \"a\"}\n"
-		   "]}\n");
 	strbuf_addf(&path, "%s/feeds.json", d->path);
-	strbuf_addf(&want, "%s:3:43: 'name': duplicate feed name 'a' (first "
-		    "at %s:2:3)", path.buf, path.buf);
-	assert_int_equal(feeds_load(&fc, path.buf, &err), -1);
-	assert_string_equal(err.msg, want.buf);
+	write_file(d->path, "ca.pem", "not checked here: curl reads it\n");
+	write_file(d->path, "feeds.json",
+		   "{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+		   "\"url\": \"https://h/\", \"ca_file\": \"ca.pem\"},\n"
+		   "  {\"name\": \"b\", \"kind\": \"csv\", \"url\": \"x\"}]}\n");
+	assert_int_equal(feeds_load(&fc, path.buf, &err), 0);
+	strbuf_addf(&want, "%s/ca.pem", d->path);
+	assert_string_equal(fc.feeds[0].ca_file, want.buf);
+	assert_null(fc.feeds[1].ca_file);
 	feeds_release(&fc);
+
+	strbuf_reset(&want);
+	strbuf_addf(&want, "%s:2:14: 'ca_file': cannot read '%s/no.pem': No "
+		    "such file or directory in feed 'a'", path.buf, d->path);
+	expect_feeds_fail(d->path,
+			  "{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+			  "\"url\": \"https://h/\",\n  \"ca_file\": "
+			  "\"no.pem\"}]}\n", want.buf);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "%s:1:73: 'ca_file': '/' is not a file in feed "
+		    "'a'", path.buf);
+	expect_feeds_fail(d->path,
+			  "{\"feeds\": [{\"name\": \"a\", \"kind\": \"csv\", "
+			  "\"url\": \"https://h/\", \"ca_file\": \"/\"}]}\n",
+			  want.buf);
 	strbuf_release(&path);
+	strbuf_release(&want);
+}
+
+/* A duplicate name points at both feeds. */
+static void test_feeds_duplicate(void **state)
+{
+	struct tmpdir *d = *state;
+	struct strbuf want;
+
+	strbuf_init(&want);
+	strbuf_addf(&want, "%s/feeds.json:3:43: 'name': duplicate feed name "
+		    "'a' (first at %s/feeds.json:2:3)", d->path, d->path);
+	expect_feeds_fail(d->path,
+			  "{\"feeds\": [\n"
+			  "  {\"name\": \"a\", \"kind\": \"csv\", \"url\": "
+			  "\"x.csv\"},\n"
+			  "  {\"url\": \"y.csv\", \"kind\": \"csv\", \"name\": "
+			  "\"a\"}\n]}\n", want.buf);
 	strbuf_release(&want);
 }
 
@@ -852,6 +896,8 @@ int main(void)
 		cmocka_unit_test(test_dedup_later_wins),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_template_expand),
+		cmocka_unit_test_setup_teardown(test_feeds_ca_file, setup_dir,
+						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_feeds_load, setup_dir,
 						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_feeds_errors, setup_dir,

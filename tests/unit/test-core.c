@@ -340,6 +340,12 @@ static void test_file_write_atomic_fifo(void **state)
 
 /* ---- store ---- */
 
+/* A CISO carbon-intensity point without interval bounds. */
+#define CI_POINT(t, v, iss)                                                  \
+	{.zone = "CISO", .signal = "carbon_intensity", .time = (t),           \
+	 .value = (v), .issued = (iss), .lo80 = (double)NAN,                  \
+	 .hi80 = (double)NAN, .lo95 = (double)NAN, .hi95 = (double)NAN}
+
 struct collected {
 	int rows, forecasts;
 	double sum;
@@ -365,14 +371,12 @@ static void test_store_roundtrip(void **state)
 	struct store_put_stats changed;
 	gs_time issued;
 	struct store_point pts[4] = {
-		{"CISO", "carbon_intensity", NULL, 0, 100, GS_TIME_NONE,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
-		{"CISO", "carbon_intensity", NULL, 3600, 200, GS_TIME_NONE,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
-		{"CISO", "carbon_intensity", NULL, 7200, 300, 3600,
-		 250, 350, 200, 400, NULL},
-		{"CISO", "carbon_intensity", NULL, 10800, 310, 3600,
-		 (double)NAN, (double)NAN, (double)NAN, (double)NAN, NULL},
+		CI_POINT(0, 100, GS_TIME_NONE),
+		CI_POINT(3600, 200, GS_TIME_NONE),
+		{.zone = "CISO", .signal = "carbon_intensity", .time = 7200,
+		 .value = 300, .issued = 3600, .lo80 = 250, .hi80 = 350,
+		 .lo95 = 200, .hi95 = 400},
+		CI_POINT(10800, 310, 3600),
 	};
 	struct store_query q = {.from = GS_TIME_NONE, .to = GS_TIME_NONE};
 	struct collected c = {0};
@@ -456,10 +460,9 @@ static void test_store_roundtrip(void **state)
 static void hourly(struct store_point *p, size_t n, gs_time t0, double base)
 {
 	for (size_t i = 0; i < n; i++)
-		p[i] = (struct store_point){"CISO", "carbon_intensity", NULL,
-			t0 + (gs_time)i * 3600, base + (double)i, GS_TIME_NONE,
-			(double)NAN, (double)NAN, (double)NAN, (double)NAN,
-			NULL};
+		p[i] = (struct store_point)CI_POINT(t0 + (gs_time)i * 3600,
+						     base + (double)i,
+						     GS_TIME_NONE);
 }
 
 /*

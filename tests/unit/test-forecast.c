@@ -489,14 +489,17 @@ static void test_inputs_from_store(void **state)
 
 	for (int k = 0; k < 14; k++) {
 		snprintf(sig[k], sizeof(sig[k]), "generation_f%02d", k);
-		pts[k] = (struct store_point){"Z", sig[k], NULL, 0, k + 1,
-			GS_TIME_NONE, (double)NAN, (double)NAN, (double)NAN,
-			(double)NAN, NULL};
+		pts[k] = (struct store_point){.zone = "Z", .signal = sig[k],
+			.time = 0, .value = k + 1, .issued = GS_TIME_NONE,
+			.lo80 = (double)NAN, .hi80 = (double)NAN,
+			.lo95 = (double)NAN, .hi95 = (double)NAN};
 	}
 	for (int k = 0; k < 2; k++) /* 20 degC issued at 0, 25 at 3600 */
-		pts[14 + k] = (struct store_point){"Z", "temperature", NULL,
-			7200, 20 + 5 * k, 3600 * k, (double)NAN, (double)NAN,
-			(double)NAN, (double)NAN, NULL};
+		pts[14 + k] = (struct store_point){.zone = "Z",
+			.signal = "temperature", .time = 7200,
+			.value = 20 + 5 * k, .issued = 3600 * k,
+			.lo80 = (double)NAN, .hi80 = (double)NAN,
+			.lo95 = (double)NAN, .hi95 = (double)NAN};
 	assert_non_null(mkdtemp(dir));
 	strbuf_init(&db);
 	strbuf_addf(&db, "%s/gs.db", dir);

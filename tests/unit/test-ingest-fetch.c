@@ -445,8 +445,11 @@ static void test_migration_1_to_2(void **state)
 	struct strbuf db;
 	struct series se;
 	const double nan = (double)NAN;
-	struct store_point p = {"XX", "carbon_intensity", "gCO2eq/kWh",
-				3600, 123.5, GS_TIME_NONE, nan, nan, nan, nan};
+	struct store_point p = {.zone = "XX", .signal = "carbon_intensity",
+				.unit = "gCO2eq/kWh", .time = 3600,
+				.value = 123.5, .issued = GS_TIME_NONE,
+				.lo80 = nan, .hi80 = nan, .lo95 = nan,
+				.hi95 = nan};
 	sqlite3 *raw;
 	char *etag, *lm;
 
@@ -505,9 +508,11 @@ static int put_basis(struct store *st, const char *basis, gs_time t,
 		     struct errmsg *err)
 {
 	const double nan = (double)NAN;
-	struct store_point p = {"XX", "carbon_intensity", "gCO2eq/kWh", t,
-				100, GS_TIME_NONE, nan, nan, nan, nan,
-				basis};
+	struct store_point p = {.zone = "XX", .signal = "carbon_intensity",
+				.unit = "gCO2eq/kWh", .time = t, .value = 100,
+				.issued = GS_TIME_NONE, .lo80 = nan,
+				.hi80 = nan, .lo95 = nan, .hi95 = nan,
+				.basis = basis};
 
 	return store_put_points(st, "feed", &p, 1, 10, NULL, err);
 }

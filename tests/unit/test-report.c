@@ -441,7 +441,7 @@ static void test_render_backtests(void **state)
 static void test_render_backtests_capped(void **state)
 {
 	struct site sites[10];
-	char zones[10][8], ids[10][8];
+	char zones[10][16], ids[10][16];
 	struct fixture f;
 	int calls = 0;
 	char *html;

@@ -1221,9 +1221,10 @@ static void test_makespan(void **state)
 static struct store_point point(const char *zone, const char *signal,
 				gs_time t, double v, gs_time issued)
 {
-	struct store_point p = {zone, signal, NULL, t, v, issued,
-				(double)NAN, (double)NAN, (double)NAN,
-				(double)NAN};
+	struct store_point p = {.zone = zone, .signal = signal, .time = t,
+				.value = v, .issued = issued,
+				.lo80 = (double)NAN, .hi80 = (double)NAN,
+				.lo95 = (double)NAN, .hi95 = (double)NAN};
 	return p;
 }
 

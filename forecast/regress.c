@@ -26,7 +26,6 @@
  */
 #include "forecast/internal.h"
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 
@@ -256,6 +255,41 @@ static void ridge_columns(struct ridge *m, const double *x, const size_t *rows,
 	}
 }
 
+/* Sum of a[i] * b[i]: four partial sums, which the CPU runs at once. */
+static double dot(const double *a, const double *b, size_t n)
+{
+	double s[4] = {0};
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		for (int k = 0; k < 4; k++)
+			s[k] += a[i + k] * b[i + k];
+	for (; i < n; i++)
+		s[0] += a[i] * b[i];
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/*
+ * zt (column j at zt[j * nr]) gets the rows of x standardised and scaled
+ * by sqrt(w), yc the centred targets scaled the same way.  Columns, not
+ * rows: the normal equations are then dot products of contiguous arrays,
+ * where GSL's reference BLAS (dsyrk on the rows) took a third of the run
+ * time of a backtest.
+ */
+static void ridge_design(const struct ridge *m, const double *x,
+			 const double *y, const size_t *rows, const double *w,
+			 size_t nr, double *zt, double *yc)
+{
+	for (size_t r = 0; r < nr; r++) {
+		const double *xr = &x[rows[r] * NF];
+		double q = sqrt(w[r]);
+		yc[r] = q * (y[rows[r]] - m->b0);
+		for (size_t j = 0; j < m->p; j++)
+			zt[j * nr + r] = q * (xr[m->cols[j]] - m->mean[j]) /
+					 m->sd[j];
+	}
+}
+
 /*
  * Fits y ~ x[rows] on the first ncols columns, row r weighing w[r]
  * (weighted least squares: each row scaled by sqrt(w)); -1 if it cannot.
@@ -264,9 +298,9 @@ static int ridge_fit(struct ridge *m, const double *x, const double *y,
 		     const size_t *rows, const double *w, size_t nr,
 		     size_t ncols)
 {
-	gsl_matrix *z, *a;
-	gsl_vector *yc, *xty, *beta;
-	double sw = 0;
+	gsl_matrix *a;
+	gsl_vector *xty, *beta;
+	double sw = 0, *zt, *yc;
 	int ret = 0;
 
 	m->b0 = 0;
@@ -278,31 +312,27 @@ static int ridge_fit(struct ridge *m, const double *x, const double *y,
 	ridge_columns(m, x, rows, w, nr, ncols);
 	if (!m->p)
 		return 0;
-	z = gsl_matrix_alloc(nr, m->p);
-	a = gsl_matrix_calloc(m->p, m->p);
-	yc = gsl_vector_alloc(nr);
+	zt = xmalloc(st_mult(st_mult(nr, m->p), sizeof(double)));
+	yc = xmalloc(st_mult(nr, sizeof(double)));
+	ridge_design(m, x, y, rows, w, nr, zt, yc);
+	a = gsl_matrix_alloc(m->p, m->p);
 	xty = gsl_vector_alloc(m->p);
 	beta = gsl_vector_alloc(m->p);
-	for (size_t r = 0; r < nr; r++) {
-		const double *xr = &x[rows[r] * NF];
-		double *zr = gsl_matrix_ptr(z, r, 0);
-		double q = sqrt(w[r]);
-		gsl_vector_set(yc, r, q * (y[rows[r]] - m->b0));
-		for (size_t j = 0; j < m->p; j++)
-			zr[j] = q * (xr[m->cols[j]] - m->mean[j]) / m->sd[j];
-	}
-	gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, z, 0.0, a);
-	for (size_t j = 0; j < m->p; j++)
+	for (size_t j = 0; j < m->p; j++) { /* the lower triangle: all */
+		for (size_t l = 0; l <= j; l++) /* the Cholesky reads */
+			gsl_matrix_set(a, j, l,
+				       dot(&zt[j * nr], &zt[l * nr], nr));
 		*gsl_matrix_ptr(a, j, j) += LAMBDA * sw;
-	gsl_blas_dgemv(CblasTrans, 1.0, z, yc, 0.0, xty);
+		gsl_vector_set(xty, j, dot(&zt[j * nr], yc, nr));
+	}
 	if (gsl_linalg_cholesky_decomp1(a) ||
 	    gsl_linalg_cholesky_solve(a, xty, beta))
 		ret = -1;
 	for (size_t j = 0; j < m->p && !ret; j++)
 		m->beta[j] = gsl_vector_get(beta, j);
-	gsl_matrix_free(z);
+	free(zt);
+	free(yc);
 	gsl_matrix_free(a);
-	gsl_vector_free(yc);
 	gsl_vector_free(xty);
 	gsl_vector_free(beta);
 	return ret;

@@ -13,10 +13,19 @@
  * missing (vintages that do not reach that far) get a model fitted
  * without the weather columns.
  *
- * Samples weigh less with age (halving every HALF_LIFE_DAYS): the window
- * must be long for the weather effects to show, yet the grid changes with
- * the seasons (solar in spring, demand in a heat wave), and a window of
- * equal weights fits the months before more than the weeks before.
+ * Samples weigh less with age (halving every half-life): the window must
+ * be long for the weather effects to show, yet the grid changes with the
+ * seasons (solar in spring, demand in a heat wave), and a window of equal
+ * weights fits the months before more than the weeks before.
+ *
+ * Two variants run as separate components of the combination: the log
+ * value with a 60-day half-life, and the value itself with a 21-day one.
+ * No one half-life suits every grid and season (a quiet month follows
+ * the last few weeks, a month of weather shifts needs the months before),
+ * nor does one target (logs suit a level that moves by its own fraction,
+ * levels one that moves by a fixed amount, as solar output does); the
+ * combination weighs the two by their errors over the recent weeks, so
+ * it picks per zone and season instead of a constant tuned on one.
  *
  * The ridge solve standardises the columns (constant ones are dropped:
  * hours of the day that a lead never holds) and solves the regularised
@@ -30,7 +39,6 @@
 #include <math.h>
 
 #define LAMBDA 0.05   /* ridge penalty per unit of sample weight */
-#define HALF_LIFE_DAYS 60 /* a sample this much older weighs half */
 #define REFIT_DAYS 14 /* past origins are scored by a model this stale */
 #define MIN_ROWS 21 /* three weeks of daily issues */
 
@@ -354,6 +362,7 @@ struct fit_job {
 	double *target; /* per row: the value later recorded, or NAN */
 	size_t *rows;
 	double *w;      /* per training row: its weight by age */
+	double half_life; /* days for a sample's weight to halve */
 };
 
 /*
@@ -373,7 +382,7 @@ static size_t train_rows(const struct fit_job *job, size_t kb, size_t i,
 		if (!job->f->ok[r] || (wx && !job->f->wx[r]) ||
 		    fc_origin(c, k) + c->off[i] >= pb || isnan(job->target[r]))
 			continue;
-		job->w[nr] = pow(0.5, (double)(k - kb) / HALF_LIFE_DAYS);
+		job->w[nr] = pow(0.5, (double)(k - kb) / job->half_life);
 		job->rows[nr++] = r;
 	}
 	return nr;
@@ -409,22 +418,37 @@ static void fit_block(const struct fit_job *job, size_t kb, size_t klo,
 	}
 }
 
-static int regression_run(const struct fc_ctx *c, double *pred);
+/* A variant of the regression (see the top of the file). */
+struct variant {
+	bool logs;        /* fit the log value (when every value is > 0) */
+	double half_life; /* days */
+};
+
+static int regression_run(const struct fc_ctx *c, double half_life,
+			  double *pred);
+
+static bool all_positive(const struct fc_ctx *c)
+{
+	for (size_t j = 0; j < c->ng; j++)
+		if (c->y[j] <= 0)
+			return false;
+	return true;
+}
 
 /*
  * A positive series is fitted in logs: errors in proportion to the level
  * are what MAPE counts, and exp of a mean log is a median-like forecast.
  */
-int fc_regression(const struct fc_ctx *c, double *pred)
+static int regression(const struct fc_ctx *c, const struct variant *v,
+		      double *pred)
 {
 	struct fc_ctx lc = *c;
 	size_t rows = c->norig * c->n;
 	double *ls = NULL;
 	int ret;
 
-	for (size_t j = 0; j < c->ng; j++)
-		if (c->y[j] <= 0)
-			return regression_run(c, pred);
+	if (!v->logs || !all_positive(c))
+		return regression_run(c, v->half_life, pred);
 	lc.y = xmalloc(st_mult(c->ng, sizeof(double)));
 	for (size_t j = 0; j < c->ng; j++)
 		lc.y[j] = log(c->y[j]);
@@ -433,7 +457,7 @@ int fc_regression(const struct fc_ctx *c, double *pred)
 		for (size_t r = 0; r < rows; r++)
 			ls[r] = c->smooth[r] > 0 ? log(c->smooth[r]) : (double)NAN;
 	}
-	ret = regression_run(&lc, pred);
+	ret = regression_run(&lc, v->half_life, pred);
 	for (size_t r = 0; r < rows; r++)
 		pred[r] = exp(pred[r]);
 	free(lc.y);
@@ -441,10 +465,23 @@ int fc_regression(const struct fc_ctx *c, double *pred)
 	return ret;
 }
 
-static int regression_run(const struct fc_ctx *c, double *pred)
+int fc_regression(const struct fc_ctx *c, double *pred)
+{
+	static const struct variant v = {true, 60};
+	return regression(c, &v, pred);
+}
+
+int fc_regression_levels(const struct fc_ctx *c, double *pred)
+{
+	static const struct variant v = {false, 21};
+	return regression(c, &v, pred);
+}
+
+static int regression_run(const struct fc_ctx *c, double half_life,
+			  double *pred)
 {
 	struct features f;
-	struct fit_job job = {c, &f, NULL, NULL, NULL};
+	struct fit_job job = {c, &f, NULL, NULL, NULL, half_life};
 	size_t rows = c->norig * c->n;
 
 	if (c->norig < 2)

@@ -1,7 +1,8 @@
 /*
  * combine.c - greenslot's model: seasonal naive, exponential smoothing and
- * the regression, weighed per lead bucket by how well each did lately,
- * with conformal intervals from the combination's own recent errors.
+ * the regression (two variants, regress.c), weighed per lead bucket by how
+ * well each did lately, with conformal intervals from the combination's
+ * own recent errors.
  *
  * Every component is re-issued at the same time of day on each of the
  * FC_CALIB_DAYS days before the issue time, each time on what was known
@@ -17,17 +18,19 @@
 
 #define GRID_EXTRA_DAYS 15 /* history features reach two weeks back */
 #define POOL_LEADS 2       /* interval of lead h pools leads h-2..h+2 */
-#define NCOMP 3
+#define NCOMP 4
 #define FC_STALE_DAYS 7    /* older history: an outage, not a forecast base */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define WEIGHT_POWER 8 /* weights 1/MAPE^8: lean on the best component */
 
+/* FC_GREENSLOT: a component that only runs within the combination. */
 static const enum fc_model comp_model[NCOMP] = {
-	FC_SEASONAL_NAIVE, FC_SMOOTHING, FC_REGRESSION,
+	FC_SEASONAL_NAIVE, FC_SMOOTHING, FC_REGRESSION, FC_GREENSLOT,
 };
 static const char *const comp_label[NCOMP] = {
 	"seasonal naive", "exponential smoothing", "regression",
+	"regression in levels",
 };
 
 long fc_grid_index(const struct fc_ctx *c, gs_time u)
@@ -73,7 +76,7 @@ static int comp_snaive(const struct fc_ctx *c, double *pred)
 
 typedef int (*comp_fn)(const struct fc_ctx *c, double *pred);
 static const comp_fn comp_run[NCOMP] = {
-	comp_snaive, fc_smoothing, fc_regression,
+	comp_snaive, fc_smoothing, fc_regression, fc_regression_levels,
 };
 
 /* The values of s in force at the grid points before `before`, or NAN. */
@@ -342,13 +345,15 @@ static void run_components(struct fc_ctx *c, enum fc_model model,
 		for (size_t r = 0; r < rows; r++)
 			pred[m][r] = (double)NAN;
 		use[m] = model == FC_GREENSLOT || model == comp_model[m];
-		if (comp_model[m] == FC_REGRESSION && use[1])
+		if (m > 1 && use[1]) /* the regressions read the smoothing */
 			c->smooth = pred[1];
 		if (use[m] && (comp_run[m](c, pred[m]) < 0 ||
 			       !has_values(pred[m], c->n))) {
 			use[m] = false;
-			fc_add_warning(out, "%s left out: too little history",
-				       comp_label[m]);
+			/* the twin fails when the regression does: one warning */
+			if (comp_model[m] != FC_GREENSLOT)
+				fc_add_warning(out, "%s left out: too little "
+					       "history", comp_label[m]);
 		}
 	}
 }
@@ -384,6 +389,8 @@ int fc_combine(enum fc_model model, const struct fc_input *in,
 					  : comp_label[model == FC_SMOOTHING
 							       ? 1 : 2]);
 	for (int m = 0; components && m < NCOMP; m++) {
+		if (comp_model[m] == FC_GREENSLOT)
+			continue;
 		if (use[m])
 			make_result(&c, pred[m], pred[0], actual, out,
 				    &components[comp_model[m]], comp_label[m]);

@@ -180,7 +180,9 @@ struct fc_input {
  * the weather.  components (NULL, or an array of FC_NMODELS results, each
  * initialised) gets, for FC_GREENSLOT, the forecasts of the seasonal naive,
  * smoothing and regression components (index by enum fc_model) on the same
- * grid with their own intervals; a component that could not run has n = 0.
+ * grid with their own intervals (not the regression's twin in levels,
+ * which has no model of its own); a component that could not run has
+ * n = 0.
  */
 int forecast_model_in(enum fc_model m, const struct fc_input *in,
 		      gs_time issued, int64_t horizon_s, int64_t step_s,
@@ -208,6 +210,8 @@ int forecast_model_in(enum fc_model m, const struct fc_input *in,
  *    generation mix over the last day; fitted on the forecasts that daily
  *    issues at the same time of day over the FC_WINDOW_DAYS before would
  *    have had to make, each weighing half as much per 60 days of age;
+ *  - within FC_GREENSLOT only, the regression's twin: the same fit of the
+ *    value itself (not its log), each sample weighing half per 21 days;
  *  - the combination weighs the components per lead bucket by
  *    1/MAPE^8 of their forecasts re-issued at the same time of day on each
  *    of the FC_CALIB_DAYS days before (each on what was known then, the

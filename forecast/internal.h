@@ -62,6 +62,8 @@ void fc_result_copy_grid(struct fc_result *dst, const struct fc_result *src);
 /* Components: 0 when they ran (pred filled, NAN where they could not). */
 int fc_smoothing(const struct fc_ctx *c, double *pred);
 int fc_regression(const struct fc_ctx *c, double *pred);
+/* The regression's twin in levels with a 21-day half-life (regress.c). */
+int fc_regression_levels(const struct fc_ctx *c, double *pred);
 
 /*
  * XGBoost's C API for the runtime model (runtime-model.c), opened on

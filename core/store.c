@@ -18,7 +18,12 @@
 
 #define SCHEMA_VERSION 4
 #define APPLICATION_ID 0x47534c54 /* "GSLT" */
-#define BUSY_TIMEOUT_MS 60000
+/*
+ * How long a writer waits for another to finish.  Readers never wait (WAL);
+ * a cron ingest that overlaps a long backfill, or several ingests on a
+ * slow machine, should queue behind it rather than fail.
+ */
+#define BUSY_TIMEOUT_MS 300000
 
 struct store {
 	sqlite3 *db;

@@ -211,8 +211,9 @@ test_expect_success 'an HTML page (200, text/html): exit 1 naming each feed, not
 
 test_expect_success 'a failed feed'\''s error line ends in its seconds' '
 	kinds_feeds empty &&
-	$GS ingest --db empty.db --feeds feeds.json $WINDOW 2>raw;
-	test $? -eq 1 &&
+	rc=0 &&
+	$GS ingest --db empty.db --feeds feeds.json $WINDOW 2>raw || rc=$?
+	test $rc -eq 1 &&
 	test $(grep -c -E "^greenslot: feed .[cjx].: empty response .* \([0-9]+\.[0-9][0-9] s\)$" raw) -eq 3
 '
 

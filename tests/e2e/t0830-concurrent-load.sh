@@ -96,6 +96,7 @@ test_expect_success 'no point lost or doubled: the store equals the serial run' 
 '
 
 test_expect_success 'every ingest run is logged, each as ok' '
+	sql greenslot.db "SELECT feed, ok, points, message FROM ingest_run ORDER BY id" &&
 	test "$(sql greenslot.db "SELECT count(*), sum(ok) FROM ingest_run")" = "30|30"
 '
 

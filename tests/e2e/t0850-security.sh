@@ -53,7 +53,7 @@ test_expect_success 'the secret went to the server (so the test is real)' '
 '
 
 test_expect_success 'verbose and series output hold no secret either' '
-	$GS ingest --feed e500 --feed ok --feeds feeds.json >out 2>err;
+	$GS ingest --feed e500 --feed ok --feeds feeds.json >out 2>err || :
 	$GS series >series.csv &&
 	! grep -F "$SECRET" out err series.csv greenslot.db*
 '
@@ -114,7 +114,7 @@ test_expect_success 'the lint sees the sources' '
 test_expect_success 'no shell and no exec but the runner starting a job command' '
 	grep -n -E "\b(system|popen|execl|execlp|execle|execv|execvp|execvpe|posix_spawnp?|wordexp|fork)[[:space:]]*\(" $(cat paths) >spawns;
 	sed "s|^$TOP/||" spawns >got &&
-	grep -v "^solver/runner.c:[0-9]*:	rc = posix_spawn(&pid, \"/bin/sh\", NULL, &at, argv, environ);$" got >others;
+	{ grep -v "^solver/runner.c:[0-9]*:	rc = posix_spawn(&pid, \"/bin/sh\", NULL, &at, argv, environ);$" got || :; } >others &&
 	test_cmp /dev/null others &&
 	test $(wc -l <got) -eq 1
 '
